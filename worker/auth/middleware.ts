@@ -1,0 +1,28 @@
+import { createMiddleware } from "hono/factory";
+import type { AppEnv, AuthInfo, Bindings } from "../http/env";
+import { unauthorized } from "../http/errors";
+import { tokenFromRequest, verifyAccessToken } from "./tokens";
+
+/**
+ * Verifies the access token and that its session is still live. The session
+ * read is one primary-key lookup; it is what makes logout and password
+ * change take effect before the 15-minute token expiry.
+ */
+export async function authenticate(env: Bindings, req: Request): Promise<AuthInfo> {
+  const token = tokenFromRequest(req);
+  if (!token) throw unauthorized("missing access token");
+  const auth = await verifyAccessToken(env, token);
+  if (!auth) throw unauthorized("invalid or expired access token");
+  const session = await env.DB.prepare("SELECT revoked_at, expires_at FROM sessions WHERE id = ? AND user_id = ?")
+    .bind(auth.sessionId, auth.userId)
+    .first<{ revoked_at: number | null; expires_at: number }>();
+  if (!session || session.revoked_at !== null || session.expires_at <= Date.now()) {
+    throw unauthorized("session revoked or expired");
+  }
+  return auth;
+}
+
+export const requireAuth = createMiddleware<AppEnv>(async (c, next) => {
+  c.set("auth", await authenticate(c.env, c.req.raw));
+  await next();
+});

@@ -1,0 +1,94 @@
+import { type JWTHeaderParameters, errors as joseErrors, jwtVerify, SignJWT } from "jose";
+import type { AuthInfo, Bindings } from "../http/env";
+import { sha256Hex } from "../ids";
+import { BEARER_PREFIX, Limits, SUBPROTOCOL } from "../protocol";
+
+const encoder = new TextEncoder();
+
+interface SigningKey {
+  kid: string;
+  key: Uint8Array;
+}
+
+/** `kid` is a digest prefix of the secret: rotation needs no extra config. */
+async function signingKey(secret: string): Promise<SigningKey> {
+  return { kid: (await sha256Hex(`kid:${secret}`)).slice(0, 12), key: encoder.encode(secret) };
+}
+
+/**
+ * The current key signs; the previous one (during a rotation) still verifies.
+ * Both are secrets, never vars.
+ */
+async function verificationKeys(env: Bindings): Promise<SigningKey[]> {
+  const secrets = [env.JWT_SECRET, (env as { JWT_SECRET_PREVIOUS?: string }).JWT_SECRET_PREVIOUS].filter(
+    (s): s is string => typeof s === "string" && s.length > 0,
+  );
+  return Promise.all(secrets.map(signingKey));
+}
+
+export async function signAccessToken(env: Bindings, userId: string, sessionId: string): Promise<string> {
+  if (!env.JWT_SECRET) throw new Error("JWT_SECRET is not set");
+  const { kid, key } = await signingKey(env.JWT_SECRET);
+  return new SignJWT({ sid: sessionId })
+    .setProtectedHeader({ alg: "HS256", typ: "JWT", kid })
+    .setIssuer(env.JWT_ISSUER)
+    .setAudience(env.JWT_AUDIENCE)
+    .setSubject(userId)
+    .setIssuedAt()
+    .setExpirationTime(`${Limits.accessTokenTtlSeconds}s`)
+    .sign(key);
+}
+
+/** Verifies signature, algorithm, iss, aud, exp; returns null for any bad token. */
+export async function verifyAccessToken(env: Bindings, token: string): Promise<AuthInfo | null> {
+  const keys = await verificationKeys(env);
+  try {
+    const { payload } = await jwtVerify(
+      token,
+      (header: JWTHeaderParameters) => {
+        const match = keys.find((k) => k.kid === header.kid);
+        if (!match) throw new joseErrors.JWKSNoMatchingKey();
+        return match.key;
+      },
+      {
+        algorithms: ["HS256"],
+        issuer: env.JWT_ISSUER,
+        audience: env.JWT_AUDIENCE,
+        requiredClaims: ["sub", "sid", "exp", "iat"],
+        maxTokenAge: Limits.accessTokenTtlSeconds + 5,
+      },
+    );
+    const { sub, sid, exp } = payload;
+    if (typeof sub !== "string" || typeof sid !== "string" || typeof exp !== "number") return null;
+    return { userId: sub, sessionId: sid, exp };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The access token of a request: `Authorization: Bearer <t>`, or for
+ * browsers' WebSockets the `bearer.<t>` entry of `Sec-WebSocket-Protocol`.
+ * Never a query parameter, so tokens stay out of URLs and logs.
+ */
+export function tokenFromRequest(req: Request): string | null {
+  const auth = req.headers.get("Authorization");
+  if (auth) {
+    const m = /^Bearer\s+(\S+)$/i.exec(auth);
+    return m?.[1] ?? null;
+  }
+  const protocols = req.headers.get("Sec-WebSocket-Protocol");
+  if (protocols) {
+    for (const p of protocols.split(",")) {
+      const entry = p.trim();
+      if (entry.startsWith(BEARER_PREFIX)) return entry.slice(BEARER_PREFIX.length) || null;
+    }
+  }
+  return null;
+}
+
+/** Whether the client offered our subprotocol (then the 101 must echo it). */
+export function offersSubprotocol(req: Request): boolean {
+  const protocols = req.headers.get("Sec-WebSocket-Protocol");
+  return !!protocols && protocols.split(",").some((p) => p.trim() === SUBPROTOCOL);
+}

@@ -1,0 +1,35 @@
+import { vValidator } from "@hono/valibot-validator";
+import type { ValidationTargets } from "hono";
+import * as v from "valibot";
+import { invalidRequest } from "./errors";
+
+/**
+ * Hono validator middleware over a valibot schema whose failures become
+ * `400 invalid_request` with `details: [{field, message}]`.
+ */
+export function valid<T extends v.GenericSchema, Target extends keyof ValidationTargets>(target: Target, schema: T) {
+  return vValidator(target, schema, (result) => {
+    if (!result.success) throw invalidRequest(`invalid ${target}`, issuesToDetails(result.issues));
+  });
+}
+
+export function issuesToDetails(issues: readonly v.BaseIssue<unknown>[]) {
+  return issues.map((issue) => ({ field: v.getDotPath(issue) ?? "(root)", message: issue.message }));
+}
+
+/** Parse an unknown value or throw `invalid_request` naming the fields. */
+export function parseOrThrow<T extends v.GenericSchema>(schema: T, value: unknown): v.InferOutput<T> {
+  const result = v.safeParse(schema, value);
+  if (!result.success) throw invalidRequest("invalid request", issuesToDetails(result.issues));
+  return result.output;
+}
+
+/** A decimal integer query parameter. */
+export const intParam = (min: number, max: number) =>
+  v.pipe(
+    v.string(),
+    v.regex(/^-?\d{1,16}$/, "must be an integer"),
+    v.transform(Number),
+    v.minValue(min),
+    v.maxValue(max),
+  );

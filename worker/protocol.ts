@@ -1,0 +1,287 @@
+// The wire contract (../shared/PROTOCOL.md, v1) as plain types and constants.
+// Imports nothing from `cloudflare:*` so the web client can import it too.
+// Names and shapes here are binding; docs/protocol.md explains each one.
+
+export const PROTOCOL_VERSION = 1 as const;
+/** Subprotocol a browser offers (with `bearer.<token>`) and the server selects. */
+export const SUBPROTOCOL = "imsys.v1" as const;
+export const BEARER_PREFIX = "bearer." as const;
+
+export const CloseCode = {
+  normal: 1000,
+  frameTooBig: 1009,
+  unauthorized: 4001,
+  forbidden: 4003,
+  policy: 4008,
+  protocolViolation: 4400,
+} as const;
+export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
+
+export const ErrorCode = {
+  invalidRequest: "invalid_request",
+  unauthorized: "unauthorized",
+  invalidCredentials: "invalid_credentials",
+  otpRequired: "otp_required",
+  invalidOtp: "invalid_otp",
+  forbidden: "forbidden",
+  notFound: "not_found",
+  conflict: "conflict",
+  tooLarge: "too_large",
+  rateLimited: "rate_limited",
+  internal: "internal",
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export const Limits = {
+  textMax: 4000,
+  frameMaxBytes: 64 * 1024,
+  clientIdMax: 64,
+  replayBatch: 500,
+  eventsPageMax: 500,
+  messagesPageMax: 200,
+  pageDefault: 50,
+  usernameMin: 3,
+  usernameMax: 32,
+  passwordMin: 8,
+  passwordMax: 128,
+  displayNameMax: 64,
+  requestMessageMax: 500,
+  titleMax: 128,
+  groupMembersMax: 1000,
+  sendsPerSecond: 10,
+  sendBurst: 30,
+  socketsPerUserPerConversation: 10,
+  inboxSocketsPerUser: 10,
+  heartbeatTimeoutMs: 60_000,
+  accessTokenTtlSeconds: 15 * 60,
+  userSearchMax: 20,
+} as const;
+
+export const USERNAME_PATTERN = /^[a-z0-9_.-]{3,32}$/;
+
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; details?: unknown };
+}
+
+// ---------- REST shapes ----------
+
+export interface User {
+  id: string;
+  username: string;
+  displayName: string;
+}
+
+export interface Me extends User {
+  createdAt: number;
+  totpEnabled: boolean;
+}
+
+export interface AuthResult {
+  user: User;
+  accessToken: string;
+  refreshToken: string;
+  expiresIn: number;
+}
+
+export interface TokenPair {
+  accessToken: string;
+  refreshToken: string;
+  expiresIn: number;
+}
+
+export type PresenceStatus = "online" | "offline";
+
+export interface Presence {
+  status: PresenceStatus;
+  lastSeenAt: number | null;
+}
+
+export interface Friend {
+  user: User;
+  presence: Presence;
+  conversationId: string | null;
+  since: number;
+}
+
+export interface FriendRequest {
+  id: string;
+  from: User;
+  to: User;
+  message: string;
+  createdAt: number;
+}
+
+export type ConversationKind = "dm" | "group";
+export type Role = "owner" | "admin" | "member";
+
+export interface Member {
+  user: User;
+  role: Role;
+  joinedAt: number;
+}
+
+export interface Conversation {
+  id: string;
+  kind: ConversationKind;
+  title: string | null;
+  createdAt: number;
+  members?: Member[];
+}
+
+export type MessageKind = "text" | "file" | "image" | "audio" | "video" | "system";
+
+export interface LastMessage {
+  seq: number;
+  senderId: string;
+  kind: MessageKind;
+  preview: string;
+  createdAt: number;
+}
+
+export interface ConversationSummary {
+  id: string;
+  kind: ConversationKind;
+  title: string | null;
+  peer?: User;
+  memberCount: number;
+  role: Role;
+  lastSeq: number;
+  readSeq: number;
+  unread: number;
+  lastMessage?: LastMessage;
+  updatedAt: number;
+}
+
+// ---------- the log ----------
+
+export interface FileRef {
+  id: string;
+  name: string;
+  size: number;
+  contentType: string;
+}
+
+interface EventBase {
+  seq: number;
+  conversationId: string;
+  senderId: string;
+  clientId?: string;
+  createdAt: number;
+}
+
+export interface MessageEvent extends EventBase {
+  type: "message";
+  kind: MessageKind;
+  text?: string;
+  fileId?: string;
+  file?: FileRef;
+  replyTo?: number;
+}
+
+export interface EditEvent extends EventBase {
+  type: "edit";
+  target: number;
+  text: string;
+}
+
+export interface DeleteEvent extends EventBase {
+  type: "delete";
+  target: number;
+}
+
+export interface ReactionEvent extends EventBase {
+  type: "reaction";
+  target: number;
+  emoji: string;
+  on: boolean;
+}
+
+export type MemberAction = "created" | "added" | "removed" | "left" | "role" | "renamed";
+
+export interface MemberEvent extends EventBase {
+  type: "member";
+  action: MemberAction;
+  userIds: string[];
+  role?: Role;
+  title?: string;
+}
+
+export type ConversationEvent = MessageEvent | EditEvent | DeleteEvent | ReactionEvent | MemberEvent;
+export type EventType = ConversationEvent["type"];
+
+/** The folded current state of one `message` event. */
+export interface Message {
+  seq: number;
+  senderId: string;
+  clientId: string | null;
+  kind: MessageKind;
+  text: string | null;
+  file?: FileRef;
+  replyTo?: number;
+  createdAt: number;
+  editedAt?: number;
+  deleted?: true;
+  reactions: Record<string, string[]>;
+}
+
+// ---------- conversation socket ----------
+
+export type ChangeFrame =
+  | {
+      type: "send";
+      clientId: string;
+      kind: MessageKind;
+      text?: string;
+      fileId?: string;
+      replyTo?: number;
+    }
+  | { type: "edit"; clientId: string; target: number; text: string }
+  | { type: "delete"; clientId: string; target: number }
+  | { type: "react"; clientId: string; target: number; emoji: string; on: boolean };
+
+export type ConversationClientFrame =
+  | { type: "hello"; lastSeq: number }
+  | ChangeFrame
+  | { type: "typing" }
+  | { type: "read"; seq: number }
+  | { type: "sync"; after: number };
+
+export interface SocketMember {
+  userId: string;
+  role: Role;
+  online: boolean;
+}
+
+export type ConversationServerFrame =
+  | {
+      type: "welcome";
+      head: number;
+      readSeq: number;
+      members: SocketMember[];
+      protocol: typeof PROTOCOL_VERSION;
+    }
+  | { type: "events"; events: ConversationEvent[] }
+  | { type: "ack"; clientId: string; seq: number; createdAt: number }
+  | { type: "typing"; userId: string }
+  | { type: "receipt"; userId: string; seq: number }
+  | { type: "error"; code: ErrorCode; message: string; clientId?: string }
+  | { type: "pong" };
+
+// ---------- inbox socket ----------
+
+export type InboxServerFrame =
+  | {
+      type: "welcome";
+      conversations: ConversationSummary[];
+      friends: { userId: string; status: PresenceStatus; lastSeenAt: number | null }[];
+    }
+  | { type: "conversation"; conversation: ConversationSummary }
+  | { type: "presence"; userId: string; status: PresenceStatus; lastSeenAt: number | null }
+  | { type: "friend_request"; request: FriendRequest }
+  | { type: "friend_added"; friend: Friend }
+  | { type: "friend_removed"; userId: string }
+  | { type: "pong" };
+
+/** Exact heartbeat texts, answered by the runtime without waking the object. */
+export const PING_TEXT = '{"type":"ping"}';
+export const PONG_TEXT = '{"type":"pong"}';
