@@ -1,0 +1,77 @@
+// Starts `wrangler dev` (workerd with local D1/R2/objects) for browser tests
+// and benchmarks, and stops it cleanly. Used by scripts/e2e.mjs and bench/.
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
+const wranglerJs = `${root}node_modules/wrangler/bin/wrangler.js`;
+const env = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" };
+
+function wrangler(args, opts = {}) {
+  // process.execPath is the pinned Node 24 when run through `npm run`.
+  return spawn(process.execPath, [wranglerJs, ...args], { cwd: root, env, ...opts });
+}
+
+/**
+ * @param {{port: number, persistDir: string, quiet?: boolean, vars?: Record<string,string>}} opts
+ * @returns {Promise<{url: string, stop: () => Promise<void>, pid: number}>}
+ */
+export async function startDevServer({ port, persistDir, quiet = true, vars = {} }) {
+  if (!existsSync(`${root}.dev.vars`))
+    spawnSync(process.execPath, [`${root}scripts/dev-vars.mjs`], { stdio: "inherit" });
+  const migrate = spawnSync(
+    process.execPath,
+    [wranglerJs, "d1", "migrations", "apply", "DB", "--local", "--persist-to", persistDir],
+    { cwd: root, env, encoding: "utf8" },
+  );
+  if (migrate.status !== 0) throw new Error(`D1 migrations failed:\n${migrate.stdout}\n${migrate.stderr}`);
+
+  const url = `http://127.0.0.1:${port}`;
+  const origins = `${url},http://localhost:${port}`;
+  const varArgs = Object.entries({ ALLOWED_ORIGINS: origins, ...vars }).flatMap(([k, v]) => ["--var", `${k}:${v}`]);
+  const child = wrangler(
+    [
+      "dev",
+      "--ip",
+      "127.0.0.1",
+      "--port",
+      String(port),
+      "--persist-to",
+      persistDir,
+      "--show-interactive-dev-session=false",
+      "--log-level",
+      quiet ? "warn" : "info",
+      ...varArgs,
+    ],
+    { stdio: ["ignore", quiet ? "ignore" : "inherit", "inherit"] },
+  );
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`wrangler dev exited with ${child.exitCode}`);
+    try {
+      const res = await fetch(`${url}/api/health`);
+      if (res.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill("SIGTERM");
+      throw new Error("wrangler dev did not become healthy within 60 s");
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+
+  return {
+    url,
+    pid: child.pid,
+    // One SIGTERM to wrangler's own pid stops wrangler and its workerd.
+    stop: async () => {
+      if (child.exitCode === null) child.kill("SIGTERM");
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+      if (child.exitCode === null) child.kill("SIGKILL");
+    },
+  };
+}
