@@ -8,6 +8,9 @@ export default defineConfig(async () => {
   const migrations = await readD1Migrations("migrations");
   return {
     test: {
+      // The JSON report is what .ci/run counts; the default one is for people.
+      reporters: ["default", "json"],
+      outputFile: { json: "test-results/unit.json" },
       projects: [
         {
           plugins: [

@@ -19,6 +19,16 @@ CREATE TABLE `conversations` (
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `conversations_dm_key_uq` ON `conversations` (`dm_key`) WHERE "conversations"."dm_key" IS NOT NULL;--> statement-breakpoint
+CREATE TABLE `file_parts` (
+	`file_id` text NOT NULL,
+	`part_number` integer NOT NULL,
+	`size` integer NOT NULL,
+	`etag` text NOT NULL,
+	`uploaded_at` integer NOT NULL,
+	PRIMARY KEY(`file_id`, `part_number`),
+	FOREIGN KEY (`file_id`) REFERENCES `files`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
 CREATE TABLE `files` (
 	`id` text PRIMARY KEY NOT NULL,
 	`conversation_id` text NOT NULL,

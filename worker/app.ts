@@ -9,6 +9,7 @@ import { ErrorCode } from "./protocol";
 import { auth } from "./routes/auth";
 import { blocks } from "./routes/blocks";
 import { conversations } from "./routes/conversations";
+import { files } from "./routes/files";
 import { friends } from "./routes/friends";
 import { me } from "./routes/me";
 import { users } from "./routes/users";
@@ -31,16 +32,15 @@ app.use("*", async (c, next) => {
   c.header("Referrer-Policy", "no-referrer");
   c.header("Cache-Control", c.res.headers.get("Cache-Control") ?? "no-store");
 });
-// JSON bodies are small; file bytes have their own routes and limits.
-app.use(
-  "*",
-  bodyLimit({
-    maxSize: 64 * 1024,
-    onError: () => {
-      throw tooLarge("body over 64 KiB");
-    },
-  }),
-);
+// JSON bodies are small; file bytes (content and parts) stream with their own limits.
+const jsonBodyLimit = bodyLimit({
+  maxSize: 64 * 1024,
+  onError: () => {
+    throw tooLarge("body over 64 KiB");
+  },
+});
+const FILE_BYTES_PATH = /^\/api\/files\/[^/]+\/(content|parts\/[^/]+)$/;
+app.use("*", (c, next) => (FILE_BYTES_PATH.test(c.req.path) ? next() : jsonBodyLimit(c, next)));
 
 app.get("/health", (c) => c.json({ ok: true, version: c.env.APP_VERSION }));
 app.route("/auth", auth);
@@ -49,6 +49,7 @@ app.route("/users", users);
 app.route("/friends", friends);
 app.route("/blocks", blocks);
 app.route("/conversations", conversations);
+app.route("/files", files);
 
 app.notFound(() => errorResponse(notFound("no such endpoint")));
 

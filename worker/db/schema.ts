@@ -167,6 +167,24 @@ export const files = sqliteTable(
   (t) => [index("files_uploader_idx").on(t.uploaderId), index("files_conversation_idx").on(t.conversationId)],
 );
 
+/**
+ * Parts of an open multipart upload. The Workers R2 binding cannot list the
+ * parts of an upload, so their etags are kept here to resume and complete.
+ */
+export const fileParts = sqliteTable(
+  "file_parts",
+  {
+    fileId: text("file_id")
+      .notNull()
+      .references(() => files.id, { onDelete: "cascade" }),
+    partNumber: integer("part_number").notNull(),
+    size: integer("size").notNull(),
+    etag: text("etag").notNull(),
+    uploadedAt: integer("uploaded_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.fileId, t.partNumber] })],
+);
+
 export const pushSubscriptions = sqliteTable(
   "push_subscriptions",
   {
