@@ -1,0 +1,24 @@
+// Valibot schemas for the users/friends/blocks routes.
+import * as v from "valibot";
+import { Limits, USERNAME_PATTERN } from "../protocol";
+
+/** Ids are opaque; this only bounds them so junk never reaches a query. */
+export const Id = v.pipe(v.string(), v.minLength(1, "must not be empty"), v.maxLength(64, "too long"));
+
+export const IdParam = v.object({ id: Id });
+export const UserIdParam = v.object({ userId: Id });
+
+export const SearchQuery = v.object({
+  q: v.pipe(v.string(), v.minLength(1, "must not be empty"), v.maxLength(Limits.usernameMax, "too long")),
+});
+
+export const SendRequestBody = v.pipe(
+  v.object({
+    userId: v.optional(Id),
+    username: v.optional(v.pipe(v.string(), v.toLowerCase(), v.regex(USERNAME_PATTERN, "must be 3-32 of [a-z0-9_.-]"))),
+    message: v.optional(
+      v.pipe(v.string(), v.maxLength(Limits.requestMessageMax, `at most ${Limits.requestMessageMax} characters`)),
+    ),
+  }),
+  v.check((b) => (b.userId === undefined) !== (b.username === undefined), "send exactly one of userId or username"),
+);
