@@ -1,8 +1,19 @@
-import { randomBytes } from "node:crypto";
+import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
 const secret = () => randomBytes(32).toString("base64url");
+
+/** A fresh VAPID (P-256) key pair: public as an uncompressed point, private as the scalar d, base64url. */
+function vapidKeys() {
+  const jwk = generateKeyPairSync("ec", { namedCurve: "prime256v1" }).privateKey.export({ format: "jwk" });
+  const x = Buffer.from(jwk.x ?? "", "base64url");
+  const y = Buffer.from(jwk.y ?? "", "base64url");
+  return {
+    VAPID_PUBLIC_KEY: Buffer.concat([Buffer.from([4]), x, y]).toString("base64url"),
+    VAPID_PRIVATE_KEY: jwk.d ?? "",
+  };
+}
 
 export default defineConfig(async () => {
   const migrations = await readD1Migrations("migrations");
@@ -23,6 +34,10 @@ export default defineConfig(async () => {
                   JWT_SECRET: secret(),
                   FILE_URL_SECRET: secret(),
                   DATA_KEY: secret(),
+                  ...vapidKeys(),
+                  VAPID_SUBJECT: "mailto:ops@imsystem.invalid",
+                  // The fake push service in tests listens on plain http.
+                  PUSH_ALLOW_INSECURE_ENDPOINTS: "true",
                 },
               },
             }),

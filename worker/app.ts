@@ -12,6 +12,7 @@ import { conversations } from "./routes/conversations";
 import { files } from "./routes/files";
 import { friends } from "./routes/friends";
 import { me } from "./routes/me";
+import { push } from "./routes/push";
 import { users } from "./routes/users";
 
 export const app = new Hono<AppEnv>().basePath("/api");
@@ -50,6 +51,7 @@ app.route("/friends", friends);
 app.route("/blocks", blocks);
 app.route("/conversations", conversations);
 app.route("/files", files);
+app.route("/push", push);
 
 app.notFound(() => errorResponse(notFound("no such endpoint")));
 
