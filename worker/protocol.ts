@@ -285,3 +285,43 @@ export type InboxServerFrame =
 /** Exact heartbeat texts, answered by the runtime without waking the object. */
 export const PING_TEXT = '{"type":"ping"}';
 export const PONG_TEXT = '{"type":"pong"}';
+
+// ---------- files (R2) ----------
+
+export const FileLimits = {
+  /** Files up to this size upload in one `PUT .../content`. */
+  singleMax: 10 * 1024 * 1024,
+  /** Every part but the last has exactly this size (R2 needs equal parts >= 5 MiB). */
+  partSize: 8 * 1024 * 1024,
+  fileMax: 2 * 1024 * 1024 * 1024,
+  /** Per user, over pending and ready files. */
+  quotaBytes: 5 * 1024 * 1024 * 1024,
+  nameMax: 255,
+  signedUrlTtlSeconds: 15 * 60,
+} as const;
+
+export type FileStatus = "pending" | "ready";
+
+export interface FileInfo {
+  id: string;
+  conversationId: string;
+  uploaderId: string;
+  name: string;
+  size: number;
+  /** As declared by the uploader; downloads are served with the sniffed type. */
+  contentType: string;
+  status: FileStatus;
+  createdAt: number;
+}
+
+export type UploadMethod = "single" | "multipart";
+
+export interface FileCreated {
+  file: FileInfo;
+  upload: { method: UploadMethod; partSize: number };
+}
+
+export interface FilePart {
+  partNumber: number;
+  size: number;
+}

@@ -1,4 +1,94 @@
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
+import * as v from "valibot";
+import { authenticate, requireAuth } from "../auth/middleware";
+import { tokenFromRequest } from "../auth/tokens";
+import { createFile } from "../files/create";
+import { serveFile } from "../files/download";
+import { removeFile } from "../files/remove";
+import { createFileBody, partParams, signedQuery } from "../files/schemas";
+import { signedFileUrl, verifyFileSignature } from "../files/signing";
+import { getRole, requireFile, requireMember, requireUploader, toFileInfo } from "../files/store";
+import { completeMultipart, listParts, uploadPart, uploadSingle } from "../files/upload";
 import type { AppEnv } from "../http/env";
+import { forbidden, notFound, unauthorized } from "../http/errors";
+import { valid } from "../http/validate";
 
 export const files = new Hono<AppEnv>();
+
+files.post("/", requireAuth, valid("json", createFileBody), async (c) => {
+  const created = await createFile(c.env, c.get("auth").userId, c.req.valid("json"), Date.now());
+  return c.json(created, 201);
+});
+
+files.put("/:id/content", requireAuth, async (c) => {
+  const row = await requireFile(c.env, c.req.param("id"));
+  await requireUploader(c.env, row, c.get("auth").userId);
+  const ready = await uploadSingle(c.env, row, c.req.raw, Date.now());
+  return c.json({ file: toFileInfo(ready) });
+});
+
+files.put("/:id/parts/:n", requireAuth, valid("param", partParams), async (c) => {
+  const { id, n } = c.req.valid("param");
+  const row = await requireFile(c.env, id);
+  await requireUploader(c.env, row, c.get("auth").userId);
+  return c.json(await uploadPart(c.env, row, n, c.req.raw, Date.now()));
+});
+
+files.get("/:id/parts", requireAuth, async (c) => {
+  const row = await requireFile(c.env, c.req.param("id"));
+  await requireUploader(c.env, row, c.get("auth").userId);
+  return c.json({ parts: await listParts(c.env, row) });
+});
+
+files.post("/:id/complete", requireAuth, async (c) => {
+  const row = await requireFile(c.env, c.req.param("id"));
+  await requireUploader(c.env, row, c.get("auth").userId);
+  const ready = await completeMultipart(c.env, row, Date.now());
+  return c.json({ file: toFileInfo(ready) });
+});
+
+files.delete("/:id", requireAuth, async (c) => {
+  const userId = c.get("auth").userId;
+  const row = await requireFile(c.env, c.req.param("id"));
+  if (row.uploaderId !== userId) {
+    const role = await getRole(c.env, row.conversationId, userId);
+    if (role !== "owner" && role !== "admin") throw forbidden("only the uploader or a conversation admin can delete");
+  }
+  await removeFile(c.env, row);
+  return c.body(null, 204);
+});
+
+files.get("/:id/meta", requireAuth, async (c) => {
+  const userId = c.get("auth").userId;
+  const row = await requireFile(c.env, c.req.param("id"));
+  await requireMember(c.env, row.conversationId, userId);
+  return c.json({ file: toFileInfo(row), url: await signedFileUrl(c.env, row.id, userId, Date.now()) });
+});
+
+/**
+ * Who is downloading: the bearer token's user, else the user a valid signed
+ * URL names. Either way membership is checked afterwards, so a URL stops
+ * working as soon as its user leaves the conversation.
+ */
+async function downloaderId(c: Context<AppEnv>, fileId: string): Promise<string> {
+  if (tokenFromRequest(c.req.raw)) return (await authenticate(c.env, c.req.raw)).userId;
+  const query = c.req.query();
+  if (query.sig === undefined && query.exp === undefined && query.u === undefined) throw unauthorized();
+  const result = v.safeParse(signedQuery, query);
+  if (!result.success) throw forbidden("invalid file link");
+  const { exp, sig, u } = result.output;
+  if (!(await verifyFileSignature(c.env, fileId, exp, u, sig, Date.now()))) {
+    throw forbidden("invalid or expired file link");
+  }
+  return u;
+}
+
+files.get("/:id", async (c) => {
+  const id = c.req.param("id");
+  const userId = await downloaderId(c, id);
+  const row = await requireFile(c.env, id);
+  await requireMember(c.env, row.conversationId, userId);
+  // A pending file is not there yet for readers.
+  if (row.status !== "ready") throw notFound("file is still uploading");
+  return serveFile(c.env, row, c.req.raw);
+});

@@ -1,0 +1,115 @@
+import { asc, eq } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/d1";
+import { fileParts, files } from "../db/schema";
+import type { Bindings } from "../http/env";
+import { conflict, invalidRequest } from "../http/errors";
+import type { FilePart } from "../protocol";
+import { checkDeclaredLength, exactLength, lengthError } from "./exact-length";
+import { detectType } from "./sniff";
+import { type FileRow, requireFile } from "./store";
+
+export const isMultipart = (row: FileRow) => row.partSize !== null && row.partSize < row.size;
+export const partCount = (row: FileRow) => Math.ceil(row.size / (row.partSize ?? row.size));
+
+/** Every part is `partSize` bytes except the last, which is the remainder. */
+export function expectedPartSize(row: FileRow, n: number): number {
+  const partSize = row.partSize ?? row.size;
+  return n < partCount(row) ? partSize : row.size - partSize * (n - 1);
+}
+
+function requireBody(req: Request): ReadableStream<Uint8Array> {
+  if (!req.body) throw invalidRequest("missing body");
+  return req.body;
+}
+
+function requirePendingSingle(row: FileRow): void {
+  if (row.status === "ready") throw conflict("file is already uploaded");
+  if (isMultipart(row)) {
+    throw invalidRequest("this file uploads in parts: PUT /api/files/:id/parts/:n");
+  }
+}
+
+function requireOpenMultipart(row: FileRow): string {
+  if (row.status === "ready") throw conflict("file is already uploaded");
+  if (!isMultipart(row)) throw invalidRequest("this file uploads in one piece: PUT /api/files/:id/content");
+  if (row.uploadId === null) throw conflict("the upload is not open yet");
+  return row.uploadId;
+}
+
+async function markReady(env: Bindings, row: FileRow, etag: string, now: number): Promise<FileRow> {
+  const detectedType = await detectType(env, row.r2Key, row.size);
+  await drizzle(env.DB)
+    .update(files)
+    .set({ status: "ready", etag, detectedType, uploadId: null, completedAt: now })
+    .where(eq(files.id, row.id));
+  return requireFile(env, row.id);
+}
+
+export async function uploadSingle(env: Bindings, row: FileRow, req: Request, now: number): Promise<FileRow> {
+  requirePendingSingle(row);
+  checkDeclaredLength(req, row.size);
+  const body = exactLength(requireBody(req), row.size);
+  let etag: string;
+  try {
+    const object = await env.FILES.put(row.r2Key, body.stream);
+    // Only a put with an `onlyIf` condition answers null.
+    if (!object) throw new Error("R2 put stored nothing");
+    etag = object.httpEtag;
+  } catch (err) {
+    // Whatever R2 may have kept of a refused body must not outlive the refusal.
+    await env.FILES.delete(row.r2Key);
+    throw lengthError(body.verdict(), row.size, err);
+  }
+  return markReady(env, row, etag, now);
+}
+
+export async function uploadPart(env: Bindings, row: FileRow, n: number, req: Request, now: number): Promise<FilePart> {
+  const uploadId = requireOpenMultipart(row);
+  if (n > partCount(row)) throw invalidRequest(`part number must be between 1 and ${partCount(row)}`);
+  const size = expectedPartSize(row, n);
+  checkDeclaredLength(req, size);
+  const body = exactLength(requireBody(req), size);
+  let etag: string;
+  try {
+    const upload = env.FILES.resumeMultipartUpload(row.r2Key, uploadId);
+    etag = (await upload.uploadPart(n, body.stream)).etag;
+  } catch (err) {
+    throw lengthError(body.verdict(), size, err);
+  }
+  // A re-sent part replaces the earlier one: R2 keeps the last upload of a number.
+  await drizzle(env.DB)
+    .insert(fileParts)
+    .values({ fileId: row.id, partNumber: n, size, etag, uploadedAt: now })
+    .onConflictDoUpdate({ target: [fileParts.fileId, fileParts.partNumber], set: { size, etag, uploadedAt: now } });
+  return { partNumber: n, size };
+}
+
+async function storedParts(env: Bindings, fileId: string) {
+  return drizzle(env.DB)
+    .select({ partNumber: fileParts.partNumber, size: fileParts.size, etag: fileParts.etag })
+    .from(fileParts)
+    .where(eq(fileParts.fileId, fileId))
+    .orderBy(asc(fileParts.partNumber));
+}
+
+export async function listParts(env: Bindings, row: FileRow): Promise<FilePart[]> {
+  const parts = await storedParts(env, row.id);
+  return parts.map(({ partNumber, size }) => ({ partNumber, size }));
+}
+
+export async function completeMultipart(env: Bindings, row: FileRow, now: number): Promise<FileRow> {
+  // A retried complete whose first answer was lost gets the same answer.
+  if (row.status === "ready" && isMultipart(row)) return row;
+  const uploadId = requireOpenMultipart(row);
+  const parts = await storedParts(env, row.id);
+  const have = new Set(parts.map((p) => p.partNumber));
+  const missing: number[] = [];
+  for (let n = 1; n <= partCount(row); n++) if (!have.has(n)) missing.push(n);
+  if (missing.length > 0) throw invalidRequest(`missing parts: ${missing.join(", ")}`, { missing });
+
+  const upload = env.FILES.resumeMultipartUpload(row.r2Key, uploadId);
+  const object = await upload.complete(parts.map(({ partNumber, etag }) => ({ partNumber, etag })));
+  const ready = await markReady(env, row, object.httpEtag, now);
+  await drizzle(env.DB).delete(fileParts).where(eq(fileParts.fileId, row.id));
+  return ready;
+}
