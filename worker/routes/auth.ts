@@ -1,4 +1,96 @@
+import { eq } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/d1";
 import { Hono } from "hono";
+import { requireCredentials, requirePassword } from "../auth/credentials";
+import { requireAuth } from "../auth/middleware";
+import { hashPassword } from "../auth/password";
+import { enforceLimit, limitByIp } from "../auth/ratelimit";
+import {
+  loginBody,
+  passwordChangeBody,
+  refreshBody,
+  registerBody,
+  totpDisableBody,
+  totpEnableBody,
+} from "../auth/schemas";
+import { disableTotp, enableTotp, requireSecondFactor, setupTotp } from "../auth/second-factor";
+import { revokeOtherSessions, revokeSession, rotateRefreshToken, startSession } from "../auth/sessions";
+import { getUserByUsername, requireUser, toUser } from "../auth/users";
+import { users } from "../db/schema";
 import type { AppEnv } from "../http/env";
+import { conflict } from "../http/errors";
+import { valid } from "../http/validate";
+import { newId } from "../ids";
+import type { AuthResult, TokenPair } from "../protocol";
 
 export const auth = new Hono<AppEnv>();
+
+const userAgent = (req: Request) => req.headers.get("User-Agent");
+
+auth.post("/register", limitByIp("REGISTER_IP_LIMIT"), valid("json", registerBody), async (c) => {
+  const body = c.req.valid("json");
+  // The early check spares a PBKDF2 run; the unique index decides races.
+  if (await getUserByUsername(c.env, body.username)) throw conflict("username is taken");
+  const row = {
+    id: newId("usr"),
+    username: body.username,
+    displayName: body.displayName ?? body.username,
+    passwordHash: await hashPassword(body.password),
+    createdAt: Date.now(),
+  };
+  const inserted = await drizzle(c.env.DB).insert(users).values(row).onConflictDoNothing({ target: users.username });
+  if (inserted.meta.changes !== 1) throw conflict("username is taken");
+  const tokens = await startSession(c.env, row.id, userAgent(c.req.raw));
+  return c.json({ user: toUser(row), ...tokens } satisfies AuthResult, 201);
+});
+
+auth.post("/login", limitByIp("LOGIN_IP_LIMIT"), valid("json", loginBody), async (c) => {
+  const { username, password, otp } = c.req.valid("json");
+  await enforceLimit(c.env.LOGIN_USER_LIMIT, username);
+  const user = await requireCredentials(c.env, username, password);
+  await requireSecondFactor(c.env, user, otp);
+  const tokens = await startSession(c.env, user.id, userAgent(c.req.raw));
+  return c.json({ user: toUser(user), ...tokens } satisfies AuthResult);
+});
+
+auth.post("/refresh", valid("json", refreshBody), async (c) => {
+  const tokens = await rotateRefreshToken(c.env, c.req.valid("json").refreshToken);
+  return c.json(tokens satisfies TokenPair);
+});
+
+auth.post("/logout", requireAuth, async (c) => {
+  const { userId, sessionId } = c.get("auth");
+  await revokeSession(c.env, userId, sessionId, "logout");
+  return c.body(null, 204);
+});
+
+auth.post("/password", requireAuth, valid("json", passwordChangeBody), async (c) => {
+  const { userId, sessionId } = c.get("auth");
+  const body = c.req.valid("json");
+  const user = await requireUser(c.env, userId);
+  await requirePassword(user, body.currentPassword);
+  await requireSecondFactor(c.env, user, body.otp);
+  const passwordHash = await hashPassword(body.newPassword);
+  await drizzle(c.env.DB).update(users).set({ passwordHash }).where(eq(users.id, userId));
+  await revokeOtherSessions(c.env, userId, sessionId, "password_change");
+  return c.body(null, 204);
+});
+
+auth.post("/totp/setup", requireAuth, async (c) => {
+  const user = await requireUser(c.env, c.get("auth").userId);
+  return c.json(await setupTotp(c.env, user));
+});
+
+auth.post("/totp/enable", requireAuth, valid("json", totpEnableBody), async (c) => {
+  const user = await requireUser(c.env, c.get("auth").userId);
+  await enableTotp(c.env, user, c.req.valid("json").otp);
+  return c.body(null, 204);
+});
+
+auth.post("/totp/disable", requireAuth, valid("json", totpDisableBody), async (c) => {
+  const body = c.req.valid("json");
+  const user = await requireUser(c.env, c.get("auth").userId);
+  await requirePassword(user, body.password);
+  await disableTotp(c.env, user, body.otp);
+  return c.body(null, 204);
+});

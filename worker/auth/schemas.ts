@@ -1,0 +1,41 @@
+import * as v from "valibot";
+import { Limits, USERNAME_PATTERN } from "../protocol";
+
+/** Any case is accepted and stored lower-case: uniqueness is case-insensitive by construction. */
+export const username = v.pipe(
+  v.string(),
+  v.toLowerCase(),
+  v.regex(USERNAME_PATTERN, `must be ${Limits.usernameMin}-${Limits.usernameMax} of a-z 0-9 _ . -`),
+);
+
+export const newPassword = v.pipe(
+  v.string(),
+  v.minLength(Limits.passwordMin, `must be at least ${Limits.passwordMin} characters`),
+  v.maxLength(Limits.passwordMax, `must be at most ${Limits.passwordMax} characters`),
+);
+
+/** Existing passwords are only bounded above, so raising the minimum later locks nobody out. */
+export const anyPassword = v.pipe(v.string(), v.minLength(1), v.maxLength(Limits.passwordMax));
+
+export const displayName = v.pipe(
+  v.string(),
+  v.trim(),
+  v.minLength(1, "must not be empty"),
+  v.maxLength(Limits.displayNameMax, `must be at most ${Limits.displayNameMax} characters`),
+  v.regex(/^[^\p{Cc}]*$/u, "must not contain control characters"),
+);
+
+export const otp = v.pipe(v.string(), v.regex(/^\d{6}$/, "must be 6 digits"));
+
+export const registerBody = v.strictObject({ username, password: newPassword, displayName: v.optional(displayName) });
+export const loginBody = v.strictObject({ username, password: anyPassword, otp: v.optional(otp) });
+/** Generous on purpose: a mistaken access token here must get 401, not 400. */
+export const refreshBody = v.strictObject({ refreshToken: v.pipe(v.string(), v.minLength(1), v.maxLength(4096)) });
+export const passwordChangeBody = v.strictObject({
+  currentPassword: anyPassword,
+  newPassword,
+  otp: v.optional(otp),
+});
+export const totpEnableBody = v.strictObject({ otp });
+export const totpDisableBody = v.strictObject({ password: anyPassword, otp });
+export const patchMeBody = v.strictObject({ displayName });
