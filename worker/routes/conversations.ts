@@ -1,4 +1,284 @@
 import { Hono } from "hono";
-import type { AppEnv } from "../http/env";
+import * as v from "valibot";
+import { requireAuth } from "../auth/middleware";
+import { offersSubprotocol } from "../auth/tokens";
+import {
+  addMemberRows,
+  type ConversationRow,
+  ensureDm,
+  findForUser,
+  findUser,
+  friendsAmong,
+  insertGroup,
+  isBlockedEitherWay,
+  listForUser,
+  listMembers,
+  removeMemberRow,
+  setMemberRole,
+  setTitle,
+} from "../conversation/directory";
+import { SendBody } from "../conversation/frames";
+import { CONVERSATION_ID, InternalHeader } from "../conversation/internal";
+import type { InitInput } from "../conversation/log";
+import type { Refusal } from "../conversation/results";
+import { conversationStub } from "../conversation/stub";
+import type { AppEnv, Bindings } from "../http/env";
+import { ApiError, forbidden, invalidRequest, notFound, rateLimited } from "../http/errors";
+import { originAllowed } from "../http/origin";
+import { intParam, valid } from "../http/validate";
+import { newId } from "../ids";
+import {
+  type Conversation,
+  type ConversationEvent,
+  type ConversationSummary,
+  ErrorCode,
+  Limits,
+  type Role,
+} from "../protocol";
+
+const userId = v.pipe(v.string(), v.minLength(1), v.maxLength(64));
+const title = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(Limits.titleMax));
+const CreateBody = v.variant("kind", [
+  v.object({ kind: v.literal("dm"), userId }),
+  v.object({
+    kind: v.literal("group"),
+    title,
+    memberIds: v.pipe(v.array(userId), v.minLength(1), v.maxLength(Limits.groupMembersMax - 1)),
+  }),
+]);
+const MAX_SEQ = Number.MAX_SAFE_INTEGER;
+const EventsQuery = v.object({
+  after: v.optional(intParam(0, MAX_SEQ), "0"),
+  limit: v.optional(intParam(1, Limits.eventsPageMax), String(Limits.pageDefault)),
+});
+const MessagesQuery = v.pipe(
+  v.object({
+    before: v.optional(intParam(1, MAX_SEQ)),
+    from: v.optional(intParam(0, MAX_SEQ)),
+    to: v.optional(intParam(0, MAX_SEQ)),
+    q: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(200))),
+    limit: v.optional(intParam(1, Limits.messagesPageMax), String(Limits.pageDefault)),
+  }),
+  v.check(
+    (q) => q.from === undefined || (q.before === undefined && q.q === undefined),
+    "from/to cannot be combined with before or q",
+  ),
+  v.check((q) => q.to === undefined || q.from !== undefined, "to needs from"),
+);
+
+const STATUS: Record<string, 400 | 401 | 403 | 404 | 409 | 413> = {
+  invalid_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  too_large: 413,
+};
+const RenameBody = v.object({ title });
+const AddMembersBody = v.object({
+  userIds: v.pipe(v.array(userId), v.minLength(1), v.maxLength(Limits.groupMembersMax)),
+});
+const RoleBody = v.object({ role: v.picklist(["admin", "member"]) });
+
+/** Unwraps an object's result union, turning a refusal into the contract's HTTP error. */
+function unwrap<R extends { ok: true } | Refusal>(result: R): Extract<R, { ok: true }> {
+  if (result.ok) return result as Extract<R, { ok: true }>;
+  if (result.code === ErrorCode.rateLimited) throw rateLimited(1, result.message);
+  throw new ApiError(STATUS[result.code] ?? 400, result.code, result.message);
+}
+
+/** 404 for an id that is malformed or unknown, 403 for a conversation the caller is not in. */
+async function requireMember(
+  env: Bindings,
+  id: string,
+  userId: string,
+): Promise<{ conversation: ConversationRow; role: Role }> {
+  if (!CONVERSATION_ID.test(id)) throw notFound("no such conversation");
+  const found = await findForUser(env.DB, id, userId);
+  if (!found) throw notFound("no such conversation");
+  if (!found.role) throw forbidden("not a member of this conversation");
+  return { conversation: found.conversation, role: found.role };
+}
+
+async function withMembers(env: Bindings, row: ConversationRow): Promise<Conversation> {
+  return {
+    id: row.id,
+    kind: row.kind,
+    title: row.title,
+    createdAt: row.createdAt,
+    members: await listMembers(env.DB, row.id),
+  };
+}
+
+async function initObject(env: Bindings, row: ConversationRow, members: InitInput["members"]): Promise<void> {
+  await conversationStub(env, row.id).init({
+    id: row.id,
+    kind: row.kind,
+    title: row.title,
+    createdBy: row.createdBy,
+    createdAt: row.createdAt,
+    members,
+  });
+}
 
 export const conversations = new Hono<AppEnv>();
+conversations.use("*", requireAuth);
+
+conversations.post("/", valid("json", CreateBody), async (c) => {
+  const me = c.get("auth").userId;
+  const body = c.req.valid("json");
+  const now = Date.now();
+
+  if (body.kind === "dm") {
+    if (body.userId === me) throw invalidRequest("cannot open a conversation with yourself");
+    if (!(await findUser(c.env.DB, body.userId))) throw notFound("no such user");
+    if (await isBlockedEitherWay(c.env.DB, me, body.userId)) throw forbidden("blocked");
+    if (!(await friendsAmong(c.env.DB, me, [body.userId])).has(body.userId)) throw forbidden("not friends");
+    const { conversation, created } = await ensureDm(c.env.DB, me, body.userId, newId("c"), now);
+    // Idempotent: also repairs an object whose init did not run after an earlier insert.
+    await initObject(c.env, conversation, [
+      { userId: conversation.createdBy, role: "member" },
+      { userId: conversation.createdBy === me ? body.userId : me, role: "member" },
+    ]);
+    return c.json({ conversation: await withMembers(c.env, conversation) }, created ? 201 : 200);
+  }
+
+  const memberIds = [...new Set(body.memberIds)].filter((id) => id !== me);
+  if (memberIds.length === 0) throw invalidRequest("a group needs at least one other member");
+  const friends = await friendsAmong(c.env.DB, me, memberIds);
+  if (friends.size !== memberIds.length) throw forbidden("the creator must be friends with every member");
+  const row: ConversationRow = {
+    id: newId("c"),
+    kind: "group",
+    title: body.title,
+    createdBy: me,
+    createdAt: now,
+    updatedAt: now,
+  };
+  const roles: InitInput["members"] = [
+    { userId: me, role: "owner" },
+    ...memberIds.map((id) => ({ userId: id, role: "member" as const })),
+  ];
+  await insertGroup(c.env.DB, row, roles);
+  await initObject(c.env, row, roles);
+  return c.json({ conversation: await withMembers(c.env, row) }, 201);
+});
+
+conversations.get("/", async (c) => {
+  const me = c.get("auth").userId;
+  const rows = await listForUser(c.env.DB, me);
+  const list = await Promise.all(
+    rows.map(async (r): Promise<ConversationSummary> => {
+      const s = await conversationStub(c.env, r.id).summary(me);
+      const base: ConversationSummary = {
+        id: r.id,
+        kind: r.kind,
+        title: r.title,
+        memberCount: r.memberCount,
+        role: r.role,
+        lastSeq: 0,
+        readSeq: 0,
+        unread: 0,
+        updatedAt: r.updatedAt,
+        ...(r.peer ? { peer: r.peer } : {}),
+      };
+      if (!s.ok) return base;
+      const { ok: _ok, ...live } = s;
+      return { ...base, ...live, updatedAt: Math.max(live.updatedAt, r.updatedAt) };
+    }),
+  );
+  list.sort((a, b) => b.updatedAt - a.updatedAt || (a.id < b.id ? -1 : 1));
+  return c.json({ conversations: list });
+});
+
+conversations.get("/:id", async (c) => {
+  const { conversation } = await requireMember(c.env, c.req.param("id"), c.get("auth").userId);
+  return c.json({ conversation: await withMembers(c.env, conversation) });
+});
+
+conversations.get("/:id/events", valid("query", EventsQuery), async (c) => {
+  const me = c.get("auth").userId;
+  const { conversation } = await requireMember(c.env, c.req.param("id"), me);
+  const q = c.req.valid("query");
+  const { events, head } = unwrap(await conversationStub(c.env, conversation.id).events(me, q.after, q.limit));
+  return c.json({ events, head });
+});
+
+conversations.get("/:id/messages", valid("query", MessagesQuery), async (c) => {
+  const me = c.get("auth").userId;
+  const { conversation } = await requireMember(c.env, c.req.param("id"), me);
+  const { messages, hasMore } = unwrap(
+    await conversationStub(c.env, conversation.id).messages(me, c.req.valid("query")),
+  );
+  return c.json({ messages, hasMore });
+});
+
+conversations.post("/:id/messages", valid("json", SendBody), async (c) => {
+  const me = c.get("auth").userId;
+  const { conversation } = await requireMember(c.env, c.req.param("id"), me);
+  const result = unwrap(
+    await conversationStub(c.env, conversation.id).post(me, { type: "send", ...c.req.valid("json") }),
+  );
+  // The stored JSON of an event this object wrote.
+  const event = JSON.parse(result.body) as ConversationEvent;
+  return c.json({ event }, result.repeated ? 200 : 201);
+});
+
+conversations.get("/:id/ws", async (c) => {
+  const auth = c.get("auth");
+  if (!originAllowed(c.env, c.req.raw)) throw forbidden("origin not allowed");
+  if (c.req.header("Upgrade")?.toLowerCase() !== "websocket") throw invalidRequest("expected a WebSocket upgrade");
+  const { conversation } = await requireMember(c.env, c.req.param("id"), auth.userId);
+  // Built from scratch: nothing the client sent (tokens, look-alike internal headers) reaches the object.
+  const headers = new Headers({
+    Upgrade: "websocket",
+    [InternalHeader.userId]: auth.userId,
+    [InternalHeader.sessionId]: auth.sessionId,
+    [InternalHeader.exp]: String(auth.exp),
+  });
+  if (offersSubprotocol(c.req.raw)) headers.set(InternalHeader.subprotocol, "1");
+  const res = await conversationStub(c.env, conversation.id).fetch(new Request(c.req.url, { headers }));
+  // A fresh Response: the object's has immutable headers, and the app's middleware adds some.
+  return new Response(res.body, { status: res.status, headers: res.headers, webSocket: res.webSocket });
+});
+
+// ---------- membership: the object decides and logs, then D1's index follows ----------
+
+conversations.patch("/:id", valid("json", RenameBody), async (c) => {
+  const me = c.get("auth").userId;
+  const { conversation } = await requireMember(c.env, c.req.param("id"), me);
+  const { title: newTitle } = c.req.valid("json");
+  unwrap(await conversationStub(c.env, conversation.id).changeMembers(me, { action: "renamed", title: newTitle }));
+  await setTitle(c.env.DB, conversation.id, newTitle);
+  return c.json({ conversation: await withMembers(c.env, { ...conversation, title: newTitle }) });
+});
+
+conversations.post("/:id/members", valid("json", AddMembersBody), async (c) => {
+  const me = c.get("auth").userId;
+  const { conversation } = await requireMember(c.env, c.req.param("id"), me);
+  const userIds = [...new Set(c.req.valid("json").userIds)].filter((id) => id !== me);
+  const friends = await friendsAmong(c.env.DB, me, userIds);
+  if (friends.size !== userIds.length) throw forbidden("the inviter must be friends with every invitee");
+  unwrap(await conversationStub(c.env, conversation.id).changeMembers(me, { action: "added", userIds }));
+  await addMemberRows(c.env.DB, conversation.id, userIds, Date.now());
+  return c.json({ conversation: await withMembers(c.env, conversation) });
+});
+
+conversations.delete("/:id/members/:userId", async (c) => {
+  const me = c.get("auth").userId;
+  const { conversation } = await requireMember(c.env, c.req.param("id"), me);
+  const target = c.req.param("userId");
+  unwrap(await conversationStub(c.env, conversation.id).changeMembers(me, { action: "removed", userId: target }));
+  await removeMemberRow(c.env.DB, conversation.id, target);
+  return c.body(null, 204);
+});
+
+conversations.patch("/:id/members/:userId", valid("json", RoleBody), async (c) => {
+  const me = c.get("auth").userId;
+  const { conversation } = await requireMember(c.env, c.req.param("id"), me);
+  const target = c.req.param("userId");
+  const { role } = c.req.valid("json");
+  unwrap(await conversationStub(c.env, conversation.id).changeMembers(me, { action: "role", userId: target, role }));
+  await setMemberRole(c.env.DB, conversation.id, target, role);
+  return c.json({ conversation: await withMembers(c.env, conversation) });
+});

@@ -1,0 +1,91 @@
+import { ErrorCode, Limits, type Role } from "../protocol";
+import type { Accepted, ConversationLog } from "./log";
+import { type Refusal, refuse } from "./results";
+
+/** A membership change as the route asks for it; the object decides if the actor may. */
+export type MemberChange =
+  | { action: "added"; userIds: string[] }
+  | { action: "removed"; userId: string }
+  | { action: "role"; userId: string; role: "admin" | "member" }
+  | { action: "renamed"; title: string };
+
+const RANK: Record<Role, number> = { member: 0, admin: 1, owner: 2 };
+
+export interface MemberChangeResult extends Accepted {
+  /** Users who lost access and whose sockets must close with 4003. */
+  removed: string[];
+}
+
+/**
+ * Applies one change under the contract's rules (admin+ adds, renames and
+ * removes lower roles; anyone leaves; only the owner sets roles) and logs it
+ * as a `member` event. Groups only: a DM's two members are fixed.
+ */
+export function changeMembers(
+  log: ConversationLog,
+  actorId: string,
+  change: MemberChange,
+): MemberChangeResult | Refusal {
+  const denied = log.check(actorId);
+  if (denied) return denied;
+  const meta = log.meta;
+  if (meta?.kind !== "group") return refuse(ErrorCode.invalidRequest, "only groups change members");
+  const actorRole = log.members.get(actorId) ?? "member";
+  const isAdmin = RANK[actorRole] >= RANK.admin;
+  const now = Date.now();
+  const event = (fields: {
+    action: "added" | "removed" | "left" | "role" | "renamed";
+    userIds: string[];
+    role?: Role;
+    title?: string;
+  }) =>
+    log.append((seq, createdAt) => ({
+      seq,
+      conversationId: meta.id,
+      type: "member",
+      senderId: actorId,
+      createdAt,
+      ...fields,
+    }));
+
+  switch (change.action) {
+    case "added": {
+      if (!isAdmin) return refuse(ErrorCode.forbidden, "only admins add members");
+      const fresh = [...new Set(change.userIds)].filter((id) => !log.members.has(id));
+      if (fresh.length === 0) return refuse(ErrorCode.conflict, "already members");
+      if (log.members.size + fresh.length > Limits.groupMembersMax)
+        return refuse(ErrorCode.invalidRequest, "group is full");
+      for (const id of fresh) log.store.putMember(id, "member", now);
+      log.members = log.store.members();
+      return { ...event({ action: "added", userIds: fresh }), removed: [] };
+    }
+    case "removed": {
+      const targetRole = log.members.get(change.userId);
+      if (!targetRole) return refuse(ErrorCode.notFound, "not a member");
+      const leaving = change.userId === actorId;
+      if (leaving && actorRole === "owner") return refuse(ErrorCode.forbidden, "the owner cannot leave the group");
+      if (!leaving && !(isAdmin && RANK[actorRole] > RANK[targetRole])) {
+        return refuse(ErrorCode.forbidden, "only a higher role removes a member");
+      }
+      log.store.removeMember(change.userId);
+      log.members = log.store.members();
+      return { ...event({ action: leaving ? "left" : "removed", userIds: [change.userId] }), removed: [change.userId] };
+    }
+    case "role": {
+      if (actorRole !== "owner") return refuse(ErrorCode.forbidden, "only the owner sets roles");
+      const targetRole = log.members.get(change.userId);
+      if (!targetRole) return refuse(ErrorCode.notFound, "not a member");
+      if (targetRole === "owner") return refuse(ErrorCode.forbidden, "the owner's role cannot change");
+      log.store.putMember(change.userId, change.role, now);
+      log.members = log.store.members();
+      return { ...event({ action: "role", userIds: [change.userId], role: change.role }), removed: [] };
+    }
+    case "renamed": {
+      if (!isAdmin) return refuse(ErrorCode.forbidden, "only admins rename the group");
+      const renamed = { ...meta, title: change.title };
+      log.store.setMeta(renamed);
+      log.meta = renamed;
+      return { ...event({ action: "renamed", userIds: [], title: change.title }), removed: [] };
+    }
+  }
+}

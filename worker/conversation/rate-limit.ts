@@ -1,0 +1,27 @@
+export interface RateLimit {
+  perSecond: number;
+  burst: number;
+}
+
+/**
+ * Token buckets keyed by user. In memory on purpose: losing them when the
+ * object hibernates only forgives a few sends, and keeps the hot path free
+ * of storage writes.
+ */
+export class TokenBuckets {
+  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+
+  constructor(public limit: RateLimit) {}
+
+  /** Takes one token for `key`; false when the bucket is empty. */
+  take(key: string, now: number): boolean {
+    const b = this.buckets.get(key) ?? { tokens: this.limit.burst, at: now };
+    const refilled = Math.min(this.limit.burst, b.tokens + ((now - b.at) / 1000) * this.limit.perSecond);
+    if (refilled < 1) {
+      this.buckets.set(key, { tokens: refilled, at: now });
+      return false;
+    }
+    this.buckets.set(key, { tokens: refilled - 1, at: now });
+    return true;
+  }
+}

@@ -1,0 +1,256 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import type { ConversationEvent } from "../protocol";
+import { MemoryLogStore } from "./memory-store";
+import { Room, type RoomSocket } from "./room";
+
+type Frame = Record<string, unknown> & { type: string };
+
+class FakeSocket implements RoomSocket {
+  protocolErrors = 0;
+  live = false;
+  frames: Frame[] = [];
+  closed: { code: number; reason: string } | null = null;
+  constructor(
+    readonly userId: string,
+    readonly sessionId = "s1",
+    readonly exp = Number.MAX_SAFE_INTEGER,
+  ) {}
+  markLive() {
+    this.live = true;
+  }
+  send(text: string) {
+    this.frames.push(JSON.parse(text));
+  }
+  close(code: number, reason: string) {
+    this.closed = { code, reason };
+  }
+  /** Seqs of every event received, in arrival order. */
+  seqs(): number[] {
+    return this.frames.flatMap((f) => (f.type === "events" ? (f.events as ConversationEvent[]).map((e) => e.seq) : []));
+  }
+  ofType(type: string) {
+    return this.frames.filter((f) => f.type === type);
+  }
+}
+
+function makeRoom() {
+  const sockets: FakeSocket[] = [];
+  const timers: (() => void)[] = [];
+  let now = 1_000_000;
+  const store = new MemoryLogStore();
+  const room = new Room(
+    store,
+    { sockets: () => sockets },
+    { now: () => now, schedule: (fn) => timers.push(fn), rateLimit: { perSecond: 10, burst: 30 } },
+  );
+  room.log.init({
+    id: "c_test",
+    kind: "group",
+    title: "t",
+    createdAt: now,
+    createdBy: "alice",
+    members: [
+      { userId: "alice", role: "owner" },
+      { userId: "bob", role: "member" },
+    ],
+  });
+  while (timers.length) timers.shift()?.();
+  const connect = (userId: string, sessionId = "s1") => {
+    const s = new FakeSocket(userId, sessionId);
+    sockets.push(s);
+    return s;
+  };
+  const frame = (s: FakeSocket, f: unknown) => room.onFrame(s, JSON.stringify(f));
+  /** Runs scheduled flushes, as the event loop would after the queued frames. */
+  const tick = () => {
+    while (timers.length) timers.shift()?.();
+  };
+  return { room, store, connect, frame, tick, advance: (ms: number) => (now += ms) };
+}
+
+const send = (clientId: string, text = clientId) => ({ type: "send", clientId, kind: "text", text });
+
+describe("Room", () => {
+  let r: ReturnType<typeof makeRoom>;
+  beforeEach(() => {
+    r = makeRoom();
+  });
+
+  it("starts the log with the member-created event at seq 1 and init is idempotent", () => {
+    expect(r.store.events.map((e) => e.seq)).toEqual([1]);
+    expect(JSON.parse(r.store.events[0]?.body ?? "")).toMatchObject({
+      type: "member",
+      action: "created",
+      userIds: ["alice", "bob"],
+    });
+    const again = r.room.log.init({
+      id: "c_test",
+      kind: "group",
+      title: "x",
+      createdAt: 0,
+      createdBy: "bob",
+      members: [],
+    });
+    expect(again).toEqual({ ok: true, head: 1, created: false });
+  });
+
+  it("assigns gap-free seqs in arrival order and acks each change", () => {
+    const a = r.connect("alice");
+    r.frame(a, { type: "hello", lastSeq: 0 });
+    for (let i = 0; i < 5; i++) r.frame(a, send(`m${i}`));
+    expect(a.ofType("ack").map((f) => f.seq)).toEqual([2, 3, 4, 5, 6]);
+    r.tick();
+    expect(a.seqs()).toEqual([1, 2, 3, 4, 5, 6]);
+    // Back-to-back frames share one flush: one events frame for the replay, one for the five sends.
+    expect(a.ofType("events")).toHaveLength(2);
+  });
+
+  it("answers a repeated clientId with the original seq and creates no event", () => {
+    const a = r.connect("alice");
+    r.frame(a, { type: "hello", lastSeq: 0 });
+    r.frame(a, send("x", "first"));
+    r.advance(5000);
+    r.frame(a, send("x", "second"));
+    const acks = a.ofType("ack");
+    expect(acks[1]).toEqual(acks[0]);
+    expect(r.store.events).toHaveLength(2);
+    // The same clientId from another sender is a different key.
+    const b = r.connect("bob");
+    r.frame(b, { type: "hello", lastSeq: 0 });
+    r.frame(b, send("x"));
+    expect(b.ofType("ack")[0]?.seq).toBe(3);
+  });
+
+  it("gives a hello that arrives while events are pending each event exactly once", () => {
+    const a = r.connect("alice");
+    r.frame(a, { type: "hello", lastSeq: 0 });
+    r.tick();
+    r.frame(a, send("p1"));
+    r.frame(a, send("p2"));
+    // Not flushed yet: seq 2 and 3 are pending when bob joins from lastSeq 0.
+    const b = r.connect("bob");
+    r.frame(b, { type: "hello", lastSeq: 0 });
+    expect(b.seqs()).toEqual([1]);
+    r.frame(a, send("p3"));
+    r.tick();
+    expect(b.seqs()).toEqual([1, 2, 3, 4]);
+    expect(a.seqs()).toEqual([1, 2, 3, 4]);
+    expect(b.ofType("welcome")[0]).toMatchObject({ head: 3, protocol: 1 });
+  });
+
+  it("replays only what the client lacks and clamps a lastSeq past head", () => {
+    const a = r.connect("alice");
+    r.frame(a, { type: "hello", lastSeq: 0 });
+    for (let i = 0; i < 3; i++) r.frame(a, send(`m${i}`));
+    r.tick();
+    const b = r.connect("bob");
+    r.frame(b, { type: "hello", lastSeq: 2 });
+    expect(b.seqs()).toEqual([3, 4]);
+    const c = r.connect("bob", "s2");
+    r.frame(c, { type: "hello", lastSeq: 99 });
+    expect(c.seqs()).toEqual([]);
+    expect(c.ofType("welcome")[0]?.head).toBe(4);
+    r.frame(c, { type: "sync", after: 1 });
+    expect(c.seqs()).toEqual([2, 3, 4]);
+  });
+
+  it("pages a long replay into frames of at most 500 events", () => {
+    r.room.buckets.limit = { perSecond: 1e9, burst: 1e9 };
+    for (let i = 0; i < 1200; i++) r.room.change("alice", { type: "send", clientId: `c${i}`, kind: "text", text: "x" });
+    r.tick();
+    const b = r.connect("bob");
+    r.frame(b, { type: "hello", lastSeq: 0 });
+    const sizes = b.ofType("events").map((f) => (f.events as unknown[]).length);
+    expect(sizes).toEqual([500, 500, 201]);
+    expect(b.seqs()).toEqual(Array.from({ length: 1201 }, (_, i) => i + 1));
+  });
+
+  it("closes a socket whose first frame is not hello with 4400", () => {
+    const a = r.connect("alice");
+    r.frame(a, send("x"));
+    expect(a.closed?.code).toBe(4400);
+    expect(r.store.events).toHaveLength(1);
+  });
+
+  it("closes on an oversized frame (1009), an expired token (4001) and a removed member (4003)", () => {
+    const a = r.connect("alice");
+    r.room.onFrame(a, `{"type":"hello","lastSeq":0,"pad":"${"x".repeat(70_000)}"}`);
+    expect(a.closed?.code).toBe(1009);
+    const expired = new FakeSocket("alice", "s1", 1);
+    r.frame(expired, { type: "hello", lastSeq: 0 });
+    expect(expired.closed?.code).toBe(4001);
+    const stranger = new FakeSocket("mallory");
+    r.frame(stranger, { type: "hello", lastSeq: 0 });
+    expect(stranger.closed?.code).toBe(4003);
+  });
+
+  it("refuses invalid frames with error frames and closes after repeated protocol errors", () => {
+    const a = r.connect("alice");
+    r.frame(a, { type: "hello", lastSeq: 0 });
+    r.frame(a, { type: "send", clientId: "k1", kind: "text", text: "   " });
+    expect(a.ofType("error")[0]).toMatchObject({ code: "invalid_request", clientId: "k1" });
+    r.frame(a, send("big", "y".repeat(4001)));
+    expect(a.ofType("error")[1]).toMatchObject({ code: "too_large", clientId: "big" });
+    for (let i = 0; i < 9; i++) r.room.onFrame(a, "not json");
+    expect(a.closed?.code).toBe(4400);
+  });
+
+  it("rate-limits changes per user with a token bucket and keeps the socket open", () => {
+    const a = r.connect("alice");
+    r.frame(a, { type: "hello", lastSeq: 0 });
+    for (let i = 0; i < 31; i++) r.frame(a, send(`m${i}`));
+    expect(a.ofType("ack")).toHaveLength(30);
+    expect(a.ofType("error")[0]).toMatchObject({ code: "rate_limited", clientId: "m30" });
+    r.advance(100); // one token back at 10/s
+    r.frame(a, send("m30"));
+    expect(a.ofType("ack")).toHaveLength(31);
+    expect(a.closed).toBeNull();
+  });
+
+  it("folds edits, reactions and deletes into the message view with the right rights", () => {
+    const a = r.connect("alice");
+    const b = r.connect("bob");
+    r.frame(a, { type: "hello", lastSeq: 0 });
+    r.frame(b, { type: "hello", lastSeq: 0 });
+    r.frame(b, send("m", "hello"));
+    r.frame(a, { type: "edit", clientId: "e1", target: 2, text: "hijack" });
+    expect(a.ofType("error")[0]).toMatchObject({ code: "forbidden", clientId: "e1" });
+    r.frame(b, { type: "edit", clientId: "e2", target: 2, text: "hello!" });
+    r.frame(a, { type: "react", clientId: "r1", target: 2, emoji: "👍", on: true });
+    r.frame(b, { type: "react", clientId: "r2", target: 2, emoji: "👍", on: true });
+    r.frame(a, { type: "react", clientId: "r3", target: 2, emoji: "👍", on: false });
+    expect(r.store.getMessage(2)).toMatchObject({ text: "hello!", reactions: { "👍": ["bob"] } });
+    // An owner may delete another member's message; the text is erased.
+    r.frame(a, { type: "delete", clientId: "d1", target: 2 });
+    expect(r.store.getMessage(2)).toMatchObject({ text: null, deleted: true });
+    r.frame(b, { type: "edit", clientId: "e3", target: 2, text: "back" });
+    expect(b.ofType("error").at(-1)).toMatchObject({ code: "not_found", clientId: "e3" });
+  });
+
+  it("sends typing to other users only and read receipts forward only", () => {
+    const a = r.connect("alice");
+    const b = r.connect("bob");
+    r.frame(a, { type: "hello", lastSeq: 0 });
+    r.frame(b, { type: "hello", lastSeq: 0 });
+    r.frame(a, { type: "typing" });
+    r.frame(a, { type: "typing" }); // throttled
+    expect(b.ofType("typing")).toEqual([{ type: "typing", userId: "alice" }]);
+    expect(a.ofType("typing")).toEqual([]);
+    r.frame(a, send("m1"));
+    r.tick();
+    r.frame(b, { type: "read", seq: 99 });
+    r.frame(b, { type: "read", seq: 1 });
+    expect(a.ofType("receipt")).toEqual([{ type: "receipt", userId: "bob", seq: 2 }]);
+    expect(r.store.getRead("bob")).toBe(2);
+  });
+
+  it("closes only the sockets of the named sessions", () => {
+    const a1 = r.connect("alice", "s1");
+    const a2 = r.connect("alice", "s2");
+    const b = r.connect("bob", "s1");
+    r.room.closeSessions("alice", { except: "s2" });
+    expect([a1.closed?.code, a2.closed, b.closed]).toEqual([4001, null, null]);
+    r.room.closeSessions("alice", { only: "s2" });
+    expect(a2.closed?.code).toBe(4001);
+  });
+});

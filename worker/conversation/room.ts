@@ -1,0 +1,284 @@
+import * as v from "valibot";
+import {
+  type ChangeFrame,
+  CloseCode,
+  type ConversationServerFrame,
+  ErrorCode,
+  Limits,
+  PROTOCOL_VERSION,
+} from "../protocol";
+import { type ClientFrame, ClientFrameSchema, clientIdOf } from "./frames";
+import { type Accepted, ConversationLog } from "./log";
+import { changeMembers, type MemberChange, type MemberChangeResult } from "./membership";
+import { type RateLimit, TokenBuckets } from "./rate-limit";
+import { type Refusal, refuse } from "./results";
+import type { LogStore } from "./store";
+
+/** One accepted WebSocket as the room sees it; the object backs it with an attachment. */
+export interface RoomSocket {
+  readonly userId: string;
+  readonly sessionId: string;
+  /** Access-token expiry, seconds since the epoch. */
+  readonly exp: number;
+  /** Past `hello`: receives live events. Persisted so it survives hibernation. */
+  readonly live: boolean;
+  /** In memory only: forgiving the count after a hibernation is harmless. */
+  protocolErrors: number;
+  markLive(): void;
+  send(text: string): void;
+  close(code: number, reason: string): void;
+}
+
+export interface SocketHub {
+  sockets(): Iterable<RoomSocket>;
+}
+
+export interface RoomOptions {
+  now(): number;
+  /** Runs `fn` after the frames already queued for this object (setTimeout 0 in workerd). */
+  schedule(fn: () => void): void;
+  rateLimit: RateLimit;
+  /** After each append, in the same turn (the object coalesces its D1 bookkeeping here). */
+  onAppend?(): void;
+}
+
+const PROTOCOL_ERRORS_MAX = 10;
+const TYPING_INTERVAL_MS = 2000;
+
+const eventsFrame = (bodies: string[]) => `{"type":"events","events":[${bodies.join(",")}]}`;
+const frame = (f: ConversationServerFrame) => JSON.stringify(f);
+
+/**
+ * The conversation's live side: frames in, fan-out out. Knows nothing of
+ * Cloudflare; the Durable Object feeds it sockets and frames.
+ *
+ * Invariant: every event with seq <= broadcastHead has been sent to every
+ * socket that was live at the time; events above it sit in `pending` and go
+ * out with the next flush to every socket live by then. `hello` replays
+ * (lastSeq, broadcastHead] and turns the socket live in the same synchronous
+ * step, so each event reaches it exactly once.
+ */
+export class Room {
+  readonly log: ConversationLog;
+  readonly buckets: TokenBuckets;
+  private broadcastHead: number;
+  private pending: string[] = [];
+  /** Ephemeral frames (typing, receipts) that must not overtake pending events. */
+  private afterFlush: { text: string; skipUser?: string }[] = [];
+  private flushScheduled = false;
+  private readonly typingAt = new Map<string, number>();
+
+  constructor(
+    store: LogStore,
+    private readonly hub: SocketHub,
+    private readonly opts: RoomOptions,
+  ) {
+    this.log = new ConversationLog(
+      store,
+      () => opts.now(),
+      (_seq, body) => this.enqueue(body),
+    );
+    this.buckets = new TokenBuckets(opts.rateLimit);
+    this.broadcastHead = this.log.head;
+  }
+
+  /** The shared path of socket frames and REST posts for send/edit/delete/react. */
+  change(userId: string, f: ChangeFrame): Accepted | Refusal {
+    const denied = this.log.check(userId);
+    if (denied) return denied;
+    const repeat = this.log.repeatOf(userId, f.clientId);
+    if (repeat) return repeat;
+    if (!this.buckets.take(userId, this.opts.now())) {
+      return refuse(ErrorCode.rateLimited, "over 10 changes per second");
+    }
+    return this.log.apply(userId, f);
+  }
+
+  onFrame(socket: RoomSocket, data: string | ArrayBuffer): void {
+    const fatal = this.admit(socket, data);
+    if (fatal) {
+      socket.close(fatal.code, fatal.reason);
+      return;
+    }
+    let raw: unknown;
+    try {
+      raw = JSON.parse(typeof data === "string" ? data : new TextDecoder().decode(data));
+    } catch {
+      raw = undefined;
+    }
+    const parsed = v.safeParse(ClientFrameSchema, raw);
+    if (!socket.live && (!parsed.success || parsed.output.type !== "hello")) {
+      socket.close(CloseCode.protocolViolation, "first frame must be hello");
+    } else if (!parsed.success) {
+      const issue = parsed.issues[0];
+      const where = issue ? (v.getDotPath(issue) ?? "frame") : "frame";
+      this.protocolError(socket, `invalid ${where}: ${issue?.message ?? "not JSON"}`, clientIdOf(raw));
+    } else {
+      this.dispatch(socket, parsed.output);
+    }
+  }
+
+  /** Checks that end the socket, in contract order: size (before parsing), token, membership. */
+  private admit(socket: RoomSocket, data: string | ArrayBuffer): { code: number; reason: string } | null {
+    // A UTF-16 unit is 1-3 UTF-8 bytes, so only the middle band needs encoding to measure.
+    const size =
+      typeof data !== "string"
+        ? data.byteLength
+        : data.length * 3 <= Limits.frameMaxBytes || data.length > Limits.frameMaxBytes
+          ? data.length
+          : new TextEncoder().encode(data).byteLength;
+    if (size > Limits.frameMaxBytes) return { code: CloseCode.frameTooBig, reason: "frame over 64 KiB" };
+    if (socket.exp * 1000 <= this.opts.now()) return { code: CloseCode.unauthorized, reason: "token expired" };
+    if (!this.log.members.has(socket.userId)) return { code: CloseCode.forbidden, reason: "not a member" };
+    return null;
+  }
+
+  private dispatch(socket: RoomSocket, f: ClientFrame): void {
+    switch (f.type) {
+      case "hello":
+        if (socket.live) this.protocolError(socket, "hello was already received");
+        else this.hello(socket, f.lastSeq);
+        break;
+      case "sync":
+        this.replay(socket, Math.min(f.after, this.broadcastHead));
+        break;
+      case "typing":
+        this.typing(socket.userId);
+        break;
+      case "read":
+        this.read(socket.userId, f.seq);
+        break;
+      case "ping":
+        socket.send(frame({ type: "pong" }));
+        break;
+      default: {
+        const result = this.change(socket.userId, f);
+        socket.send(
+          frame(
+            result.ok
+              ? { type: "ack", clientId: f.clientId, seq: result.seq, createdAt: result.createdAt }
+              : { type: "error", code: result.code, message: result.message, clientId: f.clientId },
+          ),
+        );
+      }
+    }
+  }
+
+  /**
+   * A `lastSeq` past head (a client ahead of a restored log) is treated as
+   * head: nothing is replayed and `welcome.head` tells the client the truth.
+   */
+  private hello(socket: RoomSocket, lastSeq: number): void {
+    const online = new Set<string>();
+    for (const s of this.hub.sockets()) online.add(s.userId);
+    online.add(socket.userId);
+    socket.send(
+      frame({
+        type: "welcome",
+        head: this.log.head,
+        readSeq: this.log.store.getRead(socket.userId),
+        members: [...this.log.members].map(([userId, role]) => ({ userId, role, online: online.has(userId) })),
+        protocol: PROTOCOL_VERSION,
+      }),
+    );
+    this.replay(socket, Math.min(lastSeq, this.log.head));
+    socket.markLive();
+  }
+
+  /** Sends (after, broadcastHead] in pages; anything newer is pending and comes with the flush. */
+  private replay(socket: RoomSocket, after: number): void {
+    let cursor = after;
+    while (cursor < this.broadcastHead) {
+      const page = this.log.store.eventsAfter(cursor, this.broadcastHead, Limits.replayBatch);
+      const last = page.at(-1);
+      if (!last) break;
+      socket.send(eventsFrame(page.map((e) => e.body)));
+      cursor = last.seq;
+    }
+  }
+
+  private typing(userId: string): void {
+    const now = this.opts.now();
+    if (now - (this.typingAt.get(userId) ?? Number.NEGATIVE_INFINITY) < TYPING_INTERVAL_MS) return;
+    this.typingAt.set(userId, now);
+    this.ephemeral(frame({ type: "typing", userId }), userId);
+  }
+
+  private read(userId: string, seq: number): void {
+    const target = Math.min(seq, this.log.head);
+    if (target <= this.log.store.getRead(userId)) return;
+    this.log.store.setRead(userId, target);
+    this.ephemeral(frame({ type: "receipt", userId, seq: target }));
+  }
+
+  private ephemeral(text: string, skipUser?: string): void {
+    if (this.flushScheduled) {
+      this.afterFlush.push({ text, skipUser });
+      return;
+    }
+    for (const s of this.hub.sockets()) if (s.live && s.userId !== skipUser) s.send(text);
+  }
+
+  private protocolError(socket: RoomSocket, message: string, clientId?: string): void {
+    socket.protocolErrors += 1;
+    if (socket.protocolErrors >= PROTOCOL_ERRORS_MAX) {
+      socket.close(CloseCode.protocolViolation, "too many invalid frames");
+      return;
+    }
+    socket.send(frame({ type: "error", code: ErrorCode.invalidRequest, message, ...(clientId ? { clientId } : {}) }));
+  }
+
+  /** A membership change; users who lost access have their sockets closed (4003) at once. */
+  changeMembers(actorId: string, change: MemberChange): MemberChangeResult | Refusal {
+    const result = changeMembers(this.log, actorId, change);
+    if (result.ok && result.removed.length > 0) {
+      for (const s of this.hub.sockets()) {
+        if (result.removed.includes(s.userId)) s.close(CloseCode.forbidden, "no longer a member");
+      }
+    }
+    return result;
+  }
+
+  /** Closes the user's sockets of the matching sessions (logout: only; password change: except). */
+  closeSessions(userId: string, opts: { only?: string; except?: string }): number {
+    let closed = 0;
+    for (const s of this.hub.sockets()) {
+      if (s.userId !== userId) continue;
+      if (opts.only !== undefined && s.sessionId !== opts.only) continue;
+      if (opts.except !== undefined && s.sessionId === opts.except) continue;
+      s.close(CloseCode.unauthorized, "session revoked");
+      closed += 1;
+    }
+    return closed;
+  }
+
+  private enqueue(body: string): void {
+    this.pending.push(body);
+    this.opts.onAppend?.();
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    // Not queueMicrotask: a microtask runs before the next incoming frame is
+    // delivered, so every frame would flush alone. A 0 ms timer runs after the
+    // frames already queued for this object, which then share one flush.
+    this.opts.schedule(() => this.flush());
+  }
+
+  /** One JSON string per 500 events, built once, sent as-is to every live socket. */
+  flush(): void {
+    this.flushScheduled = false;
+    const bodies = this.pending;
+    this.pending = [];
+    const texts: string[] = [];
+    for (let i = 0; i < bodies.length; i += Limits.replayBatch) {
+      texts.push(eventsFrame(bodies.slice(i, i + Limits.replayBatch)));
+    }
+    this.broadcastHead = this.log.head;
+    const extras = this.afterFlush;
+    this.afterFlush = [];
+    for (const s of this.hub.sockets()) {
+      if (!s.live) continue;
+      for (const t of texts) s.send(t);
+      for (const e of extras) if (s.userId !== e.skipUser) s.send(e.text);
+    }
+  }
+}
