@@ -1,4 +1,29 @@
 import { Hono } from "hono";
+import { requireAuth } from "../auth/middleware";
 import type { AppEnv } from "../http/env";
+import { valid } from "../http/validate";
+import { requirePushEndpoint, requireUsableKey, SubscribeBody, UnsubscribeBody } from "../push/schemas";
+import { deleteSubscription, saveSubscription } from "../push/subscriptions";
 
 export const push = new Hono<AppEnv>();
+
+push.use("*", requireAuth);
+
+push.get("/key", (c) => {
+  if (!c.env.VAPID_PUBLIC_KEY) throw new Error("VAPID_PUBLIC_KEY is not set");
+  return c.json({ publicKey: c.env.VAPID_PUBLIC_KEY });
+});
+
+push.post("/subscriptions", valid("json", SubscribeBody), async (c) => {
+  const { endpoint, keys } = c.req.valid("json");
+  requirePushEndpoint(endpoint, c.env.PUSH_ALLOW_INSECURE_ENDPOINTS === "true");
+  await requireUsableKey(keys.p256dh);
+  await saveSubscription(c.env.DB, c.get("auth").userId, { endpoint, ...keys }, Date.now());
+  return c.body(null, 201);
+});
+
+// Idempotent, and silent about endpoints that belong to someone else.
+push.delete("/subscriptions", valid("json", UnsubscribeBody), async (c) => {
+  await deleteSubscription(c.env.DB, c.get("auth").userId, c.req.valid("json").endpoint);
+  return c.body(null, 204);
+});
