@@ -1,0 +1,66 @@
+// Typed calls for users, friends and conversations (PROTOCOL.md).
+
+import * as v from "valibot";
+import type { Conversation, ConversationSummary, Friend, FriendRequest, Message, User } from "../../../worker/protocol";
+import {
+  ConversationEnvelopeSchema,
+  FriendRequestsSchema,
+  FriendsSchema,
+  MessagesPageSchema,
+  SummariesSchema,
+  UsersSchema,
+} from "../wire/rest";
+import { api, apiVoid } from "./client";
+
+const seg = encodeURIComponent;
+
+export async function searchUsers(prefix: string): Promise<User[]> {
+  return (await api(`/api/users?q=${seg(prefix)}`, UsersSchema)).users;
+}
+
+export async function listFriends(): Promise<Friend[]> {
+  return (await api("/api/friends", FriendsSchema)).friends;
+}
+
+export function listFriendRequests(): Promise<{ incoming: FriendRequest[]; outgoing: FriendRequest[] }> {
+  return api("/api/friends/requests", FriendRequestsSchema);
+}
+
+/** Either `201 {request}` or, if they had already asked, `200 {friend}`: the caller just reloads. */
+export async function sendFriendRequest(userId: string): Promise<void> {
+  await api("/api/friends/requests", v.unknown(), { body: { userId } });
+}
+
+export async function acceptFriendRequest(id: string): Promise<void> {
+  await api(`/api/friends/requests/${seg(id)}/accept`, v.unknown(), { method: "POST" });
+}
+
+export function declineFriendRequest(id: string): Promise<void> {
+  return apiVoid(`/api/friends/requests/${seg(id)}/decline`, { method: "POST" });
+}
+
+export function cancelFriendRequest(id: string): Promise<void> {
+  return apiVoid(`/api/friends/requests/${seg(id)}`, { method: "DELETE" });
+}
+
+export async function openDirectConversation(userId: string): Promise<Conversation> {
+  return (await api("/api/conversations", ConversationEnvelopeSchema, { body: { kind: "dm", userId } })).conversation;
+}
+
+export async function listConversations(): Promise<ConversationSummary[]> {
+  return (await api("/api/conversations", SummariesSchema)).conversations;
+}
+
+export async function getConversation(id: string): Promise<Conversation> {
+  return (await api(`/api/conversations/${seg(id)}`, ConversationEnvelopeSchema)).conversation;
+}
+
+/** One page of messages, newest first; `before` is an exclusive seq cursor. */
+export function listMessages(
+  id: string,
+  before?: number,
+  limit = 50,
+): Promise<{ messages: Message[]; hasMore: boolean }> {
+  const cursor = before === undefined ? "" : `&before=${before}`;
+  return api(`/api/conversations/${seg(id)}/messages?limit=${limit}${cursor}`, MessagesPageSchema);
+}

@@ -1,0 +1,152 @@
+// The chat's message list as plain data: REST history, live events and the
+// user's own pending sends folded into one list ordered by seq (pending last).
+// Pure functions, no Preact, so the rules are unit-tested in Node.
+import type { ConversationEvent, Message, MessageKind } from "../../../worker/protocol";
+
+export type ItemStatus = "sent" | "pending" | "failed";
+
+export interface TimelineItem {
+  /** Stable across pending -> sent, so the row is not re-mounted. */
+  key: string;
+  seq: number | null;
+  clientId: string | null;
+  senderId: string;
+  kind: MessageKind;
+  text: string | null;
+  createdAt: number;
+  editedAt?: number;
+  deleted: boolean;
+  reactions: Record<string, string[]>;
+  status: ItemStatus;
+  failure?: string;
+}
+
+export interface Timeline {
+  items: TimelineItem[];
+  /** Whether older messages exist before the first item. */
+  hasMore: boolean;
+}
+
+export const emptyTimeline: Timeline = { items: [], hasMore: false };
+
+const keyOf = (senderId: string, clientId: string | null, seq: number | null) =>
+  clientId !== null ? `c:${senderId}:${clientId}` : `s:${seq}`;
+
+function fromMessage(m: Message): TimelineItem {
+  return {
+    key: keyOf(m.senderId, m.clientId, m.seq),
+    seq: m.seq,
+    clientId: m.clientId,
+    senderId: m.senderId,
+    kind: m.kind,
+    text: m.deleted ? null : m.text,
+    createdAt: m.createdAt,
+    ...(m.editedAt === undefined ? {} : { editedAt: m.editedAt }),
+    deleted: m.deleted === true,
+    reactions: m.reactions,
+    status: "sent",
+  };
+}
+
+function ordered(items: TimelineItem[]): TimelineItem[] {
+  // Array.prototype.sort is stable: pending items keep their send order.
+  return items.sort((a, b) => (a.seq ?? Number.POSITIVE_INFINITY) - (b.seq ?? Number.POSITIVE_INFINITY));
+}
+
+/** Highest seq among loaded messages (0 if none): where the socket takes over. */
+export function lastSeqOf(t: Timeline): number {
+  return t.items.reduce((max, i) => Math.max(max, i.seq ?? 0), 0);
+}
+
+/** Smallest loaded seq: the `before` cursor for the next older page. */
+export function oldestSeqOf(t: Timeline): number | undefined {
+  const seqs = t.items.flatMap((i) => (i.seq === null ? [] : [i.seq]));
+  return seqs.length === 0 ? undefined : Math.min(...seqs);
+}
+
+/** Adds a page of history (newest first, as the API returns it). */
+export function addHistory(t: Timeline, newestFirst: Message[], hasMore: boolean): Timeline {
+  const known = new Set(t.items.map((i) => i.seq));
+  const older = newestFirst.filter((m) => !known.has(m.seq)).map(fromMessage);
+  return { items: ordered([...older, ...t.items]), hasMore };
+}
+
+export function addPending(t: Timeline, clientId: string, senderId: string, text: string, now: number): Timeline {
+  const item: TimelineItem = {
+    key: keyOf(senderId, clientId, null),
+    seq: null,
+    clientId,
+    senderId,
+    kind: "text",
+    text,
+    createdAt: now,
+    deleted: false,
+    reactions: {},
+    status: "pending",
+  };
+  return { ...t, items: [...t.items, item] };
+}
+
+export function markAcked(t: Timeline, selfId: string, clientId: string, seq: number, createdAt: number): Timeline {
+  const items = t.items.map((i) =>
+    i.senderId === selfId && i.clientId === clientId ? { ...i, seq, createdAt, status: "sent" as const } : i,
+  );
+  return { ...t, items: ordered(items) };
+}
+
+export function markFailed(t: Timeline, selfId: string, clientId: string, failure: string): Timeline {
+  const items = t.items.map((i) =>
+    i.senderId === selfId && i.clientId === clientId ? { ...i, status: "failed" as const, failure } : i,
+  );
+  return { ...t, items };
+}
+
+/** Applies events already deduplicated and ordered by the socket. */
+export function applyEvents(t: Timeline, events: ConversationEvent[]): Timeline {
+  let items = [...t.items];
+  const update = (seq: number, change: (i: TimelineItem) => TimelineItem) => {
+    items = items.map((i) => (i.seq === seq ? change(i) : i));
+  };
+  for (const e of events) {
+    switch (e.type) {
+      case "message": {
+        const clientId = e.clientId ?? null;
+        const mine = items.findIndex(
+          (i) => (clientId !== null && i.clientId === clientId && i.senderId === e.senderId) || i.seq === e.seq,
+        );
+        const item: TimelineItem = {
+          key: keyOf(e.senderId, clientId, e.seq),
+          seq: e.seq,
+          clientId,
+          senderId: e.senderId,
+          kind: e.kind,
+          text: e.text ?? null,
+          createdAt: e.createdAt,
+          deleted: false,
+          reactions: {},
+          status: "sent",
+        };
+        if (mine === -1) items.push(item);
+        else items[mine] = item;
+        break;
+      }
+      case "edit":
+        update(e.target, (i) => (i.deleted ? i : { ...i, text: e.text, editedAt: e.createdAt }));
+        break;
+      case "delete":
+        update(e.target, (i) => ({ ...i, text: null, deleted: true }));
+        break;
+      case "reaction":
+        update(e.target, (i) => {
+          const users = (i.reactions[e.emoji] ?? []).filter((u) => u !== e.senderId);
+          const next = e.on ? [...users, e.senderId] : users;
+          const { [e.emoji]: _, ...rest } = i.reactions;
+          return { ...i, reactions: next.length > 0 ? { ...rest, [e.emoji]: next } : rest };
+        });
+        break;
+      case "member":
+        break;
+    }
+  }
+  return { ...t, items: ordered(items) };
+}

@@ -1,0 +1,57 @@
+// Server -> client frames of the conversation socket, parsed from text.
+import * as v from "valibot";
+import type { ConversationServerFrame } from "../../../worker/protocol";
+import { int, maybe, seq } from "../wire/common";
+import { EventSchema, RoleSchema } from "../wire/events";
+
+const errorCode = v.picklist([
+  "invalid_request",
+  "unauthorized",
+  "invalid_credentials",
+  "otp_required",
+  "invalid_otp",
+  "forbidden",
+  "not_found",
+  "conflict",
+  "too_large",
+  "rate_limited",
+  "internal",
+]);
+
+const ServerFrameSchema: v.GenericSchema<unknown, ConversationServerFrame> = v.variant("type", [
+  v.object({
+    type: v.literal("welcome"),
+    head: seq,
+    readSeq: v.optional(seq, 0),
+    members: v.optional(
+      v.array(v.object({ userId: v.string(), role: RoleSchema, online: v.optional(v.boolean(), false) })),
+      [],
+    ),
+    protocol: v.literal(1),
+  }),
+  v.object({ type: v.literal("events"), events: v.array(EventSchema) }),
+  v.object({ type: v.literal("ack"), clientId: v.string(), seq, createdAt: int }),
+  v.object({ type: v.literal("typing"), userId: v.string() }),
+  v.object({ type: v.literal("receipt"), userId: v.string(), seq }),
+  v.object({
+    type: v.literal("error"),
+    // A code newer than this client still refuses the frame; keep the clientId.
+    code: v.fallback(errorCode, "internal"),
+    message: v.string(),
+    clientId: maybe(v.string()),
+  }),
+  v.object({ type: v.literal("pong") }),
+]);
+
+/** The frame, or null for anything that is not a frame this client knows. */
+export function parseServerFrame(text: unknown): ConversationServerFrame | null {
+  if (typeof text !== "string") return null;
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  const result = v.safeParse(ServerFrameSchema, json);
+  return result.success ? result.output : null;
+}

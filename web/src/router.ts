@@ -1,0 +1,36 @@
+// A few routes need no router library: the History API plus one hook.
+import { useEffect, useState } from "preact/hooks";
+
+export type Route = { name: "chats" } | { name: "contacts" } | { name: "chat"; id: string } | { name: "notFound" };
+
+const CHANGE = "imsys:navigate";
+
+export function navigate(path: string, replace = false): void {
+  if (replace) history.replaceState(null, "", path);
+  else history.pushState(null, "", path);
+  window.dispatchEvent(new Event(CHANGE));
+}
+
+export function matchRoute(path: string): Route {
+  if (path === "/" || path === "") return { name: "chats" };
+  if (path === "/contacts") return { name: "contacts" };
+  const chat = /^\/c\/([^/]+)$/.exec(path);
+  if (chat?.[1]) return { name: "chat", id: decodeURIComponent(chat[1]) };
+  return { name: "notFound" };
+}
+
+export const chatPath = (id: string) => `/c/${encodeURIComponent(id)}`;
+
+export function useRoute(): Route {
+  const [path, setPath] = useState(location.pathname);
+  useEffect(() => {
+    const sync = () => setPath(location.pathname);
+    window.addEventListener("popstate", sync);
+    window.addEventListener(CHANGE, sync);
+    return () => {
+      window.removeEventListener("popstate", sync);
+      window.removeEventListener(CHANGE, sync);
+    };
+  }, []);
+  return matchRoute(path);
+}

@@ -1,0 +1,66 @@
+// Parsers for the log's events and folded messages: whatever arrives is
+// `unknown` until one of these turns it into the protocol's types.
+import * as v from "valibot";
+import type { ConversationEvent, FileRef, Message } from "../../../worker/protocol";
+import { int, maybe, orNull, seq } from "./common";
+
+const messageKind = v.picklist(["text", "file", "image", "audio", "video", "system"]);
+const role = v.picklist(["owner", "admin", "member"]);
+
+export const FileRefSchema: v.GenericSchema<unknown, FileRef> = v.object({
+  id: v.string(),
+  name: v.string(),
+  size: int,
+  contentType: v.string(),
+});
+
+const base = {
+  seq,
+  conversationId: v.string(),
+  senderId: v.string(),
+  clientId: maybe(v.string()),
+  createdAt: int,
+};
+
+export const EventSchema: v.GenericSchema<unknown, ConversationEvent> = v.variant("type", [
+  v.object({
+    ...base,
+    type: v.literal("message"),
+    kind: messageKind,
+    text: maybe(v.string()),
+    fileId: maybe(v.string()),
+    file: maybe(FileRefSchema),
+    replyTo: maybe(seq),
+  }),
+  v.object({ ...base, type: v.literal("edit"), target: seq, text: v.string() }),
+  v.object({ ...base, type: v.literal("delete"), target: seq }),
+  v.object({ ...base, type: v.literal("reaction"), target: seq, emoji: v.string(), on: v.boolean() }),
+  v.object({
+    ...base,
+    type: v.literal("member"),
+    action: v.picklist(["created", "added", "removed", "left", "role", "renamed"]),
+    userIds: v.array(v.string()),
+    role: maybe(role),
+    title: maybe(v.string()),
+  }),
+]);
+
+export const MessageSchema: v.GenericSchema<unknown, Message> = v.object({
+  seq,
+  senderId: v.string(),
+  clientId: orNull(v.string()),
+  kind: messageKind,
+  text: orNull(v.string()),
+  file: maybe(FileRefSchema),
+  replyTo: maybe(seq),
+  createdAt: int,
+  editedAt: maybe(int),
+  deleted: v.pipe(
+    v.optional(v.nullable(v.boolean())),
+    v.transform((d): true | undefined => (d ? true : undefined)),
+  ),
+  reactions: v.optional(v.record(v.string(), v.array(v.string())), {}),
+});
+
+export const RoleSchema = role;
+export const MessageKindSchema = messageKind;

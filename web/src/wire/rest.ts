@@ -1,0 +1,110 @@
+// Parsers for the REST answers the client reads (PROTOCOL.md).
+import * as v from "valibot";
+import type {
+  AuthResult,
+  Conversation,
+  ConversationSummary,
+  Friend,
+  FriendRequest,
+  Me,
+  Member,
+  TokenPair,
+  User,
+} from "../../../worker/protocol";
+import { int, maybe, orNull, seq, textOrEmpty } from "./common";
+import { MessageKindSchema, MessageSchema, RoleSchema } from "./events";
+
+export const UserSchema: v.GenericSchema<unknown, User> = v.object({
+  id: v.string(),
+  username: v.string(),
+  displayName: v.string(),
+});
+
+export const MeSchema: v.GenericSchema<unknown, Me> = v.object({
+  id: v.string(),
+  username: v.string(),
+  displayName: v.string(),
+  createdAt: int,
+  totpEnabled: v.boolean(),
+});
+
+export const AuthResultSchema: v.GenericSchema<unknown, AuthResult> = v.object({
+  user: UserSchema,
+  accessToken: v.string(),
+  refreshToken: v.string(),
+  expiresIn: v.number(),
+});
+
+export const TokenPairSchema: v.GenericSchema<unknown, TokenPair> = v.object({
+  accessToken: v.string(),
+  refreshToken: v.string(),
+  expiresIn: v.number(),
+});
+
+export const UsersSchema = v.object({ users: v.array(UserSchema) });
+
+const FriendSchema: v.GenericSchema<unknown, Friend> = v.object({
+  user: UserSchema,
+  presence: v.object({
+    status: v.picklist(["online", "offline"]),
+    lastSeenAt: orNull(int),
+  }),
+  conversationId: orNull(v.string()),
+  since: int,
+});
+export const FriendsSchema = v.object({ friends: v.array(FriendSchema) });
+
+const FriendRequestSchema: v.GenericSchema<unknown, FriendRequest> = v.object({
+  id: v.string(),
+  from: UserSchema,
+  to: UserSchema,
+  message: textOrEmpty,
+  createdAt: int,
+});
+export const FriendRequestsSchema = v.object({
+  incoming: v.array(FriendRequestSchema),
+  outgoing: v.array(FriendRequestSchema),
+});
+
+const MemberSchema: v.GenericSchema<unknown, Member> = v.object({
+  user: UserSchema,
+  role: RoleSchema,
+  joinedAt: int,
+});
+
+const ConversationSchema: v.GenericSchema<unknown, Conversation> = v.object({
+  id: v.string(),
+  kind: v.picklist(["dm", "group"]),
+  title: orNull(v.string()),
+  createdAt: int,
+  members: maybe(v.array(MemberSchema)),
+});
+export const ConversationEnvelopeSchema = v.object({ conversation: ConversationSchema });
+
+const SummarySchema: v.GenericSchema<unknown, ConversationSummary> = v.object({
+  id: v.string(),
+  kind: v.picklist(["dm", "group"]),
+  title: orNull(v.string()),
+  peer: maybe(UserSchema),
+  memberCount: int,
+  role: RoleSchema,
+  lastSeq: seq,
+  readSeq: seq,
+  unread: int,
+  lastMessage: maybe(
+    v.object({
+      seq,
+      senderId: v.string(),
+      kind: MessageKindSchema,
+      preview: textOrEmpty,
+      createdAt: int,
+    }),
+  ),
+  updatedAt: int,
+});
+export const SummariesSchema = v.object({ conversations: v.array(SummarySchema) });
+
+export const MessagesPageSchema = v.object({
+  messages: v.array(MessageSchema),
+  hasMore: v.optional(v.boolean(), false),
+});
