@@ -38,6 +38,8 @@ export default defineConfig(async () => {
                   VAPID_SUBJECT: "mailto:ops@imsystem.invalid",
                   // The fake push service in tests listens on plain http.
                   PUSH_ALLOW_INSECURE_ENDPOINTS: "true",
+                  // Silent-drop detection in seconds, not a minute.
+                  HEARTBEAT_TIMEOUT_MS: "1500",
                 },
               },
             }),

@@ -11,6 +11,7 @@ import { blocks } from "./routes/blocks";
 import { conversations } from "./routes/conversations";
 import { files } from "./routes/files";
 import { friends } from "./routes/friends";
+import { inbox } from "./routes/inbox";
 import { me } from "./routes/me";
 import { push } from "./routes/push";
 import { users } from "./routes/users";
@@ -52,6 +53,7 @@ app.route("/blocks", blocks);
 app.route("/conversations", conversations);
 app.route("/files", files);
 app.route("/push", push);
+app.route("/inbox", inbox);
 
 app.notFound(() => errorResponse(notFound("no such endpoint")));
 

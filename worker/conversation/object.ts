@@ -88,7 +88,6 @@ export class ConversationObject extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    const vars = env as { SEND_RATE_PER_SECOND?: string; SEND_BURST?: string };
     this.room = new Room(
       new SqliteLogStore(ctx.storage.sql),
       { sockets: () => this.sockets() },
@@ -96,8 +95,8 @@ export class ConversationObject extends DurableObject<Env> {
         now: () => Date.now(),
         schedule: (fn) => setTimeout(fn, 0),
         rateLimit: {
-          perSecond: Number(vars.SEND_RATE_PER_SECOND) || Limits.sendsPerSecond,
-          burst: Number(vars.SEND_BURST) || Limits.sendBurst,
+          perSecond: Number(env.SEND_RATE_PER_SECOND) || Limits.sendsPerSecond,
+          burst: Number(env.SEND_BURST) || Limits.sendBurst,
         },
         onAppend: () => this.scheduleTouch(),
       },
