@@ -1,0 +1,78 @@
+// Benchmark knobs: every one can be set as an env var (BENCH_CLIENTS=20) or a
+// flag (--clients=20). Defaults are sized to finish in well under 3 minutes
+// on a 2-core machine, and to keep each IMSystem user inside the contract's
+// per-user send limit (10/s, burst 30), so the numbers measure delivery and
+// not the rate limiter.
+
+const DEFAULTS = {
+  target: "both", // both | baseline | imsystem
+  scenarios: "burst,paced",
+  clients: 50,
+  burstSenders: 50,
+  burstMessages: 30,
+  burstRounds: 3,
+  window: 10,
+  rate: 250,
+  duration: 10,
+  pacedSenders: 0, // 0 = every client
+  pad: 0,
+  deflate: false,
+  drain: 10,
+  timeout: 170,
+  retryMs: 200,
+  out: "bench/results/latest.json",
+  quiet: true,
+  snapshot: true, // run wrangler dev from a frozen copy of the Worker (see lib/snapshot.mjs)
+};
+
+const toEnvName = (key) => `BENCH_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
+const toFlagName = (key) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+function coerce(key, raw) {
+  const fallback = DEFAULTS[key];
+  if (typeof fallback === "boolean") return raw === "" || /^(1|true|yes|on)$/i.test(raw);
+  if (typeof fallback === "number") {
+    const n = Number(raw);
+    if (!Number.isFinite(n) || n < 0) throw new Error(`${toEnvName(key)} must be a non-negative number, got "${raw}"`);
+    return n;
+  }
+  return raw;
+}
+
+/** @param {string[]} argv @param {Record<string, string | undefined>} env */
+export function readConfig(argv = process.argv.slice(2), env = process.env) {
+  const flags = new Map();
+  for (const arg of argv) {
+    const m = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
+    if (!m) throw new Error(`unknown argument "${arg}" (use --name=value)`);
+    flags.set(m[1], m[2] ?? "");
+  }
+  const config = { ...DEFAULTS };
+  for (const key of Object.keys(DEFAULTS)) {
+    const raw = flags.has(toFlagName(key)) ? flags.get(toFlagName(key)) : env[toEnvName(key)];
+    if (raw !== undefined) config[key] = coerce(key, raw);
+    flags.delete(toFlagName(key));
+  }
+  if (flags.size > 0) throw new Error(`unknown flag(s): ${[...flags.keys()].map((f) => `--${f}`).join(", ")}`);
+
+  if (!["both", "baseline", "imsystem"].includes(config.target))
+    throw new Error(`BENCH_TARGET must be both, baseline or imsystem, got "${config.target}"`);
+  const scenarios = config.scenarios.split(",").map((s) => s.trim());
+  for (const s of scenarios) if (!["burst", "paced"].includes(s)) throw new Error(`unknown scenario "${s}"`);
+  config.scenarios = scenarios;
+  for (const key of ["clients", "burstSenders", "burstMessages", "burstRounds", "window", "rate", "duration"]) {
+    if (config[key] === 0) throw new Error(`${toEnvName(key)} must be > 0`);
+  }
+  // The contract caps a message text at 4000 characters; the bench's own prefix needs ~40.
+  if (config.pad > 3900) throw new Error("BENCH_PAD must be <= 3900 (message text limit 4000)");
+  config.clients = Math.floor(config.clients);
+  config.burstSenders = Math.min(Math.floor(config.burstSenders), config.clients);
+  config.pacedSenders = config.pacedSenders === 0 ? config.clients : Math.min(config.pacedSenders, config.clients);
+  return config;
+}
+
+export function describeKnobs() {
+  return Object.entries(DEFAULTS)
+    .map(([k, v]) => `  ${toEnvName(k).padEnd(22)} --${toFlagName(k).padEnd(16)} default ${v}`)
+    .join("\n");
+}

@@ -1,0 +1,182 @@
+// `npm run bench`: the same load against IMSystem (wrangler dev) and a bare
+// Node `ws` broadcast server, printed side by side. See docs/benchmarks.md.
+import { randomBytes } from "node:crypto";
+import { closeClients, connectClients, negotiatedDeflate } from "./lib/clients.mjs";
+import { describeKnobs, readConfig } from "./lib/config.mjs";
+import { processTree, reapLeftovers } from "./lib/procs.mjs";
+import { goals, header, integrity, machineInfo, table, writeResults } from "./lib/report.mjs";
+import { burst, paced } from "./lib/scenarios.mjs";
+import { sourceState } from "./lib/snapshot.mjs";
+import { startBaselineTarget, startImsystemTarget } from "./lib/targets.mjs";
+
+if (process.argv.includes("--help")) {
+  console.log(`usage: npm run bench [-- --name=value ...]\n\nknobs (env var, flag, default):\n${describeKnobs()}`);
+  process.exit(0);
+}
+
+let config;
+try {
+  config = readConfig();
+} catch (err) {
+  console.error(`bench: ${err instanceof Error ? err.message : String(err)} (see --help)`);
+  process.exit(1);
+}
+const log = (msg) => console.error(`[bench ${(performance.now() / 1000).toFixed(1)}s] ${msg}`);
+const startedAt = new Date();
+const machine = machineInfo();
+const source = sourceState();
+const results = {};
+const info = {};
+const failures = {};
+
+// Everything started is stopped on every way out: normal end, error, ctrl-c, hard timeout.
+const stops = [];
+let cleaning = null;
+function cleanUp() {
+  cleaning ??= (async () => {
+    for (const stop of stops.reverse()) {
+      try {
+        await stop();
+      } catch (err) {
+        log(`cleanup: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+    // Last resort: anything still running below this process (a wrangler cut
+    // off mid-start by the hard timeout has no stop handle yet) is ours to end.
+    const leftovers = processTree(process.pid).slice(1);
+    if (leftovers.length > 0) {
+      for (const pid of leftovers) {
+        try {
+          process.kill(pid, "SIGTERM");
+        } catch {
+          // already gone
+        }
+      }
+      const killed = await reapLeftovers(leftovers, 5000);
+      log(
+        `cleanup: stopped ${leftovers.length} leftover child process(es)${killed.length ? `, ${killed.length} needed SIGKILL` : ""}`,
+      );
+    }
+  })();
+  return cleaning;
+}
+
+function save(status) {
+  const path = writeResults(config.out, {
+    status,
+    startedAt: startedAt.toISOString(),
+    machine,
+    source,
+    config,
+    info,
+    failures,
+    results,
+  });
+  log(`raw numbers in ${path}`);
+}
+
+let aborting = null;
+async function abort(reason, code) {
+  if (aborting) return;
+  aborting = reason;
+  log(reason);
+  await cleanUp();
+  save(reason);
+  process.exit(code);
+}
+
+for (const signal of ["SIGINT", "SIGTERM"]) process.once(signal, () => abort(`stopped by ${signal}`, 130));
+const hardTimeout = setTimeout(
+  () => abort(`hard timeout: the run took longer than ${config.timeout} s (BENCH_TIMEOUT)`, 2),
+  config.timeout * 1000,
+);
+
+const SCENARIOS = { burst, paced };
+const tag = randomBytes(3).toString("hex");
+
+async function benchTarget(name, start) {
+  let target = null;
+  let clients = [];
+  let heartbeat = null;
+  const onStop = (fn) => stops.push(fn);
+  try {
+    target = await start(config, onStop, log);
+    clients = await connectClients(target, config.clients, config.deflate);
+    const deflate = negotiatedDeflate(clients);
+    info[target.name] = { ...target.info, permessageDeflate: deflate };
+    log(`${target.label}: ${clients.length} clients connected, permessage-deflate ${deflate ? "on" : "off"}`);
+    if (target.heartbeat) {
+      // The server drops sockets silent for 60 s; a long custom run must not lose its receivers.
+      heartbeat = setInterval(() => {
+        for (const c of clients) if (c.ws.readyState === c.ws.OPEN) c.send(target.heartbeat);
+      }, 20_000);
+    }
+    results[target.name] = {};
+    for (const scenario of config.scenarios) {
+      log(`${target.label}: ${scenario}...`);
+      const summary = await SCENARIOS[scenario]({ clients, config, target, tag, serverPids: target.serverPids });
+      results[target.name][scenario] = summary;
+      log(
+        `${target.label}: ${scenario} delivered ${summary.delivered}/${summary.expectedDeliveries}` +
+          ` at ${summary.deliveredPerSec ?? "-"} msgs/s, p99 ${summary.latencyMs?.p99 ?? "-"} ms`,
+      );
+      if (clients.some((c) => c.closed !== null)) {
+        throw new Error(
+          `the server closed sockets during ${scenario}` +
+            (summary.serverRestarted ? " (its workerd process was restarted)" : "") +
+            "; later scenarios skipped",
+        );
+      }
+    }
+    if (target.logHead) {
+      const accepted = Object.values(results[target.name]).reduce((n, r) => n + r.accepted, 0);
+      const head = await target.logHead();
+      info[target.name].log = { head, expectedHead: 1 + accepted };
+      log(`${target.label}: log head ${head}, expected ${1 + accepted} (seq 1 created + accepted messages)`);
+    }
+    const closedEarly = clients.filter((c) => c.closed !== null).map((c) => `${c.idx}:${c.closed.code}`);
+    const outside = clients.flatMap((c) => c.errorsOutside);
+    const unknown = {};
+    for (const c of clients) for (const [what, n] of c.unknown) unknown[what] = (unknown[what] ?? 0) + n;
+    info[target.name].socketsClosedDuringRun = closedEarly;
+    info[target.name].errorFramesOutsideScenarios = outside.slice(0, 10);
+    info[target.name].unexpectedFrames = unknown;
+    if (closedEarly.length > 0)
+      log(`${target.label}: sockets closed by the server during the run: ${closedEarly.join(" ")}`);
+    if (Object.keys(unknown).length > 0) log(`${target.label}: unexpected frames ${JSON.stringify(unknown)}`);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    failures[name] = message;
+    log(`FAILED: ${message}`);
+  } finally {
+    if (heartbeat) clearInterval(heartbeat);
+    await closeClients(clients);
+    if (target) await target.stop();
+  }
+}
+
+console.log(header(machine, config, startedAt));
+console.log(
+  `source: commit ${source.commit}, ${source.workerUncommittedFiles ?? "?"} uncommitted Worker file(s)` +
+    (config.snapshot ? ", wrangler dev runs a frozen copy" : ", wrangler dev runs the live tree"),
+);
+if (config.target !== "imsystem") await benchTarget("baseline", startBaselineTarget);
+if (config.target !== "baseline") await benchTarget("imsystem", startImsystemTarget);
+await cleanUp();
+// abort() owns the exit once it started; the main flow must not report "ok" over it.
+if (aborting) await new Promise(() => {});
+clearTimeout(hardTimeout);
+
+console.log(`\n${table(results, config)}`);
+console.log(`\n${integrity(results)}`);
+const imsLog = info.imsystem?.log;
+if (imsLog) {
+  const verdict = imsLog.head === imsLog.expectedHead ? "every accepted message is in the log" : "MISMATCH";
+  console.log(`imsystem log head ${imsLog.head}, expected ${imsLog.expectedHead}: ${verdict}`);
+}
+const goalText = goals(results);
+if (goalText) console.log(`\n${goalText}`);
+for (const [name, message] of Object.entries(failures)) console.log(`\n${name} FAILED: ${message}`);
+console.log(`\ntotal ${(performance.now() / 1000).toFixed(1)} s`);
+save(Object.keys(failures).length > 0 ? "failed" : "ok");
+process.exit(Object.keys(failures).length > 0 ? 1 : 0);
