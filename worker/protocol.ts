@@ -276,6 +276,8 @@ export type InboxServerFrame =
       friends: { userId: string; status: PresenceStatus; lastSeenAt: number | null }[];
     }
   | { type: "conversation"; conversation: ConversationSummary }
+  /** Added to v1: the user left or was removed; the client drops the conversation. */
+  | { type: "conversation_removed"; conversationId: string }
   | { type: "presence"; userId: string; status: PresenceStatus; lastSeenAt: number | null }
   | { type: "friend_request"; request: FriendRequest }
   | { type: "friend_added"; friend: Friend }

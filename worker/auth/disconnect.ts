@@ -1,5 +1,6 @@
 import { closeUserSessions } from "../conversation/sessions";
 import type { Bindings } from "../http/env";
+import { inboxStub } from "../inbox/stub";
 
 export type SessionScope = { only: string } | { except: string };
 
@@ -11,8 +12,7 @@ export type SessionScope = { only: string } | { except: string };
  */
 export async function disconnectSessions(env: Bindings, userId: string, scope: SessionScope): Promise<void> {
   try {
-    await closeUserSessions(env, userId, scope);
-    // TODO(inbox): close the user's inbox sockets for the same scope here once InboxObject exposes it.
+    await Promise.all([closeUserSessions(env, userId, scope), inboxStub(env, userId).closeSessions(scope)]);
   } catch (err) {
     console.error("closing sockets of ended sessions failed", err instanceof Error ? err.name : "non-error");
   }

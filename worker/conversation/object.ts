@@ -3,13 +3,26 @@ import { and, eq, lt } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { conversations } from "../db/schema";
 import { ApiError, errorResponse } from "../http/errors";
-import { type ChangeFrame, CloseCode, ErrorCode, Limits, PING_TEXT, PONG_TEXT, SUBPROTOCOL } from "../protocol";
+import { inboxStub } from "../inbox/stub";
+import {
+  type ChangeFrame,
+  CloseCode,
+  ErrorCode,
+  Limits,
+  PING_TEXT,
+  PONG_TEXT,
+  SUBPROTOCOL,
+  type User,
+} from "../protocol";
+import { getUsersByIds } from "../social/users";
 import { InternalHeader } from "./internal";
 import type { Accepted, InitInput } from "./log";
 import type { MemberChange, MemberChangeResult } from "./membership";
+import { InboxNotifier } from "./notifier";
 import {
   type EventsPage,
   eventsPage,
+  inboxNotes,
   type MessagesPage,
   type MessagesQuery,
   messagesPage,
@@ -83,11 +96,25 @@ export type RpcResult<T> = T | Refusal;
  */
 export class ConversationObject extends DurableObject<Env> {
   readonly room: Room;
+  readonly notifier: InboxNotifier;
   private readonly wrapped = new WeakMap<WebSocket, AttachedSocket>();
   private touchScheduled = false;
+  private alarmAt: number | null = null;
+  /** A DM's two users, for `peer` in summaries; profiles change rarely and a restart refreshes them. */
+  private peers: Map<string, User> | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
+    this.notifier = new InboxNotifier({
+      sql: ctx.storage.sql,
+      members: () => this.room.log.members.keys(),
+      prepare: () => this.loadPeers(),
+      notes: (userIds) => inboxNotes(this.room.log, userIds, this.peers ?? new Map()),
+      deliver: async (userId, note) => {
+        await inboxStub(this.env, userId).conversationChanged(userId, note);
+      },
+      retryLater: (ms) => this.ensureAlarm(Date.now() + ms),
+    });
     this.room = new Room(
       new SqliteLogStore(ctx.storage.sql),
       { sockets: () => this.sockets() },
@@ -98,7 +125,15 @@ export class ConversationObject extends DurableObject<Env> {
           perSecond: Number(env.SEND_RATE_PER_SECOND) || Limits.sendsPerSecond,
           burst: Number(env.SEND_BURST) || Limits.sendBurst,
         },
-        onAppend: () => this.scheduleTouch(),
+        onAppend: () => {
+          this.scheduleTouch();
+          this.notifier.markAll();
+        },
+        onRead: (userId) => {
+          this.notifier.markUsers([userId]);
+          // Durable backup: if the object is evicted before the coalescing timer fires, the alarm delivers.
+          this.ensureAlarm(Date.now() + TOUCH_DELAY_MS);
+        },
       },
     );
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING_TEXT, PONG_TEXT));
@@ -163,14 +198,29 @@ export class ConversationObject extends DurableObject<Env> {
     } catch {}
   }
 
+  private async loadPeers(): Promise<void> {
+    if (this.peers || this.room.log.meta?.kind !== "dm") return;
+    this.peers = await getUsersByIds(this.env.DB, this.room.log.members.keys());
+  }
+
+  /** One alarm serves the D1 touch, the inbox notifier's retries and its eviction backup. */
+  private ensureAlarm(at: number): void {
+    if (this.alarmAt !== null && this.alarmAt <= at) return;
+    this.alarmAt = at;
+    void this.ctx.storage.setAlarm(at);
+  }
+
   private scheduleTouch(): void {
     if (this.touchScheduled) return;
     this.touchScheduled = true;
-    void this.ctx.storage.setAlarm(Date.now() + TOUCH_DELAY_MS);
+    // Also the backup for this event's inbox notes (see `alarm`).
+    this.ensureAlarm(Date.now() + TOUCH_DELAY_MS);
   }
 
   override async alarm(): Promise<void> {
+    this.alarmAt = null;
     this.touchScheduled = false;
+    if (this.notifier.hasWork()) await this.notifier.flush();
     const { meta, head, store } = this.room.log;
     const updatedAt = store.eventsAfter(head - 1, head, 1)[0]?.createdAt;
     if (!meta || updatedAt === undefined) return;
@@ -200,7 +250,10 @@ export class ConversationObject extends DurableObject<Env> {
   }
 
   changeMembers(actorId: string, change: MemberChange): RpcResult<MemberChangeResult> {
-    return this.room.changeMembers(actorId, change);
+    const result = this.room.changeMembers(actorId, change);
+    // The event marked every current member; those who left must hear it too.
+    if (result.ok && result.removed.length > 0) this.notifier.markUsers(result.removed);
+    return result;
   }
 
   summary(userId: string): RpcResult<Summary> {

@@ -1,4 +1,12 @@
-import { type ConversationEvent, ErrorCode, type LastMessage, type Message } from "../protocol";
+import type { ConversationNote } from "../inbox/note";
+import {
+  type ConversationEvent,
+  type ConversationSummary,
+  ErrorCode,
+  type LastMessage,
+  type Message,
+  type User,
+} from "../protocol";
 import type { ConversationLog } from "./log";
 import { type Refusal, refuse } from "./results";
 import { SEARCH_WORDS_MAX } from "./store";
@@ -62,27 +70,79 @@ export function messagesPage(log: ConversationLog, userId: string, q: MessagesQu
   return { ok: true, messages: rows.slice(0, q.limit), hasMore: rows.length > q.limit };
 }
 
+function lastMessageOf(log: ConversationLog): LastMessage | undefined {
+  const last = log.store.lastMessage();
+  if (!last) return undefined;
+  return {
+    seq: last.seq,
+    senderId: last.senderId,
+    kind: last.kind,
+    preview: last.deleted ? "" : [...(last.text ?? "")].slice(0, 100).join(""),
+    createdAt: last.createdAt,
+  };
+}
+
+function updatedAtOf(log: ConversationLog): number {
+  const headEvent = log.store.eventsAfter(log.head - 1, log.head, 1)[0];
+  return headEvent?.createdAt ?? log.meta?.createdAt ?? 0;
+}
+
 export function summary(log: ConversationLog, userId: string): Summary | Refusal {
   const denied = log.check(userId);
   if (denied) return denied;
-  const readSeq = log.store.getRead(userId);
-  const last = log.store.lastMessage();
-  const headEvent = log.store.eventsAfter(log.head - 1, log.head, 1)[0];
   const result: Summary = {
     ok: true,
     lastSeq: log.head,
-    readSeq,
-    unread: log.store.unreadCount(userId, readSeq),
-    updatedAt: headEvent?.createdAt ?? log.meta?.createdAt ?? 0,
+    readSeq: log.store.getRead(userId),
+    unread: log.store.unread(userId),
+    updatedAt: updatedAtOf(log),
   };
-  if (last) {
-    result.lastMessage = {
-      seq: last.seq,
-      senderId: last.senderId,
-      kind: last.kind,
-      preview: last.deleted ? "" : [...(last.text ?? "")].slice(0, 100).join(""),
-      createdAt: last.createdAt,
-    };
-  }
+  const lastMessage = lastMessageOf(log);
+  if (lastMessage) result.lastMessage = lastMessage;
   return result;
+}
+
+/**
+ * What each of `userIds` inbox must hear now: the full summary for members,
+ * a removal for anyone else. The parts every member shares are read once.
+ * `peers` maps user ids to users for a DM's `peer`.
+ */
+export function inboxNotes(
+  log: ConversationLog,
+  userIds: Iterable<string>,
+  peers: ReadonlyMap<string, User>,
+): Map<string, ConversationNote> {
+  const out = new Map<string, ConversationNote>();
+  const meta = log.meta;
+  if (!meta) return out;
+  const lastMessage = lastMessageOf(log);
+  const updatedAt = updatedAtOf(log);
+  for (const userId of userIds) {
+    const readSeq = log.store.getRead(userId);
+    const version = log.head + readSeq;
+    const role = log.members.get(userId);
+    if (!role) {
+      out.set(userId, { conversationId: meta.id, version, removed: true });
+      continue;
+    }
+    const s: ConversationSummary = {
+      id: meta.id,
+      kind: meta.kind,
+      title: meta.title,
+      memberCount: log.members.size,
+      role,
+      lastSeq: log.head,
+      readSeq,
+      unread: log.store.unread(userId),
+      updatedAt,
+    };
+    if (meta.kind === "dm") {
+      const peerId = [...log.members.keys()].find((id) => id !== userId);
+      const peer = peerId === undefined ? undefined : peers.get(peerId);
+      if (peer) s.peer = peer;
+    }
+    if (lastMessage) s.lastMessage = lastMessage;
+    out.set(userId, { conversationId: meta.id, version, summary: s });
+  }
+  return out;
 }

@@ -40,6 +40,8 @@ export interface RoomOptions {
   rateLimit: RateLimit;
   /** After each append, in the same turn (the object coalesces its D1 bookkeeping here). */
   onAppend?(): void;
+  /** After a read marker moved, in the same turn (the object tells the user's inbox). */
+  onRead?(userId: string): void;
 }
 
 const PROTOCOL_ERRORS_MAX = 10;
@@ -208,6 +210,7 @@ export class Room {
     const target = Math.min(seq, this.log.head);
     if (target <= this.log.store.getRead(userId)) return;
     this.log.store.setRead(userId, target);
+    this.opts.onRead?.(userId);
     this.ephemeral(frame({ type: "receipt", userId, seq: target }));
   }
 

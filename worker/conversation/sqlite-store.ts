@@ -19,6 +19,18 @@ const MIGRATIONS: { id: string; statements: string[] }[] = [
       `CREATE TABLE reads (user_id TEXT PRIMARY KEY, seq INTEGER NOT NULL)`,
     ],
   },
+  {
+    id: "0002_inbox_notify",
+    statements: [
+      // Unread per member, kept incrementally so summaries for 1000 members cost 1000 lookups, not scans.
+      `CREATE TABLE unread (user_id TEXT PRIMARY KEY, n INTEGER NOT NULL)`,
+      `INSERT INTO unread (user_id, n) SELECT m.user_id, (SELECT count(*) FROM messages x WHERE x.sender_id != m.user_id AND x.seq > coalesce((SELECT seq FROM reads r WHERE r.user_id = m.user_id), 0)) FROM members m`,
+      // Members whose inbox must hear the current summary (durable, so a failed call is retried by the alarm).
+      `CREATE TABLE inbox_outbox (user_id TEXT PRIMARY KEY, gen INTEGER NOT NULL)`,
+      // 'all_gen' bumps on every event (every member is dirty); 'all_done' is the generation delivered to all.
+      `CREATE TABLE notify_state (k TEXT PRIMARY KEY, v INTEGER NOT NULL)`,
+    ],
+  },
 ];
 
 type MessageRow = {
@@ -116,10 +128,16 @@ export class SqliteLogStore implements LogStore {
       role,
       joinedAt,
     );
+    this.sql.exec(
+      "INSERT INTO unread (user_id, n) VALUES (?, ?) ON CONFLICT (user_id) DO NOTHING",
+      userId,
+      this.unreadCount(userId, this.getRead(userId)),
+    );
   }
 
   removeMember(userId: string): void {
     this.sql.exec("DELETE FROM members WHERE user_id = ?", userId);
+    this.sql.exec("DELETE FROM unread WHERE user_id = ?", userId);
   }
 
   head(): number {
@@ -137,6 +155,8 @@ export class SqliteLogStore implements LogStore {
       e.createdAt,
       e.body,
     );
+    // One statement for every member, so the counter never drifts from `unreadCount`.
+    if (e.type === "message") this.sql.exec("UPDATE unread SET n = n + 1 WHERE user_id != ?", e.senderId);
   }
 
   findByClientId(senderId: string, clientId: string): StoredEvent | null {
@@ -238,6 +258,11 @@ export class SqliteLogStore implements LogStore {
       .one().n;
   }
 
+  unread(userId: string): number {
+    const r = this.sql.exec<{ n: number }>("SELECT n FROM unread WHERE user_id = ?", userId).toArray()[0];
+    return r?.n ?? this.unreadCount(userId, this.getRead(userId));
+  }
+
   getRead(userId: string): number {
     const r = this.sql.exec<{ seq: number }>("SELECT seq FROM reads WHERE user_id = ?", userId).toArray()[0];
     return r?.seq ?? 0;
@@ -249,5 +274,7 @@ export class SqliteLogStore implements LogStore {
       userId,
       seq,
     );
+    // Recount once per read: a read is rare next to messages, and it resets the counter exactly.
+    this.sql.exec("UPDATE unread SET n = ? WHERE user_id = ?", this.unreadCount(userId, this.getRead(userId)), userId);
   }
 }

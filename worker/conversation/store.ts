@@ -54,6 +54,8 @@ export interface LogStore {
   lastMessage(): Message | null;
   /** `message` events by others with seq > after. */
   unreadCount(userId: string, after: number): number;
+  /** `unreadCount` after the user's read marker, kept incrementally where the store can. */
+  unread(userId: string): number;
 
   getRead(userId: string): number;
   setRead(userId: string, seq: number): void;

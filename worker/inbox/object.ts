@@ -1,3 +1,279 @@
 import { DurableObject } from "cloudflare:workers";
+import { InternalHeader } from "../conversation/internal";
+import { ApiError, errorResponse } from "../http/errors";
+import {
+  CloseCode,
+  ErrorCode,
+  type Friend,
+  type FriendRequest,
+  type InboxServerFrame,
+  Limits,
+  PING_TEXT,
+  PONG_TEXT,
+  SUBPROTOCOL,
+} from "../protocol";
+import { type PushFetch, sendPush } from "../push/send";
+import type { ConversationNote } from "./note";
+import { broadcastPresence, friendRows, readPresences } from "./presence-sync";
+import { pushPayloadFor } from "./push-hook";
+import { type EpochPresence, InboxStore } from "./store";
 
-export class InboxObject extends DurableObject<Env> {}
+interface Attachment {
+  sessionId: string;
+  /** Stands in for the last ping until the first one arrives. */
+  acceptedAt: number;
+  /** Welcome sent: receives change frames. */
+  live: boolean;
+}
+
+function readAttachment(value: unknown): Attachment | null {
+  if (typeof value !== "object" || value === null) return null;
+  const a = value as Record<string, unknown>;
+  if (typeof a.sessionId !== "string" || typeof a.acceptedAt !== "number") return null;
+  return { sessionId: a.sessionId, acceptedAt: a.acceptedAt, live: a.live === true };
+}
+
+const PROTOCOL_ERRORS_MAX = 10;
+const frame = (f: InboxServerFrame) => JSON.stringify(f);
+
+/**
+ * One per user: that user's inbox sockets, presence, conversation summaries
+ * (pushed by conversation objects) and friend notifications. Glue only; the
+ * storage rules are in `InboxStore`, the cross-inbox presence in presence-sync.
+ */
+export class InboxObject extends DurableObject<Env> {
+  readonly store: InboxStore;
+  /** Tests swap in a fake push service. */
+  pushFetch: PushFetch | undefined;
+  private readonly protocolErrors = new WeakMap<WebSocket, number>();
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.store = new InboxStore(ctx.storage.sql);
+    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING_TEXT, PONG_TEXT));
+  }
+
+  private get heartbeatTimeoutMs(): number {
+    return Number(this.env.HEARTBEAT_TIMEOUT_MS) || Limits.heartbeatTimeoutMs;
+  }
+
+  /** Open sockets that count for presence (a closing one, or `except`, does not). */
+  private openSockets(except?: WebSocket): WebSocket[] {
+    return this.ctx.getWebSockets().filter((ws) => ws !== except && ws.readyState === WebSocket.OPEN);
+  }
+
+  private broadcast(f: InboxServerFrame): void {
+    const text = frame(f);
+    for (const ws of this.ctx.getWebSockets()) {
+      if (!readAttachment(ws.deserializeAttachment())?.live) continue;
+      try {
+        ws.send(text);
+      } catch {}
+    }
+  }
+
+  /** Online while one socket is open; each change goes to D1 (offline) and to every friend's inbox. */
+  private updatePresence(except?: WebSocket): void {
+    const userId = this.store.userId();
+    if (!userId) return;
+    const now = Date.now();
+    const changed = this.store.setOnline(this.openSockets(except).length > 0, now);
+    if (!changed) return;
+    this.ctx.waitUntil(this.announce(userId, changed));
+  }
+
+  private async announce(userId: string, p: EpochPresence): Promise<void> {
+    try {
+      if (p.status === "offline") {
+        await this.env.DB.prepare("UPDATE users SET last_seen_at = ? WHERE id = ?").bind(p.lastSeenAt, userId).run();
+      }
+      await broadcastPresence(this.env, userId, p);
+    } catch (err) {
+      console.error("presence announce failed", err instanceof Error ? err.name : "non-error");
+    }
+  }
+
+  private async ensureHeartbeatAlarm(): Promise<void> {
+    if ((await this.ctx.storage.getAlarm()) === null) {
+      await this.ctx.storage.setAlarm(Date.now() + this.heartbeatTimeoutMs / 2);
+    }
+  }
+
+  /** The upgrade, forwarded by the Worker after it authenticated the caller. */
+  override async fetch(req: Request): Promise<Response> {
+    const userId = req.headers.get(InternalHeader.userId);
+    const sessionId = req.headers.get(InternalHeader.sessionId);
+    if (!userId || !sessionId || req.headers.get("Upgrade") !== "websocket" || !this.store.claim(userId)) {
+      return errorResponse(new ApiError(400, ErrorCode.invalidRequest, "expected a forwarded WebSocket upgrade"));
+    }
+    const existing = this.openSockets().length;
+    const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket];
+    this.ctx.acceptWebSocket(server, [`s:${sessionId}`]);
+    const att: Attachment = { sessionId, acceptedAt: Date.now(), live: false };
+    server.serializeAttachment(att);
+    const headers = req.headers.get(InternalHeader.subprotocol) ? { "Sec-WebSocket-Protocol": SUBPROTOCOL } : undefined;
+    // Accept-then-close, so the client learns why (4008) instead of a bare HTTP refusal.
+    if (existing >= Limits.inboxSocketsPerUser) {
+      server.close(CloseCode.policy, "too many inbox sockets");
+      return new Response(null, { status: 101, webSocket: client, headers });
+    }
+    this.updatePresence();
+    await this.ensureHeartbeatAlarm();
+    await this.refreshFriends(userId);
+    // Snapshot and going live in one synchronous step: no change frame can slip between them.
+    try {
+      server.send(
+        frame({
+          type: "welcome",
+          conversations: this.store.summaries(),
+          friends: this.store.friends(),
+        }),
+      );
+      server.serializeAttachment({ ...att, live: true } satisfies Attachment);
+    } catch {}
+    return new Response(null, { status: 101, webSocket: client, headers });
+  }
+
+  /** Re-reads friends (D1) and their presence (their inboxes), so a lost presence call heals on connect. */
+  private async refreshFriends(userId: string): Promise<void> {
+    try {
+      const rows = await friendRows(this.env, userId);
+      this.store.keepFriends(new Set(rows.map((r) => r.id)));
+      const presences = await readPresences(this.env, rows);
+      for (const [id, p] of presences) this.store.putFriend(id, p, true);
+    } catch (err) {
+      console.error("friend refresh failed", err instanceof Error ? err.name : "non-error");
+    }
+  }
+
+  override webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): void {
+    const size = typeof message === "string" ? message.length : message.byteLength;
+    if (size > Limits.frameMaxBytes) {
+      ws.close(CloseCode.frameTooBig, "frame over 64 KiB");
+      return;
+    }
+    const errors = (this.protocolErrors.get(ws) ?? 0) + 1;
+    this.protocolErrors.set(ws, errors);
+    if (errors >= PROTOCOL_ERRORS_MAX) {
+      ws.close(CloseCode.protocolViolation, "the inbox socket takes only the ping text");
+      return;
+    }
+    try {
+      ws.send(
+        JSON.stringify({
+          type: "error",
+          code: ErrorCode.invalidRequest,
+          message: "the inbox socket takes only the ping text",
+        }),
+      );
+    } catch {}
+  }
+
+  override webSocketClose(ws: WebSocket, code: number): void {
+    try {
+      // 1005/1006 mean "no code" and cannot be sent back.
+      ws.close(code === 1005 || code === 1006 ? 1000 : code, "closed");
+    } catch {}
+    this.updatePresence(ws);
+  }
+
+  override webSocketError(ws: WebSocket): void {
+    try {
+      ws.close(1011, "socket error");
+    } catch {}
+    this.updatePresence(ws);
+  }
+
+  /** Heartbeat sweep: a socket whose last ping is older than the timeout is gone (silent drop). */
+  override async alarm(): Promise<void> {
+    const now = Date.now();
+    const timeout = this.heartbeatTimeoutMs;
+    for (const ws of this.openSockets()) {
+      const att = readAttachment(ws.deserializeAttachment());
+      const lastPing = this.ctx.getWebSocketAutoResponseTimestamp(ws)?.getTime() ?? 0;
+      if (now - Math.max(lastPing, att?.acceptedAt ?? 0) > timeout) {
+        try {
+          ws.close(1000, "heartbeat timeout");
+        } catch {}
+      }
+    }
+    this.updatePresence();
+    if (this.openSockets().length > 0) await this.ctx.storage.setAlarm(now + timeout / 2);
+  }
+
+  // ---------- RPC (Worker and other objects -> this inbox); `userId` is whose inbox the caller meant ----------
+
+  conversationChanged(userId: string, note: ConversationNote): { ok: true; applied: boolean } {
+    if (!this.store.claim(userId)) return { ok: true, applied: false };
+    const { applied, previous } = this.store.applyNote(note);
+    if (!applied) return { ok: true, applied };
+    if (!("summary" in note)) {
+      this.broadcast({ type: "conversation_removed", conversationId: note.conversationId });
+      return { ok: true, applied };
+    }
+    this.broadcast({ type: "conversation", conversation: note.summary });
+    const payload = pushPayloadFor(userId, note.summary, previous);
+    // Only a user with no open inbox socket gets a push; never awaited by the conversation.
+    if (payload && this.openSockets().length === 0) {
+      this.ctx.waitUntil(
+        sendPush(this.env, userId, payload, this.pushFetch)
+          .then(() => undefined)
+          .catch((err: unknown) => console.error("push failed", err instanceof Error ? err.name : "non-error")),
+      );
+    }
+    return { ok: true, applied };
+  }
+
+  summaries(userId: string): { ok: true; conversations: ReturnType<InboxStore["summaries"]> } {
+    this.store.claim(userId);
+    return { ok: true, conversations: this.store.summaries() };
+  }
+
+  note(conversationId: string): ReturnType<InboxStore["note"]> {
+    return this.store.note(conversationId);
+  }
+
+  presence(): EpochPresence {
+    return this.store.presence();
+  }
+
+  presenceChanged(userId: string, friendId: string, p: EpochPresence): void {
+    if (!this.store.claim(userId)) return;
+    if (this.store.putFriend(friendId, p, false)) {
+      this.broadcast({ type: "presence", userId: friendId, status: p.status, lastSeenAt: p.lastSeenAt });
+    }
+  }
+
+  friendRequest(userId: string, request: FriendRequest): void {
+    if (this.store.claim(userId)) this.broadcast({ type: "friend_request", request });
+  }
+
+  friendAdded(userId: string, friend: Friend, epoch: number): void {
+    if (!this.store.claim(userId)) return;
+    this.store.putFriend(friend.user.id, { ...friend.presence, epoch }, true);
+    this.broadcast({ type: "friend_added", friend });
+  }
+
+  friendRemoved(userId: string, friendId: string): void {
+    if (!this.store.claim(userId)) return;
+    this.store.removeFriend(friendId);
+    this.broadcast({ type: "friend_removed", userId: friendId });
+  }
+
+  /** Closes (4001) sockets of ended sessions: logout passes `only`, a password change `except`. */
+  closeSessions(opts: { only?: string; except?: string }): { ok: true; closed: number } {
+    let closed = 0;
+    for (const ws of this.openSockets()) {
+      const att = readAttachment(ws.deserializeAttachment());
+      if (!att) continue;
+      if (opts.only !== undefined && att.sessionId !== opts.only) continue;
+      if (opts.except !== undefined && att.sessionId === opts.except) continue;
+      try {
+        ws.close(CloseCode.unauthorized, "session revoked");
+      } catch {}
+      closed += 1;
+    }
+    if (closed > 0) this.updatePresence();
+    return { ok: true, closed };
+  }
+}

@@ -1,7 +1,6 @@
 import { Hono } from "hono";
 import * as v from "valibot";
 import { requireAuth } from "../auth/middleware";
-import { offersSubprotocol } from "../auth/tokens";
 import {
   addMemberRows,
   type ConversationRow,
@@ -18,15 +17,15 @@ import {
   setTitle,
 } from "../conversation/directory";
 import { SendBody } from "../conversation/frames";
-import { CONVERSATION_ID, InternalHeader } from "../conversation/internal";
+import { CONVERSATION_ID, forwardUpgrade, requireUpgrade } from "../conversation/internal";
 import type { InitInput } from "../conversation/log";
 import type { Refusal } from "../conversation/results";
 import { conversationStub } from "../conversation/stub";
 import type { AppEnv, Bindings } from "../http/env";
 import { ApiError, forbidden, invalidRequest, notFound, rateLimited } from "../http/errors";
-import { originAllowed } from "../http/origin";
 import { intParam, valid } from "../http/validate";
 import { newId } from "../ids";
+import { inboxStub } from "../inbox/stub";
 import {
   type Conversation,
   type ConversationEvent,
@@ -166,9 +165,18 @@ conversations.post("/", valid("json", CreateBody), async (c) => {
 
 conversations.get("/", async (c) => {
   const me = c.get("auth").userId;
-  const rows = await listForUser(c.env.DB, me);
+  const [rows, fromInbox] = await Promise.all([
+    listForUser(c.env.DB, me),
+    // The inbox holds every summary its conversations pushed; a failure falls back to asking each object.
+    inboxStub(c.env, me)
+      .summaries(me)
+      .then((r) => new Map(r.conversations.map((s) => [s.id, s])))
+      .catch(() => new Map<string, ConversationSummary>()),
+  ]);
   const list = await Promise.all(
     rows.map(async (r): Promise<ConversationSummary> => {
+      const known = fromInbox.get(r.id);
+      if (known) return known;
       const s = await conversationStub(c.env, r.id).summary(me);
       const base: ConversationSummary = {
         id: r.id,
@@ -226,20 +234,9 @@ conversations.post("/:id/messages", valid("json", SendBody), async (c) => {
 
 conversations.get("/:id/ws", async (c) => {
   const auth = c.get("auth");
-  if (!originAllowed(c.env, c.req.raw)) throw forbidden("origin not allowed");
-  if (c.req.header("Upgrade")?.toLowerCase() !== "websocket") throw invalidRequest("expected a WebSocket upgrade");
+  requireUpgrade(c.env, c.req.raw);
   const { conversation } = await requireMember(c.env, c.req.param("id"), auth.userId);
-  // Built from scratch: nothing the client sent (tokens, look-alike internal headers) reaches the object.
-  const headers = new Headers({
-    Upgrade: "websocket",
-    [InternalHeader.userId]: auth.userId,
-    [InternalHeader.sessionId]: auth.sessionId,
-    [InternalHeader.exp]: String(auth.exp),
-  });
-  if (offersSubprotocol(c.req.raw)) headers.set(InternalHeader.subprotocol, "1");
-  const res = await conversationStub(c.env, conversation.id).fetch(new Request(c.req.url, { headers }));
-  // A fresh Response: the object's has immutable headers, and the app's middleware adds some.
-  return new Response(res.body, { status: res.status, headers: res.headers, webSocket: res.webSocket });
+  return forwardUpgrade(c.req.raw, auth, conversationStub(c.env, conversation.id));
 });
 
 // ---------- membership: the object decides and logs, then D1's index follows ----------

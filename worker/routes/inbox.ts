@@ -1,4 +1,15 @@
 import { Hono } from "hono";
+import { requireAuth } from "../auth/middleware";
+import { forwardUpgrade, requireUpgrade } from "../conversation/internal";
 import type { AppEnv } from "../http/env";
+import { inboxStub } from "../inbox/stub";
 
 export const inbox = new Hono<AppEnv>();
+inbox.use("*", requireAuth);
+
+/** The user's inbox socket: the Worker decides which object (the caller's own), never the client. */
+inbox.get("/ws", async (c) => {
+  const auth = c.get("auth");
+  requireUpgrade(c.env, c.req.raw);
+  return forwardUpgrade(c.req.raw, auth, inboxStub(c.env, auth.userId));
+});

@@ -1,4 +1,5 @@
 import type { Bindings } from "../http/env";
+import { readPresences } from "../inbox/presence-sync";
 import type { Presence } from "../protocol";
 
 export interface PresenceSubject {
@@ -7,13 +8,19 @@ export interface PresenceSubject {
 }
 
 /**
- * Presence of these users as their friends see it. For now everyone is
- * "offline" with the stored `last_seen_at`; issue 3 swaps this one function
- * for the inbox objects' live state, so callers already await it.
+ * Presence of these users as their friends see it, from each user's own
+ * inbox (the authority), one call per user in parallel. A user whose inbox
+ * cannot answer shows "offline" with the stored `last_seen_at`.
  */
-export async function getPresence(
-  _env: Bindings,
-  subjects: readonly PresenceSubject[],
-): Promise<Map<string, Presence>> {
-  return new Map(subjects.map((s) => [s.id, { status: "offline", lastSeenAt: s.lastSeenAt }]));
+export async function getPresence(env: Bindings, subjects: readonly PresenceSubject[]): Promise<Map<string, Presence>> {
+  const live = await readPresences(env, subjects);
+  return new Map(
+    subjects.map((s) => {
+      const p = live.get(s.id);
+      return [
+        s.id,
+        p ? { status: p.status, lastSeenAt: p.lastSeenAt } : { status: "offline", lastSeenAt: s.lastSeenAt },
+      ];
+    }),
+  );
 }

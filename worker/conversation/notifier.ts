@@ -1,0 +1,152 @@
+import type { ConversationNote } from "../inbox/note";
+
+/**
+ * Minimum gap between flush starts. Coalescing comes mostly from back-pressure:
+ * one flush in flight at a time, and every change made meanwhile goes out in
+ * the single next one. A fixed window would only add latency when idle (and
+ * make GET /api/conversations lag a just-sent message).
+ */
+export const NOTIFY_COALESCE_MS = 0;
+/** At most this many inbox calls in flight, so a 1000-member group does not flood the runtime. */
+export const NOTIFY_CONCURRENCY = 50;
+/** A failed inbox call is retried (by the object's alarm) after this long. */
+export const NOTIFY_RETRY_MS = 2000;
+
+export interface NotifierDeps {
+  sql: SqlStorage;
+  /** Current member ids. */
+  members(): Iterable<string>;
+  /** Anything async the notes need (D1 lookups), done before the synchronous snapshot. */
+  prepare(): Promise<void>;
+  /** The notes for these users, read from the log in one synchronous step. */
+  notes(userIds: Iterable<string>): Map<string, ConversationNote>;
+  deliver(userId: string, note: ConversationNote): Promise<void>;
+  /** Makes sure the object wakes up (alarm) after `ms` to call `flush` again. */
+  retryLater(ms: number): void;
+}
+
+/**
+ * Tells members' inboxes about conversation changes, off the hot path.
+ * Dirty marks are durable SQLite rows, written in the turn of the change:
+ * an event bumps one `all_gen` counter (every member is dirty), a read marks
+ * one user. A flush sends each dirty member ONE call with its full current
+ * summary; a mark is cleared only if its generation did not move during the
+ * call, so a change that races a delivery is delivered again (the inbox
+ * ignores versions it already has). Failures stay marked for the alarm.
+ */
+export class InboxNotifier {
+  private scheduled = false;
+  private running = false;
+  private lastStart = 0;
+
+  constructor(private readonly deps: NotifierDeps) {}
+
+  markAll(): void {
+    this.deps.sql.exec("INSERT INTO notify_state (k, v) VALUES ('all_gen', 1) ON CONFLICT (k) DO UPDATE SET v = v + 1");
+    this.kick();
+  }
+
+  markUsers(userIds: Iterable<string>): void {
+    for (const id of userIds) {
+      this.deps.sql.exec(
+        "INSERT INTO inbox_outbox (user_id, gen) VALUES (?, 1) ON CONFLICT (user_id) DO UPDATE SET gen = gen + 1",
+        id,
+      );
+    }
+    this.kick();
+  }
+
+  hasWork(): boolean {
+    const { allGen, allDone } = this.generations();
+    if (allGen > allDone) return true;
+    return this.deps.sql.exec<{ n: number }>("SELECT count(*) AS n FROM inbox_outbox").one().n > 0;
+  }
+
+  /**
+   * Leading edge at once (a microtask, so the change's turn finishes first
+   * and its response never waits); changes during a flush wait for it and
+   * then share the next one.
+   */
+  private kick(): void {
+    if (this.scheduled || this.running) return;
+    this.scheduled = true;
+    const wait = Math.max(0, this.lastStart + NOTIFY_COALESCE_MS - Date.now());
+    const run = () => {
+      this.scheduled = false;
+      void this.flush();
+    };
+    if (wait === 0) queueMicrotask(run);
+    else setTimeout(run, wait);
+  }
+
+  private generations(): { allGen: number; allDone: number } {
+    const rows = this.deps.sql.exec<{ k: string; v: number }>("SELECT k, v FROM notify_state").toArray();
+    const get = (k: string) => rows.find((r) => r.k === k)?.v ?? 0;
+    return { allGen: get("all_gen"), allDone: get("all_done") };
+  }
+
+  /** Delivers every pending mark once; returns false if some delivery failed (retried later). */
+  async flush(): Promise<boolean> {
+    if (this.running) return false;
+    this.running = true;
+    this.lastStart = Date.now();
+    let failed = new Set<string>();
+    try {
+      await this.deps.prepare();
+      // Generations and notes are read in one synchronous step: a later change bumps a generation.
+      const { allGen, allDone } = this.generations();
+      const marked = this.deps.sql
+        .exec<{ user_id: string; gen: number }>("SELECT user_id, gen FROM inbox_outbox")
+        .toArray();
+      const targets = new Set(marked.map((r) => r.user_id));
+      if (allGen > allDone) for (const id of this.deps.members()) targets.add(id);
+      const notes = this.deps.notes(targets);
+      failed = await this.deliverAll(notes);
+
+      const { sql } = this.deps;
+      if (allGen > allDone) {
+        sql.exec(
+          "INSERT INTO notify_state (k, v) VALUES ('all_done', ?) ON CONFLICT (k) DO UPDATE SET v = max(v, ?)",
+          allGen,
+          allGen,
+        );
+      }
+      for (const r of marked) {
+        if (!failed.has(r.user_id))
+          sql.exec("DELETE FROM inbox_outbox WHERE user_id = ? AND gen = ?", r.user_id, r.gen);
+      }
+      // A member the all-mark covered but whose call failed keeps a mark of its own.
+      for (const id of failed) {
+        sql.exec("INSERT INTO inbox_outbox (user_id, gen) VALUES (?, 1) ON CONFLICT (user_id) DO NOTHING", id);
+      }
+    } catch (err) {
+      console.error("inbox notify failed", err instanceof Error ? err.name : "non-error");
+      failed.add("(flush)");
+    } finally {
+      this.running = false;
+    }
+    if (failed.size > 0) {
+      this.deps.retryLater(NOTIFY_RETRY_MS);
+      return false;
+    }
+    if (this.hasWork()) this.kick();
+    return true;
+  }
+
+  private async deliverAll(notes: Map<string, ConversationNote>): Promise<Set<string>> {
+    const failed = new Set<string>();
+    const queue = [...notes];
+    const worker = async () => {
+      for (let next = queue.pop(); next; next = queue.pop()) {
+        const [userId, note] = next;
+        try {
+          await this.deps.deliver(userId, note);
+        } catch {
+          failed.add(userId);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(NOTIFY_CONCURRENCY, queue.length) }, worker));
+    return failed;
+  }
+}

@@ -1,0 +1,49 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { conversationStub } from "../conversation/stub";
+import { newId } from "../ids";
+import { Limits } from "../protocol";
+import { inboxOf } from "./inbox-fixtures";
+
+const noteOf = (userId: string, conversationId: string) => inboxOf(userId).note(conversationId);
+
+describe("inbox fan-out", () => {
+  it("one message in a 1000-member group gives every other member's inbox unread 1 and the sender 0", async () => {
+    const id = newId("c");
+    const members = Array.from({ length: Limits.groupMembersMax }, (_, i) => ({
+      userId: `usr_bulk_${id}_${i}`,
+      role: i === 0 ? ("owner" as const) : ("member" as const),
+    }));
+    const sender = members[0]?.userId ?? "";
+    const stub = conversationStub(env, id);
+    await stub.init({ id, kind: "group", title: "big", createdBy: sender, createdAt: Date.now(), members });
+    const sent = await stub.post(sender, { type: "send", clientId: "one", kind: "text", text: "hello all" });
+    expect(sent.ok).toBe(true);
+
+    // Every inbox: the full summary at seq 2, counted from its own member's view.
+    const wrongNow = async () => {
+      const notes = await Promise.all(members.map((m) => noteOf(m.userId, id)));
+      const wrong = notes
+        .map((n, i) => ({ n, i }))
+        .filter(({ n, i }) => n?.summary?.lastSeq !== 2 || n.summary.unread !== (i === 0 ? 0 : 1));
+      return { notes, wrong };
+    };
+    const deadline = Date.now() + 25_000;
+    let { notes, wrong } = await wrongNow();
+    while (wrong.length > 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 200));
+      ({ notes, wrong } = await wrongNow());
+    }
+    expect(wrong.map(({ n, i }) => ({ i, n }))).toEqual([]);
+    expect(notes[1]?.summary).toMatchObject({
+      id,
+      kind: "group",
+      title: "big",
+      memberCount: 1000,
+      role: "member",
+      readSeq: 0,
+      lastMessage: { seq: 2, senderId: sender, preview: "hello all" },
+    });
+    expect(notes[0]?.summary).toMatchObject({ role: "owner", unread: 0 });
+  }, 60_000);
+});
