@@ -8,7 +8,8 @@ import { rateLimited } from "../http/errors";
  */
 const PERIOD_SECONDS = 60;
 
-type LimitName = "LOGIN_USER_LIMIT" | "LOGIN_IP_LIMIT" | "REGISTER_IP_LIMIT";
+type IpLimit = "LOGIN_IP_LIMIT" | "REGISTER_IP_LIMIT";
+type UserLimit = "FRIEND_REQUEST_USER_LIMIT" | "UPLOAD_USER_LIMIT";
 
 /** Set by Cloudflare's edge; absent only in local development. */
 export function clientIp(req: Request): string {
@@ -21,8 +22,15 @@ export async function enforceLimit(limiter: RateLimit, key: string): Promise<voi
 }
 
 /** Counts every request from an IP, valid or not, before the body is read. */
-export const limitByIp = (name: LimitName) =>
+export const limitByIp = (name: IpLimit) =>
   createMiddleware<AppEnv>(async (c, next) => {
     await enforceLimit(c.env[name], clientIp(c.req.raw));
+    await next();
+  });
+
+/** Counts an authenticated user's requests; mount after `requireAuth`. */
+export const limitByUser = (name: UserLimit) =>
+  createMiddleware<AppEnv>(async (c, next) => {
+    await enforceLimit(c.env[name], c.get("auth").userId);
     await next();
   });

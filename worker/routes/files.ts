@@ -1,6 +1,7 @@
 import { type Context, Hono } from "hono";
 import * as v from "valibot";
 import { authenticate, requireAuth } from "../auth/middleware";
+import { limitByUser } from "../auth/ratelimit";
 import { tokenFromRequest } from "../auth/tokens";
 import { createFile } from "../files/create";
 import { serveFile } from "../files/download";
@@ -15,7 +16,7 @@ import { valid } from "../http/validate";
 
 export const files = new Hono<AppEnv>();
 
-files.post("/", requireAuth, valid("json", createFileBody), async (c) => {
+files.post("/", requireAuth, limitByUser("UPLOAD_USER_LIMIT"), valid("json", createFileBody), async (c) => {
   const created = await createFile(c.env, c.get("auth").userId, c.req.valid("json"), Date.now());
   return c.json(created, 201);
 });

@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import { requireAuth } from "../auth/middleware";
+import { limitByUser } from "../auth/ratelimit";
 import type { AppEnv } from "../http/env";
 import { conflict, forbidden, invalidRequest, notFound } from "../http/errors";
 import { valid } from "../http/validate";
@@ -24,7 +25,7 @@ friends.get("/requests", async (c) => c.json(await listRequests(c.env.DB, c.get(
  * read first to pick the right refusal, then re-checked inside each write; if
  * the state moved in between, the loop reads it again (twice at most).
  */
-friends.post("/requests", valid("json", SendRequestBody), async (c) => {
+friends.post("/requests", limitByUser("FRIEND_REQUEST_USER_LIMIT"), valid("json", SendRequestBody), async (c) => {
   const me = c.get("auth").userId;
   const body = c.req.valid("json");
   const target = body.userId

@@ -1,0 +1,33 @@
+import { describe, expect, it } from "vitest";
+import { api, signUp } from "./helpers";
+
+// The per-user limits are 60 per minute (wrangler.toml). They count every
+// attempt, before the body is looked at, so refused requests still count.
+const LIMIT = 60;
+
+async function exhaust(path: string, token: string, body: unknown): Promise<Response> {
+  for (let i = 0; i < LIMIT; i++) {
+    const res = await api(path, { token, body });
+    expect(res.status, `attempt ${i + 1}`).not.toBe(429);
+  }
+  return api(path, { token, body });
+}
+
+describe("per-user rate limits", () => {
+  it("answers the 61st friend request in a minute with 429 and Retry-After, for that user only", async () => {
+    const [alice, bob] = await Promise.all([signUp("rl"), signUp("rl")]);
+    const over = await exhaust("/api/friends/requests", alice.accessToken, { userId: "usr_nobody" });
+    expect(over.status).toBe(429);
+    expect(Number(over.headers.get("Retry-After"))).toBeGreaterThan(0);
+    expect(((await over.json()) as { error: { code: string } }).error.code).toBe("rate_limited");
+    // Another user is not affected.
+    const other = await api("/api/friends/requests", { token: bob.accessToken, body: { userId: "usr_nobody" } });
+    expect(other.status).toBe(404);
+  });
+
+  it("answers the 61st upload in a minute with 429", async () => {
+    const carol = await signUp("rl");
+    const over = await exhaust("/api/files", carol.accessToken, { conversationId: "c_none", name: "a", size: 1 });
+    expect(over.status).toBe(429);
+  });
+});
