@@ -3,15 +3,10 @@ import { drizzle } from "drizzle-orm/d1";
 import { users } from "../db/schema";
 import type { Bindings } from "../http/env";
 import { unauthorized } from "../http/errors";
-import type { Me, User } from "../protocol";
+import type { Me } from "../protocol";
+import { toUser } from "../social/users";
 
 export type UserRow = typeof users.$inferSelect;
-
-export const toUser = (row: Pick<UserRow, "id" | "username" | "displayName">): User => ({
-  id: row.id,
-  username: row.username,
-  displayName: row.displayName,
-});
 
 export const toMe = (row: UserRow): Me => ({ ...toUser(row), createdAt: row.createdAt, totpEnabled: row.totpEnabled });
 

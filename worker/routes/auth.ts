@@ -15,13 +15,14 @@ import {
 } from "../auth/schemas";
 import { disableTotp, enableTotp, requireSecondFactor, setupTotp } from "../auth/second-factor";
 import { revokeOtherSessions, revokeSession, rotateRefreshToken, startSession } from "../auth/sessions";
-import { getUserByUsername, requireUser, toUser } from "../auth/users";
+import { getUserByUsername, requireUser } from "../auth/users";
 import { users } from "../db/schema";
 import type { AppEnv } from "../http/env";
 import { conflict } from "../http/errors";
 import { valid } from "../http/validate";
 import { newId } from "../ids";
 import type { AuthResult, TokenPair } from "../protocol";
+import { toUser } from "../social/users";
 
 export const auth = new Hono<AppEnv>();
 
