@@ -1,6 +1,9 @@
 // Browser tests: builds the web app, starts `wrangler dev` on a fresh local
 // state, runs web/e2e with vitest against it, and always stops the server.
 // Exit code: vitest's. Results: test-results/e2e.json (CI sums them).
+//   node scripts/e2e.mjs                 every web/e2e/*.e2e.ts
+//   node scripts/e2e.mjs pwa inbox       only files matching these filters
+//   node scripts/e2e.mjs --screenshots   web/e2e/*.shots.ts: writes docs/screenshots/*.png
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -11,6 +14,8 @@ import { startDevServer } from "./lib/dev-server.mjs";
 const root = fileURLToPath(new URL("..", import.meta.url));
 const port = Number(process.env.E2E_PORT ?? 8791);
 const bin = (name) => join(root, "node_modules", name);
+const screenshots = process.argv.includes("--screenshots");
+const filters = process.argv.slice(2).filter((a) => !a.startsWith("--"));
 
 let tests = null;
 let testsExited = Promise.resolve(1);
@@ -73,9 +78,10 @@ try {
       "web/e2e/vitest.config.ts",
       "--reporter=default",
       "--reporter=json",
-      "--outputFile=test-results/e2e.json",
+      `--outputFile=test-results/${screenshots ? "screenshots" : "e2e"}.json`,
+      ...filters,
     ],
-    { ...process.env, E2E_BASE_URL: server.url },
+    { ...process.env, E2E_BASE_URL: server.url, ...(screenshots ? { E2E_SCREENSHOTS: "1" } : {}) },
   );
 } catch (err) {
   console.error(err instanceof Error ? err.message : err);

@@ -88,7 +88,7 @@ describe("direct messages in the browser", () => {
     await expect.poll(() => bobsView.count()).toBe(2);
     expect(await bobsView.nth(0).textContent()).toContain("Alice Liddell");
     expect(await bobsView.nth(1).textContent()).toContain("You");
-    expect(await bobsView.nth(1).getAttribute("class")).toContain("own");
+    expect(await bobsView.nth(1).locator(".message").getAttribute("class")).toContain("own");
 
     // Bob reloads: the history is back, in order, and the chat goes on.
     await bob.page.reload();

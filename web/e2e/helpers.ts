@@ -1,27 +1,44 @@
 // Shared browser-test helpers: launching Debian's chromium through
 // playwright-core and driving the app the way a person would.
 import { randomUUID } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { expect } from "vitest";
+import type { AuthResult, Conversation, ConversationEvent } from "../../worker/protocol";
+
+const require = createRequire(import.meta.url);
 
 export const BASE_URL = process.env.E2E_BASE_URL ?? "http://127.0.0.1:8791";
 
 /** Debian's package; never a browser downloaded by playwright. */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
+const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
 export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+}
+
+/**
+ * A browser with a profile on disk: Chromium calls every incognito context
+ * (what `newContext` makes) not installable, so the installability check needs this.
+ */
+export function launchPersistent(userDataDir: string, opts: { locale?: string } = {}): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
+    args: CHROMIUM_ARGS,
+    baseURL: BASE_URL,
+    ...opts,
   });
 }
 
@@ -98,13 +115,148 @@ export async function apiCall<T>(
   return (text ? JSON.parse(text) : null) as T;
 }
 
-export async function signIn(browser: Browser, username: string, password: string): Promise<Page> {
-  const context = await browser.newContext({ baseURL: BASE_URL });
+export async function signIn(
+  browser: Browser,
+  username: string,
+  password: string,
+  opts: { locale?: string; viewport?: { width: number; height: number } } = {},
+): Promise<Page> {
+  const context = await browser.newContext({ baseURL: BASE_URL, ...opts });
   const page = await context.newPage();
-  await page.goto("/");
-  await page.getByLabel("Username").fill(username);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
-  await page.getByRole("navigation", { name: "Main" }).waitFor();
+  await signInOn(page, username, password);
   return page;
+}
+
+/** Signs in on an already open page (any language: the form's fields are found by name). */
+export async function signInOn(page: Page, username: string, password: string): Promise<void> {
+  await page.goto("/");
+  await page.locator('input[name="username"]').fill(username);
+  await page.locator('input[name="password"]').fill(password);
+  await page.locator('button[type="submit"]').click();
+  await page.locator("nav").first().waitFor();
+}
+
+export interface ApiPerson {
+  username: string;
+  password: string;
+  auth: AuthResult;
+}
+
+export async function registerByApi(prefix: string, displayName?: string): Promise<ApiPerson> {
+  const username = uniqueUsername(prefix);
+  const password = `pw-${randomUUID()}`;
+  const auth = await apiCall<AuthResult>("/api/auth/register", {
+    body: { username, password, ...(displayName ? { displayName } : {}) },
+  });
+  return { username, password, auth };
+}
+
+/** Makes two people friends and opens their DM, all over the API. */
+export async function befriendByApi(a: ApiPerson, b: ApiPerson): Promise<Conversation> {
+  const sent = await apiCall<{ request: { id: string } }>("/api/friends/requests", {
+    token: a.auth.accessToken,
+    body: { userId: b.auth.user.id },
+  });
+  await apiCall(`/api/friends/requests/${sent.request.id}/accept`, { method: "POST", token: b.auth.accessToken });
+  const { conversation } = await apiCall<{ conversation: Conversation }>("/api/conversations", {
+    token: a.auth.accessToken,
+    body: { kind: "dm", userId: b.auth.user.id },
+  });
+  return conversation;
+}
+
+export async function sendByApi(from: ApiPerson, conversationId: string, text: string): Promise<void> {
+  await apiCall(`/api/conversations/${conversationId}/messages`, {
+    token: from.auth.accessToken,
+    body: { clientId: randomUUID(), kind: "text", text },
+  });
+}
+
+/** The raw log as the server has it. */
+export async function eventsOf(who: ApiPerson, conversationId: string): Promise<ConversationEvent[]> {
+  const res = await apiCall<{ events: ConversationEvent[] }>(
+    `/api/conversations/${conversationId}/events?after=0&limit=500`,
+    { token: who.auth.accessToken },
+  );
+  return res.events;
+}
+
+/** Records CSP violations (and console errors that mention the CSP) from the first script on. */
+export async function watchCsp(page: Page): Promise<() => Promise<string[]>> {
+  const fromConsole: string[] = [];
+  page.on("console", (m) => {
+    if (m.type() === "error" && /Content Security Policy/i.test(m.text())) fromConsole.push(m.text());
+  });
+  await page.addInitScript(() => {
+    const w = window as unknown as { __csp: string[] };
+    w.__csp = [];
+    document.addEventListener("securitypolicyviolation", (e) => {
+      w.__csp.push(`${e.violatedDirective} ${e.blockedURI}`);
+    });
+  });
+  return async () => {
+    const inPage = await page.evaluate(() => (window as unknown as { __csp?: string[] }).__csp ?? []);
+    return [...inPage, ...fromConsole];
+  };
+}
+
+/** Waits until a service worker controls the page (the app shell is then precached). */
+export async function waitForServiceWorker(page: Page): Promise<void> {
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+    if (navigator.serviceWorker.controller) return;
+    await new Promise<void>((resolve) =>
+      navigator.serviceWorker.addEventListener("controllerchange", () => resolve(), { once: true }),
+    );
+  });
+}
+
+/** How many messages of a conversation the app has cached in IndexedDB. */
+export function cachedMessageCount(page: Page, conversationId: string): Promise<number> {
+  return page.evaluate(
+    (id) =>
+      new Promise<number>((resolve) => {
+        const open = indexedDB.open("imsys");
+        open.onerror = () => resolve(0);
+        open.onsuccess = () => {
+          const db = open.result;
+          if (!db.objectStoreNames.contains("messages")) return resolve(0);
+          const get = db.transaction("messages").objectStore("messages").get(id);
+          get.onsuccess = () => {
+            const value: unknown = get.result;
+            const items = typeof value === "object" && value !== null && "items" in value ? value.items : [];
+            resolve(Array.isArray(items) ? items.length : 0);
+            db.close();
+          };
+          get.onerror = () => resolve(0);
+        };
+      }),
+    conversationId,
+  );
+}
+
+let axeSource: string | null = null;
+
+/** axe-core's serious and critical findings on the page as it is now. */
+export async function axeViolations(page: Page): Promise<string[]> {
+  // Not addScriptTag: that adds an inline <script>, which the app's CSP rightly
+  // refuses. Evaluating through DevTools is not subject to the page's CSP.
+  axeSource ??= await readFile(require.resolve("axe-core/axe.min.js"), "utf8");
+  await page.evaluate(axeSource);
+  const found = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(): Promise<{ violations: AxeViolation[]; passes: unknown[] }> } })
+      .axe;
+    interface AxeViolation {
+      id: string;
+      impact: string | null;
+      nodes: { target: unknown[] }[];
+    }
+    const result = await axe.run();
+    // A page axe could not inspect would "pass" with nothing checked.
+    if (result.passes.length === 0) return ["axe checked nothing"];
+    return result.violations
+      .filter((v) => v.impact === "serious" || v.impact === "critical")
+      .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => JSON.stringify(n.target)).join(", ")}`);
+  });
+  return found;
 }

@@ -5,7 +5,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     root: fileURLToPath(new URL("../..", import.meta.url)),
-    include: ["web/e2e/**/*.e2e.ts"],
+    // Screenshots are slow and write files: only on request (`node scripts/e2e.mjs --screenshots`).
+    include: process.env.E2E_SCREENSHOTS ? ["web/e2e/**/*.shots.ts"] : ["web/e2e/**/*.e2e.ts"],
     environment: "node",
     fileParallelism: false,
     testTimeout: 120_000,

@@ -3,13 +3,19 @@ import type { User } from "../../worker/protocol";
 import { logout, resumeSession } from "./api/auth";
 import { describeError } from "./api/failure";
 import { onSessionEnd } from "./api/session";
+import { t, useLang } from "./i18n";
+import { setOpenConversation, startInbox, stopInbox } from "./inbox/inboxStore";
 import { navigate, useRoute } from "./router";
 import { ErrorMessage } from "./ui/ErrorMessage";
 import { Layout } from "./ui/Layout";
-import { AuthView } from "./views/AuthView";
-import { ChatView } from "./views/ChatView";
-import { ContactsView } from "./views/ContactsView";
+import { lazy } from "./ui/lazy";
 import { ConversationsView } from "./views/ConversationsView";
+
+// One chunk per view but the conversation list (the first screen).
+const AuthView = lazy(() => import("./views/AuthView").then((m) => m.AuthView));
+const ChatView = lazy(() => import("./views/ChatView").then((m) => m.ChatView));
+const ContactsView = lazy(() => import("./views/ContactsView").then((m) => m.ContactsView));
+const SettingsView = lazy(() => import("./views/SettingsView").then((m) => m.SettingsView));
 
 type Boot = { status: "loading" } | { status: "failed"; error: string } | { status: "ready"; user: User | null };
 
@@ -17,6 +23,7 @@ export function App() {
   const [boot, setBoot] = useState<Boot>({ status: "loading" });
   const [attempt, setAttempt] = useState(0);
   const route = useRoute();
+  const lang = useLang();
 
   useEffect(() => {
     let live = true;
@@ -33,31 +40,56 @@ export function App() {
   // A refused refresh anywhere (REST or socket) lands here: back to sign-in.
   useEffect(() => onSessionEnd(() => setBoot({ status: "ready", user: null })), []);
 
-  if (boot.status === "loading") return <p class="center">Loading…</p>;
+  const userId = boot.status === "ready" ? (boot.user?.id ?? null) : null;
+  useEffect(() => {
+    if (userId === null) return;
+    startInbox(userId);
+    return stopInbox;
+  }, [userId]);
+
+  const openId = route.name === "chat" ? route.id : null;
+  useEffect(() => {
+    setOpenConversation(openId);
+    return () => setOpenConversation(null);
+  }, [openId]);
+
+  if (boot.status === "loading") return <p class="center">{t("loading")}</p>;
   if (boot.status === "failed") {
     return (
       <main class="center">
         <ErrorMessage text={boot.error} />
         <button type="button" onClick={() => setAttempt((a) => a + 1)}>
-          Try again
+          {t("tryAgain")}
         </button>
       </main>
     );
   }
   const user = boot.user;
-  if (!user) return <AuthView onSignedIn={(u) => setBoot({ status: "ready", user: u })} />;
+  if (!user) return <AuthView key={lang} onSignedIn={(u: User) => setBoot({ status: "ready", user: u })} />;
 
   const onLogout = () => {
     void logout().then(() => navigate("/", true));
   };
+  const split = route.name === "chats" || route.name === "chat";
   return (
-    <Layout user={user} route={route} onLogout={onLogout}>
-      {route.name === "chats" && <ConversationsView />}
+    <Layout key={lang} user={user} route={route} onLogout={onLogout}>
+      {split && (
+        <div class={`split ${route.name === "chat" ? "has-chat" : "list-only"}`}>
+          <ConversationsView selectedId={openId} />
+          {route.name === "chat" ? (
+            <ChatView key={route.id} conversationId={route.id} selfId={user.id} />
+          ) : (
+            <div class="placeholder muted" aria-hidden="true">
+              {t("pickConversation")}
+            </div>
+          )}
+        </div>
+      )}
       {route.name === "contacts" && <ContactsView selfId={user.id} />}
-      {route.name === "chat" && <ChatView key={route.id} conversationId={route.id} selfId={user.id} />}
+      {route.name === "settings" && <SettingsView />}
       {route.name === "notFound" && (
         <main>
-          <h1>Not found</h1>
+          <h1>{t("notFound")}</h1>
         </main>
       )}
     </Layout>

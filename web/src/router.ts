@@ -1,7 +1,12 @@
 // A few routes need no router library: the History API plus one hook.
 import { useEffect, useState } from "preact/hooks";
 
-export type Route = { name: "chats" } | { name: "contacts" } | { name: "chat"; id: string } | { name: "notFound" };
+export type Route =
+  | { name: "chats" }
+  | { name: "contacts" }
+  | { name: "settings" }
+  | { name: "chat"; id: string }
+  | { name: "notFound" };
 
 const CHANGE = "imsys:navigate";
 
@@ -14,6 +19,7 @@ export function navigate(path: string, replace = false): void {
 export function matchRoute(path: string): Route {
   if (path === "/" || path === "") return { name: "chats" };
   if (path === "/contacts") return { name: "contacts" };
+  if (path === "/settings") return { name: "settings" };
   const chat = /^\/c\/([^/]+)$/.exec(path);
   if (chat?.[1]) return { name: "chat", id: decodeURIComponent(chat[1]) };
   return { name: "notFound" };

@@ -64,3 +64,15 @@ export function listMessages(
   const cursor = before === undefined ? "" : `&before=${before}`;
   return api(`/api/conversations/${seg(id)}/messages?limit=${limit}${cursor}`, MessagesPageSchema);
 }
+
+export async function listBlocked(): Promise<User[]> {
+  return (await api("/api/blocks", UsersSchema)).users;
+}
+
+export function blockUser(userId: string): Promise<void> {
+  return apiVoid(`/api/blocks/${seg(userId)}`, { method: "PUT" });
+}
+
+export function unblockUser(userId: string): Promise<void> {
+  return apiVoid(`/api/blocks/${seg(userId)}`, { method: "DELETE" });
+}

@@ -1,7 +1,11 @@
 import type { ComponentChildren } from "preact";
 import type { User } from "../../../worker/protocol";
+import { t } from "../i18n";
 import type { Route } from "../router";
 import { Link } from "./Link";
+import { NetStatus } from "./NetStatus";
+import { Notices } from "./Notices";
+import { UpdateBanner } from "./UpdateBanner";
 
 interface Props {
   user: User;
@@ -11,22 +15,32 @@ interface Props {
 }
 
 export function Layout({ user, route, onLogout, children }: Props) {
+  const inChats = route.name === "chats" || route.name === "chat";
   return (
     <div class="layout">
-      <nav aria-label="Main">
-        <Link href="/" current={route.name === "chats"}>
-          Chats
-        </Link>
-        <Link href="/contacts" current={route.name === "contacts"}>
-          Contacts
-        </Link>
-        <span class="whoami">
-          Signed in as <strong>{user.displayName}</strong>
-        </span>
-        <button type="button" onClick={onLogout}>
-          Log out
-        </button>
-      </nav>
+      <header class="topbar">
+        <nav aria-label={t("mainNav")}>
+          <Link href="/" current={inChats}>
+            {t("chats")}
+          </Link>
+          <Link href="/contacts" current={route.name === "contacts"}>
+            {t("contacts")}
+          </Link>
+          <Link href="/settings" current={route.name === "settings"}>
+            {t("settings")}
+          </Link>
+          <span class="whoami">
+            <span class="visually-hidden">{t("signedInAs")} </span>
+            <strong>{user.displayName}</strong>
+          </span>
+          <button type="button" onClick={onLogout}>
+            {t("logOut")}
+          </button>
+        </nav>
+        <NetStatus />
+      </header>
+      <UpdateBanner />
+      <Notices />
       {children}
     </div>
   );

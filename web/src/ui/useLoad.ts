@@ -41,7 +41,7 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): Loaded<T> {
   return { data, error, loading, reload };
 }
 
-/** Reloads when the tab becomes visible again (there is no inbox socket yet). */
+/** Reloads when the tab becomes visible again (a cheap catch-up after sleep or a missed frame). */
 export function useReloadOnFocus(reload: () => void): void {
   useEffect(() => {
     const onVisible = () => {

@@ -3,6 +3,7 @@ import type { User } from "../../../worker/protocol";
 import { Limits } from "../../../worker/protocol";
 import { login, register } from "../api/auth";
 import { ApiFailure, describeError } from "../api/failure";
+import { t } from "../i18n";
 import { ErrorMessage } from "../ui/ErrorMessage";
 
 type Mode = "login" | "register";
@@ -27,7 +28,7 @@ export function AuthView({ onSignedIn }: { onSignedIn: (user: User) => void }) {
     } catch (err) {
       if (err instanceof ApiFailure && err.code === "otp_required") {
         setNeedOtp(true);
-        setError("Enter the 6-digit code from your authenticator app.");
+        setError(t("enterOtp"));
       } else {
         setError(describeError(err));
       }
@@ -42,14 +43,14 @@ export function AuthView({ onSignedIn }: { onSignedIn: (user: User) => void }) {
     setNeedOtp(false);
   };
 
-  const title = mode === "login" ? "Sign in" : "Create account";
+  const title = mode === "login" ? t("signIn") : t("createAccount");
   return (
     <main class="auth">
-      <h1>IMSystem</h1>
+      <h1>{t("appName")}</h1>
       <form onSubmit={submit} aria-labelledby="auth-title">
         <h2 id="auth-title">{title}</h2>
         <label>
-          Username
+          {t("username")}
           <input
             name="username"
             autocomplete="username"
@@ -61,7 +62,7 @@ export function AuthView({ onSignedIn }: { onSignedIn: (user: User) => void }) {
           />
         </label>
         <label>
-          Password
+          {t("password")}
           <input
             name="password"
             type="password"
@@ -75,7 +76,7 @@ export function AuthView({ onSignedIn }: { onSignedIn: (user: User) => void }) {
         </label>
         {mode === "register" && (
           <label>
-            Display name (optional)
+            {t("displayNameOptional")}
             <input
               name="displayName"
               maxLength={Limits.displayNameMax}
@@ -86,7 +87,7 @@ export function AuthView({ onSignedIn }: { onSignedIn: (user: User) => void }) {
         )}
         {mode === "login" && needOtp && (
           <label>
-            One-time code
+            {t("oneTimeCode")}
             <input
               name="otp"
               inputMode="numeric"
@@ -104,9 +105,9 @@ export function AuthView({ onSignedIn }: { onSignedIn: (user: User) => void }) {
         </button>
       </form>
       <p>
-        {mode === "login" ? "New here? " : "Already have an account? "}
+        {mode === "login" ? t("newHere") : t("haveAccount")}
         <button type="button" class="link" onClick={switchMode}>
-          {mode === "login" ? "Create an account" : "Sign in instead"}
+          {mode === "login" ? t("createAnAccount") : t("signInInstead")}
         </button>
       </p>
     </main>

@@ -1,24 +1,36 @@
-import { listFriendRequests, listFriends } from "../api/resources";
+import { useEffect } from "preact/hooks";
+import { listBlocked, listFriendRequests, listFriends } from "../api/resources";
+import { t } from "../i18n";
+import { inbox } from "../inbox/inboxStore";
 import { ErrorMessage } from "../ui/ErrorMessage";
+import { useStore } from "../ui/store";
 import { useLoad, useReloadOnFocus } from "../ui/useLoad";
+import { BlockedList } from "./contacts/BlockedList";
 import { FriendRequests } from "./contacts/FriendRequests";
 import { FriendsList } from "./contacts/FriendsList";
 import { UserSearch } from "./contacts/UserSearch";
 
 export function ContactsView({ selfId }: { selfId: string }) {
   const contacts = useLoad(async () => {
-    const [friends, requests] = await Promise.all([listFriends(), listFriendRequests()]);
-    return { friends, ...requests };
+    const [friends, requests, blocked] = await Promise.all([listFriends(), listFriendRequests(), listBlocked()]);
+    return { friends, blocked, ...requests };
   }, []);
   useReloadOnFocus(contacts.reload);
+  const state = useStore(inbox);
+  // Friend requests, new and removed friends arrive on the inbox socket.
+  const version = state.contactsVersion;
+  const { reload } = contacts;
+  useEffect(() => {
+    if (version > 0) reload();
+  }, [version, reload]);
 
   return (
     <main class="contacts">
-      <h1>Contacts</h1>
+      <h1>{t("contacts")}</h1>
       <UserSearch selfId={selfId} onRequested={contacts.reload} />
       <ErrorMessage text={contacts.error} />
       <button type="button" class="link" onClick={contacts.reload}>
-        Refresh
+        {t("refresh")}
       </button>
       {contacts.data && (
         <>
@@ -27,7 +39,8 @@ export function ContactsView({ selfId }: { selfId: string }) {
             outgoing={contacts.data.outgoing}
             onChange={contacts.reload}
           />
-          <FriendsList friends={contacts.data.friends} />
+          <FriendsList friends={contacts.data.friends} presence={state.presence} onChange={contacts.reload} />
+          <BlockedList users={contacts.data.blocked} onChange={contacts.reload} />
         </>
       )}
     </main>

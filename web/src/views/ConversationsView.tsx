@@ -1,49 +1,85 @@
 import type { ConversationSummary } from "../../../worker/protocol";
-import { listConversations } from "../api/resources";
+import { t } from "../i18n";
+import type { PresenceInfo } from "../inbox/inboxState";
+import { inbox, inboxLoaded } from "../inbox/inboxStore";
+import { summaryTitle } from "../notify/notices";
 import { chatPath } from "../router";
-import { ErrorMessage } from "../ui/ErrorMessage";
 import { Link } from "../ui/Link";
+import { PresenceDot } from "../ui/PresenceDot";
+import { rovingKeyDown } from "../ui/roving";
+import { useStore } from "../ui/store";
 import { formatTime } from "../ui/time";
-import { useLoad, useReloadOnFocus } from "../ui/useLoad";
 
-export const conversationTitle = (c: Pick<ConversationSummary, "title" | "peer">) =>
-  c.title ?? c.peer?.displayName ?? "Conversation";
+export const conversationTitle = summaryTitle;
 
-export function ConversationsView() {
-  const list = useLoad(listConversations, []);
-  useReloadOnFocus(list.reload);
+/** The conversation list, live from the inbox (cache first, then REST, then the socket). */
+export function ConversationsView({ selectedId }: { selectedId: string | null }) {
+  const state = useStore(inbox);
+  const loaded = useStore(inboxLoaded);
+  const list = state.conversations;
+  const focusIndex = Math.max(
+    0,
+    list.findIndex((c) => c.id === selectedId),
+  );
+  const Pane = selectedId === null ? "main" : "aside";
 
   return (
-    <main class="conversations">
-      <h1>Chats</h1>
-      <ErrorMessage text={list.error} />
-      {list.data?.length === 0 && (
+    <Pane class="conversations list-pane" aria-labelledby="chats-title">
+      <h1 id="chats-title">{t("chats")}</h1>
+      {!loaded && <p class="muted">{t("loading")}</p>}
+      {loaded && list.length === 0 && (
         <p class="muted">
-          No conversations yet. <Link href="/contacts">Find friends</Link> to start one.
+          {t("noConversations")} <Link href="/contacts">{t("findFriends")}</Link>
+          {t("toStartOne")}
         </p>
       )}
-      {list.data && list.data.length > 0 && (
-        <ul aria-label="Conversations" class="conversation-list">
-          {list.data.map((c) => (
-            <li key={c.id}>
-              <Link href={chatPath(c.id)}>
-                <span class="title">{conversationTitle(c)}</span>
-                {c.unread > 0 && (
-                  <span class="badge">
-                    {c.unread}
-                    <span class="visually-hidden"> unread</span>
-                  </span>
-                )}
-                {c.lastMessage && (
-                  <span class="preview">
-                    {c.lastMessage.preview} <time>{formatTime(c.lastMessage.createdAt)}</time>
-                  </span>
-                )}
-              </Link>
-            </li>
+      {list.length > 0 && (
+        <ul aria-label={t("conversations")} class="conversation-list" onKeyDown={rovingKeyDown}>
+          {list.map((c, i) => (
+            <Row
+              key={c.id}
+              c={c}
+              selected={c.id === selectedId}
+              tabbable={i === focusIndex}
+              presence={c.peer ? state.presence[c.peer.id] : undefined}
+            />
           ))}
         </ul>
       )}
-    </main>
+    </Pane>
+  );
+}
+
+interface RowProps {
+  c: ConversationSummary;
+  selected: boolean;
+  tabbable: boolean;
+  presence: PresenceInfo | undefined;
+}
+
+function Row({ c, selected, tabbable, presence }: RowProps) {
+  return (
+    <li data-conversation={c.id}>
+      <Link href={chatPath(c.id)} current={selected} roving tabIndex={tabbable ? 0 : -1}>
+        <span class="title">
+          {presence && <PresenceDot status={presence.status} />}
+          {summaryTitle(c)}
+        </span>
+        {c.unread > 0 && (
+          <span class="badge" data-testid="unread">
+            {c.unread}
+            <span class="visually-hidden"> {t("unread")}</span>
+          </span>
+        )}
+        {c.lastMessage && (
+          <span class="preview">
+            <span class="preview-text">{c.lastMessage.preview}</span>{" "}
+            <time dateTime={new Date(c.lastMessage.createdAt).toISOString()}>
+              {formatTime(c.lastMessage.createdAt)}
+            </time>
+          </span>
+        )}
+      </Link>
+    </li>
   );
 }

@@ -43,7 +43,7 @@ export const TokenPairSchema: v.GenericSchema<unknown, TokenPair> = v.object({
 
 export const UsersSchema = v.object({ users: v.array(UserSchema) });
 
-const FriendSchema: v.GenericSchema<unknown, Friend> = v.object({
+export const FriendSchema: v.GenericSchema<unknown, Friend> = v.object({
   user: UserSchema,
   presence: v.object({
     status: v.picklist(["online", "offline"]),
@@ -54,7 +54,7 @@ const FriendSchema: v.GenericSchema<unknown, Friend> = v.object({
 });
 export const FriendsSchema = v.object({ friends: v.array(FriendSchema) });
 
-const FriendRequestSchema: v.GenericSchema<unknown, FriendRequest> = v.object({
+export const FriendRequestSchema: v.GenericSchema<unknown, FriendRequest> = v.object({
   id: v.string(),
   from: UserSchema,
   to: UserSchema,
@@ -81,7 +81,7 @@ const ConversationSchema: v.GenericSchema<unknown, Conversation> = v.object({
 });
 export const ConversationEnvelopeSchema = v.object({ conversation: ConversationSchema });
 
-const SummarySchema: v.GenericSchema<unknown, ConversationSummary> = v.object({
+export const SummarySchema: v.GenericSchema<unknown, ConversationSummary> = v.object({
   id: v.string(),
   kind: v.picklist(["dm", "group"]),
   title: orNull(v.string()),

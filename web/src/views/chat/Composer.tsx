@@ -1,5 +1,7 @@
 import { useState } from "preact/hooks";
 import { Limits } from "../../../../worker/protocol";
+import { t } from "../../i18n";
+import { EmojiButton } from "./EmojiButton";
 
 interface Props {
   disabled: boolean;
@@ -35,13 +37,13 @@ export function Composer({ disabled, onSend, onTyping }: Props) {
       }}
     >
       <label for="composer-text" class="visually-hidden">
-        Message
+        {t("message")}
       </label>
       <textarea
         id="composer-text"
         rows={2}
         maxLength={Limits.textMax}
-        placeholder="Write a message"
+        placeholder={t("writeMessage")}
         value={text}
         disabled={disabled}
         onInput={(e) => {
@@ -53,11 +55,12 @@ export function Composer({ disabled, onSend, onTyping }: Props) {
       />
       {left < 200 && (
         <span id="composer-left" class="muted">
-          {left} characters left
+          {t("charsLeft", { n: left })}
         </span>
       )}
+      <EmojiButton disabled={disabled} onPick={(emoji) => setText((current) => current + emoji)} />
       <button type="submit" disabled={disabled || blank}>
-        Send
+        {t("send")}
       </button>
     </form>
   );

@@ -2,6 +2,7 @@ import { useState } from "preact/hooks";
 import type { FriendRequest } from "../../../../worker/protocol";
 import { describeError } from "../../api/failure";
 import { acceptFriendRequest, cancelFriendRequest, declineFriendRequest } from "../../api/resources";
+import { t } from "../../i18n";
 import { ErrorMessage } from "../../ui/ErrorMessage";
 
 interface Props {
@@ -24,11 +25,11 @@ export function FriendRequests({ incoming, outgoing, onChange }: Props) {
 
   return (
     <section aria-labelledby="requests-title">
-      <h2 id="requests-title">Friend requests</h2>
+      <h2 id="requests-title">{t("friendRequests")}</h2>
       <ErrorMessage text={error} />
-      <h3 id="incoming-title">Received</h3>
+      <h3 id="incoming-title">{t("received")}</h3>
       {incoming.length === 0 ? (
-        <p class="muted">No requests.</p>
+        <p class="muted">{t("noRequests")}</p>
       ) : (
         <ul aria-labelledby="incoming-title" class="people">
           {incoming.map((r) => (
@@ -38,18 +39,18 @@ export function FriendRequests({ incoming, outgoing, onChange }: Props) {
                 {r.message && <q>{r.message}</q>}
               </span>
               <button type="button" onClick={act(() => acceptFriendRequest(r.id))}>
-                Accept
+                {t("accept")}
               </button>
               <button type="button" onClick={act(() => declineFriendRequest(r.id))}>
-                Decline
+                {t("decline")}
               </button>
             </li>
           ))}
         </ul>
       )}
-      <h3 id="outgoing-title">Sent</h3>
+      <h3 id="outgoing-title">{t("sent")}</h3>
       {outgoing.length === 0 ? (
-        <p class="muted">No pending requests.</p>
+        <p class="muted">{t("noPending")}</p>
       ) : (
         <ul aria-labelledby="outgoing-title" class="people">
           {outgoing.map((r) => (
@@ -58,7 +59,7 @@ export function FriendRequests({ incoming, outgoing, onChange }: Props) {
                 {r.to.displayName} <small>@{r.to.username}</small>
               </span>
               <button type="button" onClick={act(() => cancelFriendRequest(r.id))}>
-                Cancel
+                {t("cancel")}
               </button>
             </li>
           ))}

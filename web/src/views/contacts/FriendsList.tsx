@@ -1,11 +1,22 @@
 import { useState } from "preact/hooks";
 import type { Friend } from "../../../../worker/protocol";
 import { describeError } from "../../api/failure";
-import { openDirectConversation } from "../../api/resources";
+import { blockUser, openDirectConversation } from "../../api/resources";
+import { t } from "../../i18n";
+import type { PresenceInfo } from "../../inbox/inboxState";
 import { chatPath, navigate } from "../../router";
 import { ErrorMessage } from "../../ui/ErrorMessage";
+import { PresenceDot } from "../../ui/PresenceDot";
+import { formatTime } from "../../ui/time";
 
-export function FriendsList({ friends }: { friends: Friend[] }) {
+interface Props {
+  friends: Friend[];
+  /** Live presence from the inbox socket; REST's snapshot where it has said nothing yet. */
+  presence: Record<string, PresenceInfo>;
+  onChange: () => void;
+}
+
+export function FriendsList({ friends, presence, onChange }: Props) {
   const [error, setError] = useState<string | null>(null);
   const message = async (friend: Friend) => {
     setError(null);
@@ -17,26 +28,44 @@ export function FriendsList({ friends }: { friends: Friend[] }) {
       setError(describeError(err));
     }
   };
+  const block = async (friend: Friend) => {
+    setError(null);
+    try {
+      await blockUser(friend.user.id);
+    } catch (err) {
+      setError(describeError(err));
+    }
+    onChange();
+  };
 
   return (
     <section aria-labelledby="friends-title">
-      <h2 id="friends-title">Friends</h2>
+      <h2 id="friends-title">{t("friends")}</h2>
       <ErrorMessage text={error} />
       {friends.length === 0 ? (
-        <p class="muted">No friends yet. Find people above.</p>
+        <p class="muted">{t("noFriends")}</p>
       ) : (
         <ul aria-labelledby="friends-title" class="people">
-          {friends.map((f) => (
-            <li key={f.user.id}>
-              <span>
-                <span class={`presence ${f.presence.status}`} role="img" aria-label={f.presence.status} />
-                {f.user.displayName} <small>@{f.user.username}</small>
-              </span>
-              <button type="button" onClick={() => message(f)}>
-                Message
-              </button>
-            </li>
-          ))}
+          {friends.map((f) => {
+            const p = presence[f.user.id] ?? f.presence;
+            return (
+              <li key={f.user.id} data-user={f.user.username}>
+                <span>
+                  <PresenceDot status={p.status} />
+                  {f.user.displayName} <small>@{f.user.username}</small>
+                  {p.status === "offline" && p.lastSeenAt !== null && (
+                    <small class="muted last-seen"> {t("lastSeen", { time: formatTime(p.lastSeenAt) })}</small>
+                  )}
+                </span>
+                <button type="button" onClick={() => message(f)}>
+                  {t("message")}
+                </button>
+                <button type="button" class="secondary" onClick={() => block(f)}>
+                  {t("block")}
+                </button>
+              </li>
+            );
+          })}
         </ul>
       )}
     </section>

@@ -2,6 +2,7 @@ import { useEffect, useState } from "preact/hooks";
 import type { User } from "../../../../worker/protocol";
 import { describeError } from "../../api/failure";
 import { searchUsers, sendFriendRequest } from "../../api/resources";
+import { t } from "../../i18n";
 import { ErrorMessage } from "../../ui/ErrorMessage";
 
 /** Finds people by username prefix and sends them a friend request. */
@@ -48,21 +49,21 @@ export function UserSearch({ selfId, onRequested }: { selfId: string; onRequeste
 
   return (
     <section aria-labelledby="search-title">
-      <h2 id="search-title">Find people</h2>
+      <h2 id="search-title">{t("findPeople")}</h2>
       <label>
-        Search by username
+        {t("searchByUsername")}
         <input type="search" value={query} onInput={(e) => setQuery(e.currentTarget.value)} />
       </label>
       <ErrorMessage text={error} />
       {results.length > 0 && (
-        <ul aria-label="Search results" class="people">
+        <ul aria-label={t("searchResults")} class="people">
           {results.map((user) => (
             <li key={user.id}>
               <span>
                 {user.displayName} <small>@{user.username}</small>
               </span>
               <button type="button" disabled={sent.has(user.id)} onClick={() => request(user)}>
-                {sent.has(user.id) ? "Request sent" : "Add friend"}
+                {sent.has(user.id) ? t("requestSent") : t("addFriend")}
               </button>
             </li>
           ))}

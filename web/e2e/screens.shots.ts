@@ -1,0 +1,65 @@
+// Screenshots of the main screens at phone and desktop widths, written to
+// docs/screenshots/ (run with `node scripts/e2e.mjs --screenshots`).
+import { mkdir } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, it } from "vitest";
+import { BASE_URL, befriendByApi, launchBrowser, registerByApi, sendByApi, signInOn } from "./helpers";
+
+const OUT = fileURLToPath(new URL("../../docs/screenshots/", import.meta.url));
+const SIZES = { phone: { width: 390, height: 844 }, desktop: { width: 1280, height: 800 } } as const;
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchBrowser();
+  await mkdir(OUT, { recursive: true });
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+const shot = (page: Page, name: string) => page.screenshot({ path: `${OUT}${name}.png` });
+
+describe("screenshots", () => {
+  for (const [size, viewport] of Object.entries(SIZES)) {
+    it(`captures the main screens (${size})`, async () => {
+      const ann = await registerByApi("ann", "Ann Lee");
+      const bo = await registerByApi("bo", "Bo 王");
+      const cy = await registerByApi("cy", "Cy Park");
+      const chat = await befriendByApi(ann, bo);
+      const other = await befriendByApi(ann, cy);
+      await sendByApi(bo, chat.id, "Hi Ann! Lunch at noon? 🍜");
+      await sendByApi(ann, chat.id, "Sounds great 👍 see you there");
+      await sendByApi(bo, chat.id, "好的，12 点见 😀");
+      await sendByApi(cy, other.id, "Did you see the new build? 🚀");
+
+      const context = await browser.newContext({ baseURL: BASE_URL, viewport, colorScheme: "light" });
+      const page = await context.newPage();
+      await page.goto("/");
+      await page.locator('input[name="username"]').waitFor();
+      await shot(page, `login-${size}`);
+
+      await signInOn(page, ann.username, ann.password);
+      await page.getByRole("list", { name: "Conversations" }).getByText("Cy Park").waitFor();
+      await shot(page, `conversations-${size}`);
+
+      await page.goto(`/c/${chat.id}`);
+      await page.locator(".message-ol").getByText("好的，12 点见 😀").waitFor();
+      await page.getByRole("status", { name: "Connection: Live" }).waitFor();
+      await shot(page, `chat-${size}`);
+
+      await page.emulateMedia({ colorScheme: "dark" });
+      await shot(page, `chat-dark-${size}`);
+      await page.emulateMedia({ colorScheme: "light" });
+
+      await page.goto("/contacts");
+      await page.getByText(`@${cy.username}`).waitFor();
+      await shot(page, `contacts-${size}`);
+
+      await page.goto("/settings");
+      await page.getByRole("heading", { name: "Settings" }).waitFor();
+      await shot(page, `settings-${size}`);
+      await context.close();
+    });
+  }
+});

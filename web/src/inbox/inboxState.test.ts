@@ -1,0 +1,57 @@
+import { describe, expect, it } from "vitest";
+import type { ConversationSummary } from "../../../worker/protocol";
+import { applyInboxFrame, emptyInbox, markSeen, noticeFor, totalUnread } from "./inboxState";
+
+const summary = (id: string, updatedAt: number, unread = 0, senderId = "peer"): ConversationSummary => ({
+  id,
+  kind: "dm",
+  title: null,
+  memberCount: 2,
+  role: "member",
+  lastSeq: 10,
+  readSeq: 10 - unread,
+  unread,
+  lastMessage: { seq: 10, senderId, kind: "text", preview: "hi", createdAt: updatedAt },
+  updatedAt,
+});
+
+describe("inbox state", () => {
+  it("orders by activity and moves a conversation up on new activity", () => {
+    let s = applyInboxFrame(emptyInbox, {
+      type: "welcome",
+      conversations: [summary("a", 1), summary("b", 3), summary("c", 2)],
+      friends: [{ userId: "u1", status: "offline", lastSeenAt: 5 }],
+    });
+    expect(s.conversations.map((c) => c.id)).toEqual(["b", "c", "a"]);
+    s = applyInboxFrame(s, { type: "conversation", conversation: summary("a", 9, 2) });
+    expect(s.conversations.map((c) => c.id)).toEqual(["a", "b", "c"]);
+    expect(s.conversations).toHaveLength(3);
+    expect(totalUnread(s)).toBe(2);
+    expect(markSeen(s, "a").conversations[0]?.unread).toBe(0);
+    expect(totalUnread(markSeen(s, "a"))).toBe(0);
+  });
+
+  it("tracks presence and bumps the contacts version on friend frames", () => {
+    let s = applyInboxFrame(emptyInbox, { type: "presence", userId: "u1", status: "online", lastSeenAt: null });
+    expect(s.presence.u1).toEqual({ status: "online", lastSeenAt: null });
+    s = applyInboxFrame(s, { type: "presence", userId: "u1", status: "offline", lastSeenAt: 77 });
+    expect(s.presence.u1).toEqual({ status: "offline", lastSeenAt: 77 });
+    const v0 = s.contactsVersion;
+    s = applyInboxFrame(s, { type: "friend_removed", userId: "u1" });
+    expect(s.contactsVersion).toBe(v0 + 1);
+  });
+
+  it("notifies only for someone else's new message in a conversation that is not open", () => {
+    const before = applyInboxFrame(emptyInbox, {
+      type: "welcome",
+      conversations: [summary("a", 1, 1), summary("b", 1)],
+      friends: [],
+    });
+    expect(noticeFor(before, summary("a", 2, 2), "me", null)).toBe(true);
+    expect(noticeFor(before, summary("a", 2, 2), "me", "a")).toBe(false);
+    expect(noticeFor(before, summary("b", 2, 0, "me"), "me", null)).toBe(false);
+    // A read marker moving (unread going down) is not news.
+    expect(noticeFor(before, summary("a", 2, 0), "me", null)).toBe(false);
+    expect(noticeFor(before, summary("new", 2, 1), "me", null)).toBe(true);
+  });
+});

@@ -1,0 +1,90 @@
+// The conversation list, friends' presence and unread counts as plain data,
+// folded from the inbox socket's frames (and REST as a fallback). Pure, so
+// ordering and notification rules are unit-tested in Node.
+import type { ConversationSummary, InboxServerFrame, PresenceStatus } from "../../../worker/protocol";
+
+export interface PresenceInfo {
+  status: PresenceStatus;
+  lastSeenAt: number | null;
+}
+
+export interface InboxState {
+  /** Newest activity first. */
+  conversations: ConversationSummary[];
+  presence: Record<string, PresenceInfo>;
+  /** Bumped by friend/request frames: contact lists reload when it changes. */
+  contactsVersion: number;
+}
+
+export type InboxFrame = Exclude<InboxServerFrame, { type: "pong" }>;
+
+export const emptyInbox: InboxState = { conversations: [], presence: {}, contactsVersion: 0 };
+
+const byActivity = (a: ConversationSummary, b: ConversationSummary) =>
+  b.updatedAt - a.updatedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+export function withConversations(state: InboxState, list: readonly ConversationSummary[]): InboxState {
+  return { ...state, conversations: [...list].sort(byActivity) };
+}
+
+export function upsertConversation(state: InboxState, c: ConversationSummary): InboxState {
+  const rest = state.conversations.filter((x) => x.id !== c.id);
+  return { ...state, conversations: [...rest, c].sort(byActivity) };
+}
+
+/** Opening a conversation reads it: its badge clears at once, before the server's frame confirms. */
+export function markSeen(state: InboxState, id: string): InboxState {
+  const c = state.conversations.find((x) => x.id === id);
+  if (!c || c.unread === 0) return state;
+  return {
+    ...state,
+    conversations: state.conversations.map((x) => (x.id === id ? { ...x, unread: 0, readSeq: x.lastSeq } : x)),
+  };
+}
+
+export function applyInboxFrame(state: InboxState, frame: InboxFrame): InboxState {
+  switch (frame.type) {
+    case "welcome": {
+      const presence: Record<string, PresenceInfo> = {};
+      for (const f of frame.friends) presence[f.userId] = { status: f.status, lastSeenAt: f.lastSeenAt };
+      return { ...withConversations(state, frame.conversations), presence, contactsVersion: state.contactsVersion + 1 };
+    }
+    case "conversation":
+      return upsertConversation(state, frame.conversation);
+    case "presence":
+      return {
+        ...state,
+        presence: { ...state.presence, [frame.userId]: { status: frame.status, lastSeenAt: frame.lastSeenAt } },
+      };
+    case "friend_added":
+      return {
+        ...state,
+        presence: { ...state.presence, [frame.friend.user.id]: frame.friend.presence },
+        contactsVersion: state.contactsVersion + 1,
+      };
+    case "friend_request":
+    case "friend_removed":
+      return { ...state, contactsVersion: state.contactsVersion + 1 };
+    default:
+      return state;
+  }
+}
+
+/**
+ * Whether a `conversation` frame deserves a notice: someone else's new
+ * message raised the unread count of a conversation the user is not looking at.
+ */
+export function noticeFor(
+  before: InboxState,
+  next: ConversationSummary,
+  selfId: string,
+  openConversationId: string | null,
+): boolean {
+  if (next.id === openConversationId) return false;
+  const last = next.lastMessage;
+  if (!last || last.senderId === selfId) return false;
+  const prev = before.conversations.find((c) => c.id === next.id);
+  return next.unread > (prev?.unread ?? 0);
+}
+
+export const totalUnread = (state: InboxState) => state.conversations.reduce((n, c) => n + c.unread, 0);

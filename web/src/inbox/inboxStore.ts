@@ -1,0 +1,117 @@
+// The signed-in user's inbox for the whole app: renders from the IndexedDB
+// cache first, then REST, then the inbox socket keeps it live. One instance
+// per session (started by the app shell, stopped on sign-out).
+import { freshAccessToken, refreshSession } from "../api/refresh";
+import { listConversations } from "../api/resources";
+import type { ConnectionState } from "../net/conversationSocket";
+import { InboxSocket } from "../net/inboxSocket";
+import { onWake } from "../net/wake";
+import { notify, setBadge } from "../notify/notices";
+import { loadSummaries, saveSummaries } from "../store/db";
+import { createStore } from "../ui/store";
+import {
+  applyInboxFrame,
+  emptyInbox,
+  type InboxFrame,
+  type InboxState,
+  markSeen,
+  noticeFor,
+  totalUnread,
+  withConversations,
+} from "./inboxState";
+
+export const inbox = createStore<InboxState>(emptyInbox);
+export const inboxConnection = createStore<ConnectionState>("closed");
+/** Whether the list has been filled from anywhere yet (cache, REST or socket). */
+export const inboxLoaded = createStore(false);
+
+let openConversationId: string | null = null;
+let session: { stop(): void; reload(): void } | null = null;
+
+export const inboxUrl = () => `${location.origin.replace(/^http/, "ws")}/api/inbox/ws`;
+
+/** The chat being looked at: no notices for it, and its badge clears. */
+export function setOpenConversation(id: string | null): void {
+  openConversationId = id;
+  if (id !== null) inbox.set((s) => markSeen(s, id));
+}
+
+export function reloadInbox(): void {
+  session?.reload();
+}
+
+export function startInbox(selfId: string): void {
+  if (session) return;
+  let stopped = false;
+  const persist = (s: InboxState) => void saveSummaries(s.conversations);
+
+  void loadSummaries().then((cached) => {
+    if (stopped || inboxLoaded.get() || cached.length === 0) return;
+    inbox.set((s) => withConversations(s, cached));
+    inboxLoaded.set(true);
+  });
+
+  // REST until the socket's welcome, and when the socket is not available.
+  const reload = () => {
+    listConversations().then(
+      (list) => {
+        if (stopped) return;
+        const seen = openConversationId;
+        inbox.set((s) => {
+          const next = withConversations(s, list);
+          return seen ? markSeen(next, seen) : next;
+        });
+        inboxLoaded.set(true);
+        persist(inbox.get());
+      },
+      () => {
+        // offline: the cache stays on screen
+      },
+    );
+  };
+  reload();
+
+  const onFrame = (frame: InboxFrame) => {
+    const before = inbox.get();
+    let next = applyInboxFrame(before, frame);
+    if (frame.type === "conversation" && noticeFor(before, frame.conversation, selfId, openConversationId)) {
+      notify(frame.conversation);
+    }
+    if (openConversationId !== null) next = markSeen(next, openConversationId);
+    inbox.set(next);
+    inboxLoaded.set(true);
+    if (frame.type === "welcome" || frame.type === "conversation") persist(next);
+  };
+
+  const socket = new InboxSocket({
+    url: inboxUrl(),
+    getAccessToken: freshAccessToken,
+    refreshAccessToken: refreshSession,
+    onFrame,
+    onState: (state) => inboxConnection.set(state),
+  });
+  socket.start();
+  const stopBadge = inbox.subscribe((s) => setBadge(totalUnread(s)));
+  const stopWake = onWake(() => {
+    socket.reconnectNow();
+    if (socket.state !== "live") reload();
+  });
+
+  session = {
+    reload,
+    stop: () => {
+      stopped = true;
+      socket.stop();
+      stopBadge();
+      stopWake();
+      setBadge(0);
+      inbox.set(emptyInbox);
+      inboxLoaded.set(false);
+    },
+  };
+}
+
+export function stopInbox(): void {
+  session?.stop();
+  session = null;
+}

@@ -1,0 +1,105 @@
+// Everything the app keeps in IndexedDB, behind one small module: the
+// signed-in user, conversation summaries and details, the last messages of
+// each conversation, and the outbox of changes not yet acked by the server.
+// Every call swallows storage failures (private mode, quota): the cache is
+// an accelerator and the outbox a safety net, never a reason to break a send.
+import { type DBSchema, type IDBPDatabase, openDB } from "idb";
+import type { ChangeFrame, Conversation, ConversationSummary, Me } from "../../../worker/protocol";
+import type { TimelineItem } from "../chat/timeline";
+import { newestItems } from "./trim";
+
+/** Messages kept per conversation. */
+export const CACHED_MESSAGES = 200;
+
+export interface OutboxEntry {
+  clientId: string;
+  conversationId: string;
+  frame: ChangeFrame;
+  queuedAt: number;
+}
+
+interface Schema extends DBSchema {
+  kv: { key: string; value: unknown };
+  summaries: { key: string; value: ConversationSummary };
+  details: { key: string; value: Conversation };
+  messages: { key: string; value: { conversationId: string; items: TimelineItem[] } };
+  outbox: { key: string; value: OutboxEntry; indexes: { byConversation: string } };
+}
+
+const DB_NAME = "imsys";
+let opening: Promise<IDBPDatabase<Schema>> | null = null;
+
+function db(): Promise<IDBPDatabase<Schema>> {
+  opening ??= openDB<Schema>(DB_NAME, 1, {
+    upgrade(d) {
+      d.createObjectStore("kv");
+      d.createObjectStore("summaries", { keyPath: "id" });
+      d.createObjectStore("details", { keyPath: "id" });
+      d.createObjectStore("messages", { keyPath: "conversationId" });
+      d.createObjectStore("outbox", { keyPath: "clientId" }).createIndex("byConversation", "conversationId");
+    },
+  });
+  return opening;
+}
+
+async function quietly<T>(fallback: T, fn: (d: IDBPDatabase<Schema>) => Promise<T>): Promise<T> {
+  try {
+    return await fn(await db());
+  } catch {
+    return fallback;
+  }
+}
+
+export const saveMe = (me: Me) => quietly(undefined, async (d) => void (await d.put("kv", me, "me")));
+
+/** The last signed-in user, for starting offline. Shape-checked: it is our own data, but from an older build maybe. */
+export const loadMe = () =>
+  quietly(null, async (d) => {
+    const me: unknown = await d.get("kv", "me");
+    if (typeof me !== "object" || me === null || !("id" in me) || !("displayName" in me)) return null;
+    return me as Me;
+  });
+
+export const saveSummaries = (list: ConversationSummary[]) =>
+  quietly(undefined, async (d) => {
+    const tx = d.transaction("summaries", "readwrite");
+    await tx.store.clear();
+    await Promise.all([...list.map((s) => tx.store.put(s)), tx.done]);
+  });
+
+export const saveSummary = (s: ConversationSummary) =>
+  quietly(undefined, async (d) => void (await d.put("summaries", s)));
+
+export const loadSummaries = () => quietly<ConversationSummary[]>([], (d) => d.getAll("summaries"));
+
+export const saveConversation = (c: Conversation) => quietly(undefined, async (d) => void (await d.put("details", c)));
+
+export const loadConversation = (id: string) =>
+  quietly<Conversation | null>(null, async (d) => (await d.get("details", id)) ?? null);
+
+/** Keeps the newest CACHED_MESSAGES acked messages. */
+export const saveMessages = (conversationId: string, items: TimelineItem[]) =>
+  quietly(undefined, async (d) => {
+    await d.put("messages", { conversationId, items: newestItems(items, CACHED_MESSAGES) });
+  });
+
+export const loadMessages = (conversationId: string) =>
+  quietly<TimelineItem[]>([], async (d) => (await d.get("messages", conversationId))?.items ?? []);
+
+export const queueOutbox = (entry: OutboxEntry) => quietly(undefined, async (d) => void (await d.put("outbox", entry)));
+
+export const removeOutbox = (clientId: string) => quietly(undefined, (d) => d.delete("outbox", clientId));
+
+/** Unacked changes of one conversation, oldest first (the order they were written). */
+export const loadOutbox = (conversationId: string) =>
+  quietly<OutboxEntry[]>([], async (d) =>
+    (await d.getAllFromIndex("outbox", "byConversation", conversationId)).sort((a, b) => a.queuedAt - b.queuedAt),
+  );
+
+/** Signing out forgets everything this user's device kept. */
+export const clearAll = () =>
+  quietly(undefined, async (d) => {
+    const names = ["kv", "summaries", "details", "messages", "outbox"] as const;
+    const tx = d.transaction(names, "readwrite");
+    await Promise.all([...names.map((n) => tx.objectStore(n).clear()), tx.done]);
+  });
