@@ -1,8 +1,20 @@
 // axe-core on every main screen, in both languages, light and dark: no
 // serious or critical findings.
+
+import { readFile } from "node:fs/promises";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { axeViolations, BASE_URL, befriendByApi, launchBrowser, registerByApi, sendByApi, signInOn } from "./helpers";
+import {
+  axeViolations,
+  BASE_URL,
+  befriendByApi,
+  groupByApi,
+  launchBrowser,
+  registerByApi,
+  sendByApi,
+  sendFileByApi,
+  signInOn,
+} from "./helpers";
 
 let browser: Browser;
 beforeAll(async () => {
@@ -44,6 +56,39 @@ describe("accessibility", () => {
         await page.goto(`/c/${conversation.id}`);
         await page.locator(".message-ol").getByText("Hi there 👋", { exact: true }).waitFor();
         await check(page, "chat");
+
+        // A group with an image, a file, a reply and a reaction; the actions panel and search open.
+        const moe = await registerByApi("moe", "Moe 莫");
+        const group = await groupByApi(kim, [lee, moe], "Team 团队");
+        const png = await readFile(new URL("../public/icons/icon-192.png", import.meta.url));
+        await sendFileByApi(lee, group.id, { name: "photo.png", contentType: "image/png", bytes: png, kind: "image" });
+        await sendFileByApi(moe, group.id, {
+          name: "report.pdf",
+          contentType: "application/pdf",
+          bytes: new TextEncoder().encode("%PDF-1.4 not really"),
+          kind: "file",
+        });
+        await page.goto(`/c/${group.id}`);
+        await page.locator(".message-ol .file-card").waitFor();
+        await page.locator(".message-ol .image-preview img").waitFor();
+        await page.locator(".message-actions > button").first().click();
+        await page.locator(".actions-panel").waitFor();
+        await page.locator(".chat-tools button").click();
+        await page.locator(".search-panel").waitFor();
+        await check(page, "group chat with files, actions and search");
+
+        await page.locator(".image-preview").first().click();
+        await page.locator("dialog.lightbox").waitFor();
+        await check(page, "lightbox");
+        await page.keyboard.press("Escape");
+
+        await page.goto(`/c/${group.id}/info`);
+        await page.locator(".member-list li").nth(2).waitFor();
+        await check(page, "group info");
+
+        await page.goto("/new-group");
+        await page.locator(".friend-picker input").first().waitFor();
+        await check(page, "new group");
 
         await nav.getByRole("link", { name: words.contacts }).click();
         await page.getByRole("heading", { name: words.contacts, level: 1 }).waitFor();

@@ -25,9 +25,12 @@ const CHROMIUM_ARGS = [
   "--disable-sync",
 ];
 
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+export function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, ...extraArgs] });
 }
+
+/** Chromium's built-in fake microphone and camera, granted without a prompt. */
+export const FAKE_MEDIA_ARGS = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"];
 
 /**
  * A browser with a profile on disk: Chromium calls every incognito context
@@ -259,4 +262,58 @@ export async function axeViolations(page: Page): Promise<string[]> {
       .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => JSON.stringify(n.target)).join(", ")}`);
   });
   return found;
+}
+
+/** Makes `owner` friends with each of `others` and creates a group of them all, over the API. */
+export async function groupByApi(owner: ApiPerson, others: ApiPerson[], title: string): Promise<Conversation> {
+  for (const other of others) {
+    await befriendByApi(owner, other).catch((err: unknown) => {
+      if (!String(err).includes("already friends")) throw err;
+    });
+  }
+  const { conversation } = await apiCall<{ conversation: Conversation }>("/api/conversations", {
+    token: owner.auth.accessToken,
+    body: { kind: "group", title, memberIds: others.map((o) => o.auth.user.id) },
+  });
+  return conversation;
+}
+
+const exactly = (text: string) => new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`);
+
+/** The rendered message (its bubble) whose own text is `text` (not a quote of it). */
+export const messageWith = (page: Page, text: string) =>
+  messages(page)
+    .locator(".message")
+    .filter({ has: page.locator("p.text").filter({ hasText: exactly(text) }) });
+
+/** Opens the actions of the message showing `text` and clicks the action named `name`. */
+export async function messageAction(page: Page, text: string, name: string | RegExp): Promise<void> {
+  const bubble = messageWith(page, text);
+  await bubble.getByRole("button", { name: /^Actions for the message from/ }).click();
+  await bubble.getByRole("button", { name, exact: typeof name === "string" }).click();
+}
+
+/** Uploads bytes in one PUT and sends them as a message of `kind`, all over the API. */
+export async function sendFileByApi(
+  from: ApiPerson,
+  conversationId: string,
+  file: { name: string; contentType: string; bytes: Uint8Array; kind: "image" | "file" | "audio" | "video" },
+): Promise<string> {
+  const token = from.auth.accessToken;
+  const created = await apiCall<{ file: { id: string } }>("/api/files", {
+    token,
+    body: { conversationId, name: file.name, size: file.bytes.byteLength, contentType: file.contentType },
+  });
+  const id = created.file.id;
+  const put = await fetch(`${BASE_URL}/api/files/${id}/content`, {
+    method: "PUT",
+    headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/octet-stream" },
+    body: new Blob([new Uint8Array(file.bytes)]),
+  });
+  if (!put.ok) throw new Error(`PUT content: ${put.status} ${await put.text()}`);
+  await apiCall(`/api/conversations/${conversationId}/messages`, {
+    token,
+    body: { clientId: randomUUID(), kind: file.kind, fileId: id },
+  });
+  return id;
 }

@@ -1,10 +1,20 @@
 // Screenshots of the main screens at phone and desktop widths, written to
 // docs/screenshots/ (run with `node scripts/e2e.mjs --screenshots`).
-import { mkdir } from "node:fs/promises";
+import { mkdir, readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, it } from "vitest";
-import { BASE_URL, befriendByApi, launchBrowser, registerByApi, sendByApi, signInOn } from "./helpers";
+import {
+  apiCall,
+  BASE_URL,
+  befriendByApi,
+  groupByApi,
+  launchBrowser,
+  registerByApi,
+  sendByApi,
+  sendFileByApi,
+  signInOn,
+} from "./helpers";
 
 const OUT = fileURLToPath(new URL("../../docs/screenshots/", import.meta.url));
 const SIZES = { phone: { width: 390, height: 844 }, desktop: { width: 1280, height: 800 } } as const;
@@ -51,6 +61,45 @@ describe("screenshots", () => {
       await page.emulateMedia({ colorScheme: "dark" });
       await shot(page, `chat-dark-${size}`);
       await page.emulateMedia({ colorScheme: "light" });
+
+      // A group with a reply, a reaction, an image and a file card.
+      const group = await groupByApi(ann, [bo, cy], "Weekend climbing 周末攀岩");
+      const post = (who: typeof ann, body: Record<string, unknown>) =>
+        apiCall<{ event: { seq: number } }>(`/api/conversations/${group.id}/messages`, {
+          token: who.auth.accessToken,
+          body: { clientId: crypto.randomUUID(), kind: "text", ...body },
+        });
+      const plan = await post(ann, { text: "Crag on Saturday? Bring the new rope 🧗" });
+      await post(bo, { text: "I'm in! 我也去", replyTo: plan.event.seq });
+      await apiCall(`/api/conversations/${group.id}/messages`, {
+        token: cy.auth.accessToken,
+        body: { clientId: crypto.randomUUID(), kind: "text", text: "Route map attached" },
+      });
+      const png = await readFile(new URL("../public/icons/icon-512.png", import.meta.url));
+      await sendFileByApi(cy, group.id, { name: "crag.png", contentType: "image/png", bytes: png, kind: "image" });
+      await sendFileByApi(cy, group.id, {
+        name: "topo-guide.pdf",
+        contentType: "application/pdf",
+        bytes: new TextEncoder().encode(`%PDF-1.4\n${"route data ".repeat(4000)}`),
+        kind: "file",
+      });
+      await page.goto(`/c/${group.id}`);
+      await page.locator(".message-ol .file-card").waitFor();
+      await page.locator(".message-ol .image-preview img").waitFor();
+      await page.evaluate(() =>
+        Promise.all([...document.images].map((img) => (img.complete ? null : img.decode().catch(() => null)))),
+      );
+      await shot(page, `group-chat-${size}`);
+
+      await page.getByRole("button", { name: "Search" }).click();
+      await page.getByRole("searchbox", { name: "Search messages" }).fill("rope");
+      await page.getByRole("button", { name: "Search", exact: true }).last().click();
+      await page.getByRole("list", { name: "Message search results" }).locator("mark").first().waitFor();
+      await shot(page, `search-${size}`);
+
+      await page.goto(`/c/${group.id}/info`);
+      await page.locator(".member-list li").nth(2).waitFor();
+      await shot(page, `group-info-${size}`);
 
       await page.goto("/contacts");
       await page.getByText(`@${cy.username}`).waitFor();

@@ -6,6 +6,7 @@ import { onSessionEnd } from "./api/session";
 import { t, useLang } from "./i18n";
 import { setOpenConversation, startInbox, stopInbox } from "./inbox/inboxStore";
 import { navigate, useRoute } from "./router";
+import { countUploads } from "./store/db";
 import { ErrorMessage } from "./ui/ErrorMessage";
 import { Layout } from "./ui/Layout";
 import { lazy } from "./ui/lazy";
@@ -16,6 +17,8 @@ const AuthView = lazy(() => import("./views/AuthView").then((m) => m.AuthView));
 const ChatView = lazy(() => import("./views/ChatView").then((m) => m.ChatView));
 const ContactsView = lazy(() => import("./views/ContactsView").then((m) => m.ContactsView));
 const SettingsView = lazy(() => import("./views/SettingsView").then((m) => m.SettingsView));
+const GroupInfoView = lazy(() => import("./views/GroupInfoView").then((m) => m.GroupInfoView));
+const NewGroupView = lazy(() => import("./views/NewGroupView").then((m) => m.NewGroupView));
 
 type Boot = { status: "loading" } | { status: "failed"; error: string } | { status: "ready"; user: User | null };
 
@@ -44,10 +47,14 @@ export function App() {
   useEffect(() => {
     if (userId === null) return;
     startInbox(userId);
+    // Uploads left unfinished by a reload or a crash carry on (the uploader is its own chunk).
+    void countUploads().then(async (n) => {
+      if (n > 0) await (await import("./upload/manager")).resumeUploads();
+    });
     return stopInbox;
   }, [userId]);
 
-  const openId = route.name === "chat" ? route.id : null;
+  const openId = route.name === "chat" || route.name === "groupInfo" ? route.id : null;
   useEffect(() => {
     setOpenConversation(openId);
     return () => setOpenConversation(null);
@@ -70,14 +77,16 @@ export function App() {
   const onLogout = () => {
     void logout().then(() => navigate("/", true));
   };
-  const split = route.name === "chats" || route.name === "chat";
+  const split = route.name === "chats" || route.name === "chat" || route.name === "groupInfo";
   return (
     <Layout key={lang} user={user} route={route} onLogout={onLogout}>
       {split && (
-        <div class={`split ${route.name === "chat" ? "has-chat" : "list-only"}`}>
+        <div class={`split ${route.name === "chats" ? "list-only" : "has-chat"}`}>
           <ConversationsView selectedId={openId} />
           {route.name === "chat" ? (
             <ChatView key={route.id} conversationId={route.id} selfId={user.id} />
+          ) : route.name === "groupInfo" ? (
+            <GroupInfoView key={route.id} conversationId={route.id} selfId={user.id} />
           ) : (
             <div class="placeholder muted" aria-hidden="true">
               {t("pickConversation")}
@@ -87,6 +96,7 @@ export function App() {
       )}
       {route.name === "contacts" && <ContactsView selfId={user.id} />}
       {route.name === "settings" && <SettingsView />}
+      {route.name === "newGroup" && <NewGroupView />}
       {route.name === "notFound" && (
         <main>
           <h1>{t("notFound")}</h1>

@@ -6,6 +6,8 @@ export type Route =
   | { name: "contacts" }
   | { name: "settings" }
   | { name: "chat"; id: string }
+  | { name: "groupInfo"; id: string }
+  | { name: "newGroup" }
   | { name: "notFound" };
 
 const CHANGE = "imsys:navigate";
@@ -20,12 +22,16 @@ export function matchRoute(path: string): Route {
   if (path === "/" || path === "") return { name: "chats" };
   if (path === "/contacts") return { name: "contacts" };
   if (path === "/settings") return { name: "settings" };
+  if (path === "/new-group") return { name: "newGroup" };
+  const info = /^\/c\/([^/]+)\/info$/.exec(path);
+  if (info?.[1]) return { name: "groupInfo", id: decodeURIComponent(info[1]) };
   const chat = /^\/c\/([^/]+)$/.exec(path);
   if (chat?.[1]) return { name: "chat", id: decodeURIComponent(chat[1]) };
   return { name: "notFound" };
 }
 
 export const chatPath = (id: string) => `/c/${encodeURIComponent(id)}`;
+export const groupInfoPath = (id: string) => `/c/${encodeURIComponent(id)}/info`;
 
 export function useRoute(): Route {
   const [path, setPath] = useState(location.pathname);

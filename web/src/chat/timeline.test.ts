@@ -5,10 +5,13 @@ import {
   addPending,
   applyEvents,
   emptyTimeline,
+  itemBySeq,
+  joinTimelines,
   lastSeqOf,
   markAcked,
   markFailed,
   oldestSeqOf,
+  reachesLive,
 } from "./timeline";
 
 const message = (seq: number, senderId = "bob", clientId: string | null = null): Message => ({
@@ -84,5 +87,64 @@ describe("timeline", () => {
     ]);
     expect(t.items[0]).toMatchObject({ text: "fixed", editedAt: 9, reactions: { "👍": ["bob"] } });
     expect(t.items[1]).toMatchObject({ text: null, deleted: true });
+  });
+
+  it("folds a replay of everything missed while offline: replies, files, edits, reactions, deletes", () => {
+    let t = addHistory(emptyTimeline, [message(1)], false);
+    const base = { conversationId: "c", createdAt: 20 };
+    const file = { id: "f_1", name: "a.png", size: 3, contentType: "image/png" };
+    t = applyEvents(t, [
+      { ...base, seq: 2, type: "message", senderId: "carol", kind: "text", text: "re", replyTo: 1 },
+      { ...base, seq: 3, type: "message", senderId: "bob", kind: "image", fileId: "f_1", file },
+      { ...base, seq: 4, type: "reaction", senderId: "carol", target: 1, emoji: "👍", on: true },
+      { ...base, seq: 5, type: "reaction", senderId: "bob", target: 1, emoji: "👍", on: true },
+      { ...base, seq: 6, type: "reaction", senderId: "carol", target: 1, emoji: "👍", on: false },
+      { ...base, seq: 7, type: "edit", senderId: "carol", target: 2, text: "re (fixed)" },
+      { ...base, seq: 8, type: "delete", senderId: "bob", target: 3 },
+      { ...base, seq: 9, type: "edit", senderId: "bob", target: 3, text: "too late" },
+      { ...base, seq: 10, type: "member", senderId: "bob", action: "added", userIds: ["dan"] },
+    ]);
+    expect(t.items.map((i) => i.seq)).toEqual([1, 2, 3]);
+    expect(itemBySeq(t, 1)?.reactions).toEqual({ "👍": ["bob"] });
+    expect(itemBySeq(t, 2)).toMatchObject({ text: "re (fixed)", replyTo: 1, editedAt: 20 });
+    const gone = itemBySeq(t, 3);
+    expect(gone).toMatchObject({ deleted: true, text: null, kind: "image" });
+    expect(gone?.file).toBeUndefined();
+  });
+
+  it("keeps file and reply of history messages, and erases a deleted one's file", () => {
+    const file = { id: "f_2", name: "b.bin", size: 9, contentType: "application/octet-stream" };
+    const t = addHistory(
+      emptyTimeline,
+      [
+        { ...message(2), kind: "file", text: null, file, replyTo: 1 },
+        { ...message(1), deleted: true, text: null, file },
+      ],
+      false,
+    );
+    expect(itemBySeq(t, 2)).toMatchObject({ file, replyTo: 1 });
+    expect(itemBySeq(t, 1)?.file).toBeUndefined();
+  });
+
+  it("lets a window of older history take changes but not new messages, and joins it to the live end", () => {
+    const live = addHistory(emptyTimeline, [message(100), message(99)], true);
+    let window = addHistory(emptyTimeline, [message(20), message(19)], true);
+    const base = { conversationId: "c", senderId: "bob", createdAt: 9 };
+    window = applyEvents(window, [event(101), { ...base, seq: 102, type: "edit", target: 20, text: "new" }], {
+      appendNew: false,
+    });
+    expect(window.items.map((i) => [i.seq, i.text])).toEqual([
+      [19, "m19"],
+      [20, "new"],
+    ]);
+    expect(reachesLive(live, 45)).toBe(false);
+    expect(reachesLive(live, 99)).toBe(true);
+    expect(reachesLive(emptyTimeline, 1)).toBe(true);
+    expect(joinTimelines(live, window).items.map((i) => i.seq)).toEqual([19, 20, 99, 100]);
+  });
+
+  it("carries the reply target of a pending send", () => {
+    const t = addPending(emptyTimeline, "c9", "me", "yes", 0, 7);
+    expect(t.items[0]).toMatchObject({ replyTo: 7, status: "pending" });
   });
 });

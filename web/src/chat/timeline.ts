@@ -1,7 +1,7 @@
 // The chat's message list as plain data: REST history, live events and the
 // user's own pending sends folded into one list ordered by seq (pending last).
 // Pure functions, no Preact, so the rules are unit-tested in Node.
-import type { ConversationEvent, Message, MessageKind } from "../../../worker/protocol";
+import type { ConversationEvent, FileRef, Message, MessageKind } from "../../../worker/protocol";
 
 export type ItemStatus = "sent" | "pending" | "failed";
 
@@ -13,6 +13,9 @@ export interface TimelineItem {
   senderId: string;
   kind: MessageKind;
   text: string | null;
+  file?: FileRef;
+  /** Seq of the message this one answers. */
+  replyTo?: number;
   createdAt: number;
   editedAt?: number;
   deleted: boolean;
@@ -40,6 +43,8 @@ function fromMessage(m: Message): TimelineItem {
     senderId: m.senderId,
     kind: m.kind,
     text: m.deleted ? null : m.text,
+    ...(m.file && !m.deleted ? { file: m.file } : {}),
+    ...(m.replyTo === undefined ? {} : { replyTo: m.replyTo }),
     createdAt: m.createdAt,
     ...(m.editedAt === undefined ? {} : { editedAt: m.editedAt }),
     deleted: m.deleted === true,
@@ -71,7 +76,14 @@ export function addHistory(t: Timeline, newestFirst: Message[], hasMore: boolean
   return { items: ordered([...older, ...t.items]), hasMore };
 }
 
-export function addPending(t: Timeline, clientId: string, senderId: string, text: string, now: number): Timeline {
+export function addPending(
+  t: Timeline,
+  clientId: string,
+  senderId: string,
+  text: string,
+  now: number,
+  replyTo?: number,
+): Timeline {
   const item: TimelineItem = {
     key: keyOf(senderId, clientId, null),
     seq: null,
@@ -79,6 +91,7 @@ export function addPending(t: Timeline, clientId: string, senderId: string, text
     senderId,
     kind: "text",
     text,
+    ...(replyTo === undefined ? {} : { replyTo }),
     createdAt: now,
     deleted: false,
     reactions: {},
@@ -101,8 +114,13 @@ export function markFailed(t: Timeline, selfId: string, clientId: string, failur
   return { ...t, items };
 }
 
-/** Applies events already deduplicated and ordered by the socket. */
-export function applyEvents(t: Timeline, events: ConversationEvent[]): Timeline {
+/**
+ * Applies events already deduplicated and ordered by the socket. A window of
+ * older history (`appendNew: false`) takes the changes to its messages but
+ * not new messages, which belong after a gap it does not show.
+ */
+export function applyEvents(t: Timeline, events: ConversationEvent[], opts: { appendNew?: boolean } = {}): Timeline {
+  const appendNew = opts.appendNew ?? true;
   let items = [...t.items];
   const update = (seq: number, change: (i: TimelineItem) => TimelineItem) => {
     items = items.map((i) => (i.seq === seq ? change(i) : i));
@@ -121,20 +139,23 @@ export function applyEvents(t: Timeline, events: ConversationEvent[]): Timeline 
           senderId: e.senderId,
           kind: e.kind,
           text: e.text ?? null,
+          ...(e.file ? { file: e.file } : {}),
+          ...(e.replyTo === undefined ? {} : { replyTo: e.replyTo }),
           createdAt: e.createdAt,
           deleted: false,
           reactions: {},
           status: "sent",
         };
-        if (mine === -1) items.push(item);
-        else items[mine] = item;
+        if (mine === -1) {
+          if (appendNew) items.push(item);
+        } else items[mine] = item;
         break;
       }
       case "edit":
-        update(e.target, (i) => (i.deleted ? i : { ...i, text: e.text, editedAt: e.createdAt }));
+        update(e.target, (i) => (i.deleted ? i : { ...i, text: e.text ?? null, editedAt: e.createdAt }));
         break;
       case "delete":
-        update(e.target, (i) => ({ ...i, text: null, deleted: true }));
+        update(e.target, ({ file: _, ...i }) => ({ ...i, text: null, deleted: true }));
         break;
       case "reaction":
         update(e.target, (i) => {
@@ -149,4 +170,26 @@ export function applyEvents(t: Timeline, events: ConversationEvent[]): Timeline 
     }
   }
   return { ...t, items: ordered(items) };
+}
+
+/** The message with this seq, if loaded (for reply quotes). */
+export function itemBySeq(t: Timeline, seq: number): TimelineItem | undefined {
+  return t.items.find((i) => i.seq === seq);
+}
+
+/**
+ * Whether a page fetched with `before` reaches the live timeline: every
+ * message below `before` down to the page's oldest is then in one of the two,
+ * so they can join without a hidden gap.
+ */
+export function reachesLive(live: Timeline, before: number): boolean {
+  const oldest = oldestSeqOf(live);
+  return oldest === undefined || before >= oldest;
+}
+
+/** Items of the window together with the live ones (history paging merge, both ways). */
+export function joinTimelines(live: Timeline, window: Timeline): Timeline {
+  const known = new Set(live.items.map((i) => i.seq));
+  const older = window.items.filter((i) => !known.has(i.seq));
+  return { items: ordered([...older, ...live.items]), hasMore: window.hasMore };
 }

@@ -1,7 +1,7 @@
 // Binds one conversation to Preact state: history over REST first, then the
 // socket takes over from the highest loaded seq.
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
-import type { Conversation } from "../../../worker/protocol";
+import type { ChangeFrame, Conversation, ConversationEvent } from "../../../worker/protocol";
 import { ApiFailure, describeError } from "../api/failure";
 import { freshAccessToken, refreshSession } from "../api/refresh";
 import { getConversation, listMessages } from "../api/resources";
@@ -12,12 +12,15 @@ import {
   loadConversation,
   loadMessages,
   loadOutbox,
+  loadReceipts,
   type OutboxEntry,
   queueOutbox,
   removeOutbox,
   saveConversation,
   saveMessages,
+  saveReceipts,
 } from "../store/db";
+import { type ReadMarkers, withReceipt } from "./receipts";
 import {
   addHistory,
   addPending,
@@ -26,23 +29,25 @@ import {
   lastSeqOf,
   markAcked,
   markFailed,
-  oldestSeqOf,
   type Timeline,
   type TimelineItem,
 } from "./timeline";
+import { type Jumps, useJumps } from "./useJumps";
 import { useTyping } from "./useTyping";
 
-export interface Chat {
+export interface Chat extends Jumps {
   conversation: Conversation | null;
-  timeline: Timeline;
   connection: ConnectionState;
   error: string | null;
   ready: boolean;
-  loadingOlder: boolean;
   typingUserIds: string[];
-  send(text: string): void;
+  /** Other members' read positions, from receipts. */
+  markers: ReadMarkers;
+  send(text: string, replyTo?: number): void;
+  edit(target: number, text: string): void;
+  remove(target: number): void;
+  react(target: number, emoji: string, on: boolean): void;
   typing(): void;
-  loadOlder(): void;
 }
 
 export const socketUrl = (conversationId: string) =>
@@ -53,25 +58,39 @@ const visible = () => document.visibilityState === "visible";
 export function useChat(conversationId: string, selfId: string): Chat {
   const [conversation, setConversation] = useState<Conversation | null>(null);
   const [timeline, setTimeline] = useState<Timeline>(emptyTimeline);
+  // The jumps hook owns the window of older history; the socket folds events into it through this.
+  const windowRef = useRef<((events: ConversationEvent[]) => void) | null>(null);
+  const [markers, setMarkers] = useState<ReadMarkers>({});
+  const changeIds = useRef(new Set<string>());
   const [connection, setConnection] = useState<ConnectionState>("connecting");
   const [error, setError] = useState<string | null>(null);
   const [ready, setReady] = useState(false);
-  const [loadingOlder, setLoadingOlder] = useState(false);
   const socketRef = useRef<ConversationSocket | null>(null);
   const { userIds: typingUserIds, seen: typingSeen, clear: typingClear, announce } = useTyping(socketRef);
+  const jumps = useJumps(conversationId, timeline, setTimeline, setError, windowRef);
 
   useEffect(() => {
     let cancelled = false;
     let socket: ConversationSocket | null = null;
     let readSent = 0;
     const markRead = () => {
-      if (socket && visible() && socket.lastSeq > readSent && socket.state === "live") {
+      if (socket && visible() && document.hasFocus() && socket.lastSeq > readSent && socket.state === "live") {
         readSent = socket.lastSeq;
         socket.markRead(readSent);
       }
     };
     setConversation(null);
     setTimeline(emptyTimeline);
+    setMarkers({});
+    const reloadDetails = () =>
+      getConversation(conversationId).then(
+        (conv) => {
+          if (cancelled) return;
+          setConversation(conv);
+          void saveConversation(conv);
+        },
+        () => undefined,
+      );
     setConnection("connecting");
     setError(null);
     setReady(false);
@@ -90,6 +109,8 @@ export function useChat(conversationId: string, selfId: string): Chat {
           onWelcome: () => markRead(),
           onEvents: (events) => {
             setTimeline((tl) => applyEvents(tl, events));
+            windowRef.current?.(events);
+            if (events.some((e) => e.type === "member")) void reloadDetails();
             typingClear(events.map((e) => e.senderId));
             markRead();
           },
@@ -99,7 +120,16 @@ export function useChat(conversationId: string, selfId: string): Chat {
           },
           onRejected: (clientId, _code, message) => {
             void removeOutbox(clientId);
-            setTimeline((tl) => markFailed(tl, selfId, clientId, message));
+            if (changeIds.current.delete(clientId)) setError(message);
+            else setTimeline((tl) => markFailed(tl, selfId, clientId, message));
+          },
+          onReceipt: (userId, seq) => {
+            if (userId === selfId) return;
+            setMarkers((m) => {
+              const next = withReceipt(m, userId, seq);
+              if (next !== m) void saveReceipts(conversationId, next);
+              return next;
+            });
           },
           onTyping: (userId) => {
             if (userId !== selfId) typingSeen(userId);
@@ -119,15 +149,19 @@ export function useChat(conversationId: string, selfId: string): Chat {
 
     // Cache first (instant, and offline), then the network.
     const open = async () => {
-      const [cachedConv, cachedItems, queued] = await Promise.all([
+      const [cachedConv, cachedItems, queued, cachedMarkers] = await Promise.all([
         loadConversation(conversationId),
         loadMessages(conversationId),
         loadOutbox(conversationId),
+        loadReceipts(conversationId),
       ]);
       if (cancelled) return;
+      setMarkers((m) => ({ ...cachedMarkers, ...m }));
       let start: Timeline = { items: cachedItems, hasMore: (cachedItems[0]?.seq ?? 1) > 1 };
       for (const q of queued) {
-        if (q.frame.type === "send") start = addPending(start, q.clientId, selfId, q.frame.text ?? "", q.queuedAt);
+        if (q.frame.type === "send") {
+          start = addPending(start, q.clientId, selfId, q.frame.text ?? "", q.queuedAt, q.frame.replyTo);
+        } else changeIds.current.add(q.clientId);
       }
       setTimeline(start);
       if (cachedConv) setConversation(cachedConv);
@@ -175,25 +209,59 @@ export function useChat(conversationId: string, selfId: string): Chat {
       socket?.reconnectNow();
       markRead();
     });
+    window.addEventListener("focus", markRead);
     return () => {
       cancelled = true;
       stopWake();
+      window.removeEventListener("focus", markRead);
       socket?.stop();
       socketRef.current = null;
     };
   }, [conversationId, selfId, typingSeen, typingClear]);
 
   const send = useCallback(
-    (text: string) => {
+    (text: string, replyTo?: number) => {
       const socket = socketRef.current;
       if (!socket) return;
       const clientId = crypto.randomUUID();
-      const frame = { type: "send", clientId, kind: "text", text } as const;
+      const frame: ChangeFrame = {
+        type: "send",
+        clientId,
+        kind: "text",
+        text,
+        ...(replyTo === undefined ? {} : { replyTo }),
+      };
       void queueOutbox({ clientId, conversationId, frame, queuedAt: Date.now() });
       socket.send(frame);
-      setTimeline((tl) => addPending(tl, clientId, selfId, text, Date.now()));
+      jumps.backToLatest(); // one's own message shows at the live end
+      setTimeline((tl) => addPending(tl, clientId, selfId, text, Date.now(), replyTo));
     },
-    [selfId, conversationId],
+    [selfId, conversationId, jumps.backToLatest],
+  );
+
+  // Edits, deletes and reactions go through the outbox too; their events fold into the list.
+  const change = useCallback(
+    (frame: ChangeFrame) => {
+      const socket = socketRef.current;
+      if (!socket) return;
+      changeIds.current.add(frame.clientId);
+      void queueOutbox({ clientId: frame.clientId, conversationId, frame, queuedAt: Date.now() });
+      socket.send(frame);
+    },
+    [conversationId],
+  );
+  const edit = useCallback(
+    (target: number, text: string) => change({ type: "edit", clientId: crypto.randomUUID(), target, text }),
+    [change],
+  );
+  const remove = useCallback(
+    (target: number) => change({ type: "delete", clientId: crypto.randomUUID(), target }),
+    [change],
+  );
+  const react = useCallback(
+    (target: number, emoji: string, on: boolean) =>
+      change({ type: "react", clientId: crypto.randomUUID(), target, emoji, on }),
+    [change],
   );
 
   // Keep the newest messages for the next start (debounced: bursts write once).
@@ -216,28 +284,18 @@ export function useChat(conversationId: string, selfId: string): Chat {
     [conversationId],
   );
 
-  const loadOlder = useCallback(() => {
-    const before = oldestSeqOf(timeline);
-    if (before === undefined || loadingOlder) return;
-    setLoadingOlder(true);
-    listMessages(conversationId, before)
-      .then(
-        (page) => setTimeline((t) => addHistory(t, page.messages, page.hasMore)),
-        (err: unknown) => setError(describeError(err)),
-      )
-      .finally(() => setLoadingOlder(false));
-  }, [conversationId, timeline, loadingOlder]);
-
   return {
     conversation,
-    timeline,
     connection,
     error,
     ready,
-    loadingOlder,
     typingUserIds,
+    markers,
     send,
+    edit,
+    remove,
+    react,
     typing: announce,
-    loadOlder,
+    ...jumps,
   };
 }

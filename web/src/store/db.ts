@@ -4,7 +4,14 @@
 // Every call swallows storage failures (private mode, quota): the cache is
 // an accelerator and the outbox a safety net, never a reason to break a send.
 import { type DBSchema, type IDBPDatabase, openDB } from "idb";
-import type { ChangeFrame, Conversation, ConversationSummary, Me } from "../../../worker/protocol";
+import type {
+  ChangeFrame,
+  Conversation,
+  ConversationSummary,
+  Me,
+  MessageKind,
+  UploadMethod,
+} from "../../../worker/protocol";
 import type { TimelineItem } from "../chat/timeline";
 import { newestItems } from "./trim";
 
@@ -18,25 +25,50 @@ export interface OutboxEntry {
   queuedAt: number;
 }
 
+/** A file upload not finished yet: the bytes themselves are kept, so a reload can resume it. */
+export interface UploadRecord {
+  /** The server's file id. */
+  id: string;
+  conversationId: string;
+  name: string;
+  size: number;
+  contentType: string;
+  kind: Exclude<MessageKind, "text" | "system">;
+  blob: Blob;
+  method: UploadMethod;
+  partSize: number;
+  /** Idempotency key of the message that will carry the file. */
+  clientId: string;
+  replyTo?: number;
+  paused: boolean;
+  /** All bytes are on the server; only the message is left to send. */
+  uploaded: boolean;
+  createdAt: number;
+}
+
 interface Schema extends DBSchema {
   kv: { key: string; value: unknown };
   summaries: { key: string; value: ConversationSummary };
   details: { key: string; value: Conversation };
   messages: { key: string; value: { conversationId: string; items: TimelineItem[] } };
   outbox: { key: string; value: OutboxEntry; indexes: { byConversation: string } };
+  uploads: { key: string; value: UploadRecord };
 }
 
 const DB_NAME = "imsys";
 let opening: Promise<IDBPDatabase<Schema>> | null = null;
 
 function db(): Promise<IDBPDatabase<Schema>> {
-  opening ??= openDB<Schema>(DB_NAME, 1, {
-    upgrade(d) {
-      d.createObjectStore("kv");
-      d.createObjectStore("summaries", { keyPath: "id" });
-      d.createObjectStore("details", { keyPath: "id" });
-      d.createObjectStore("messages", { keyPath: "conversationId" });
-      d.createObjectStore("outbox", { keyPath: "clientId" }).createIndex("byConversation", "conversationId");
+  opening ??= openDB<Schema>(DB_NAME, 2, {
+    upgrade(d, oldVersion) {
+      if (oldVersion < 1) {
+        d.createObjectStore("kv");
+        d.createObjectStore("summaries", { keyPath: "id" });
+        d.createObjectStore("details", { keyPath: "id" });
+        d.createObjectStore("messages", { keyPath: "conversationId" });
+        d.createObjectStore("outbox", { keyPath: "clientId" }).createIndex("byConversation", "conversationId");
+      }
+      if (oldVersion < 2) d.createObjectStore("uploads", { keyPath: "id" });
     },
   });
   return opening;
@@ -96,10 +128,30 @@ export const loadOutbox = (conversationId: string) =>
     (await d.getAllFromIndex("outbox", "byConversation", conversationId)).sort((a, b) => a.queuedAt - b.queuedAt),
   );
 
+export const saveUpload = (record: UploadRecord) =>
+  quietly(undefined, async (d) => void (await d.put("uploads", record)));
+
+export const removeUpload = (id: string) => quietly(undefined, (d) => d.delete("uploads", id));
+
+export const loadUploads = () => quietly<UploadRecord[]>([], (d) => d.getAll("uploads"));
+
+export const countUploads = () => quietly(0, (d) => d.count("uploads"));
+
+/** Other members' read markers of one conversation, as last heard (receipts are not replayed). */
+export const saveReceipts = (conversationId: string, markers: Record<string, number>) =>
+  quietly(undefined, async (d) => void (await d.put("kv", markers, `receipts:${conversationId}`)));
+
+export const loadReceipts = (conversationId: string) =>
+  quietly<Record<string, number>>({}, async (d) => {
+    const value: unknown = await d.get("kv", `receipts:${conversationId}`);
+    if (typeof value !== "object" || value === null) return {};
+    return Object.fromEntries(Object.entries(value).filter((e): e is [string, number] => typeof e[1] === "number"));
+  });
+
 /** Signing out forgets everything this user's device kept. */
 export const clearAll = () =>
   quietly(undefined, async (d) => {
-    const names = ["kv", "summaries", "details", "messages", "outbox"] as const;
+    const names = ["kv", "summaries", "details", "messages", "outbox", "uploads"] as const;
     const tx = d.transaction(names, "readwrite");
     await Promise.all([...names.map((n) => tx.objectStore(n).clear()), tx.done]);
   });

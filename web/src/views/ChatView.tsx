@@ -1,12 +1,19 @@
-import { useCallback } from "preact/hooks";
+import { useCallback, useMemo, useState } from "preact/hooks";
 import type { Conversation } from "../../../worker/protocol";
+import type { TimelineItem } from "../chat/timeline";
 import { useChat } from "../chat/useChat";
 import { t } from "../i18n";
 import { ErrorMessage } from "../ui/ErrorMessage";
 import { Link } from "../ui/Link";
+import { startUpload } from "../upload/manager";
+import { defaultName } from "../upload/plan";
 import { ChatHeader } from "./chat/ChatHeader";
-import { Composer } from "./chat/Composer";
+import { Composer, type ComposerMode } from "./chat/Composer";
+import { JumpToDate } from "./chat/JumpToDate";
+import type { MessageHandlers } from "./chat/MessageItem";
 import { MessageList } from "./chat/MessageList";
+import { SearchPanel } from "./chat/SearchPanel";
+import { UploadList } from "./chat/UploadList";
 
 function titleOf(conversation: Conversation | null, selfId: string): string {
   if (!conversation) return t("conversation");
@@ -17,20 +24,87 @@ function titleOf(conversation: Conversation | null, selfId: string): string {
 
 export function ChatView({ conversationId, selfId }: { conversationId: string; selfId: string }) {
   const chat = useChat(conversationId, selfId);
+  const [mode, setMode] = useState<ComposerMode | null>(null);
+  const [searching, setSearching] = useState(false);
+  const [dragging, setDragging] = useState(false);
   const members = chat.conversation?.members;
   const nameOf = useCallback(
     (userId: string) => members?.find((m) => m.user.id === userId)?.user.displayName ?? t("someone"),
     [members],
   );
+  const myRole = members?.find((m) => m.user.id === selfId)?.role;
+  const group = chat.conversation?.kind === "group";
   const typingNames = chat.typingUserIds.map(nameOf);
   const closed = chat.connection === "forbidden" || chat.connection === "unauthorized";
+  const disabled = !chat.ready || closed;
+
+  const replyTo = mode?.kind === "reply" ? mode.seq : undefined;
+  const upload = useCallback(
+    (files: Blob[]) => {
+      for (const file of files) {
+        const prefix = file.type.startsWith("image/") ? "image" : "file";
+        const name = file instanceof File && file.name ? file.name : defaultName(prefix, file.type, new Date());
+        void startUpload(conversationId, file, name, replyTo === undefined ? {} : { replyTo });
+      }
+      if (replyTo !== undefined) setMode(null);
+    },
+    [conversationId, replyTo],
+  );
+
+  const handlers = useMemo<MessageHandlers>(
+    () => ({
+      onReply: (item: TimelineItem) =>
+        item.seq !== null &&
+        setMode({
+          kind: "reply",
+          seq: item.seq,
+          name: item.senderId === selfId ? t("you") : nameOf(item.senderId),
+          text: (item.text ?? item.file?.name ?? "").slice(0, 80),
+        }),
+      onEdit: (item: TimelineItem) =>
+        item.seq !== null && setMode({ kind: "edit", seq: item.seq, text: item.text ?? "" }),
+      onDelete: chat.remove,
+      onReact: chat.react,
+      onJump: (seq: number) => void chat.jumpTo(seq),
+    }),
+    [selfId, nameOf, chat.remove, chat.react, chat.jumpTo],
+  );
 
   return (
-    <main class="chat">
+    <main
+      class={`chat${dragging ? " dragging" : ""}`}
+      onDragOver={(e) => {
+        if (disabled || !e.dataTransfer?.types.includes("Files")) return;
+        e.preventDefault();
+        setDragging(true);
+      }}
+      onDragLeave={(e) => {
+        if (e.currentTarget === e.target) setDragging(false);
+      }}
+      onDrop={(e) => {
+        setDragging(false);
+        const files = [...(e.dataTransfer?.files ?? [])];
+        if (disabled || files.length === 0) return;
+        e.preventDefault();
+        upload(files);
+      }}
+    >
       <p class="back">
         <Link href="/">{t("allChats")}</Link>
       </p>
-      <ChatHeader title={titleOf(chat.conversation, selfId)} connection={chat.connection} />
+      <ChatHeader
+        title={titleOf(chat.conversation, selfId)}
+        connection={chat.connection}
+        groupId={group ? conversationId : null}
+        searching={searching}
+        onToggleSearch={() => setSearching((s) => !s)}
+      />
+      {searching && (
+        <div class="history-tools">
+          <SearchPanel conversationId={conversationId} nameOf={nameOf} onPick={(seq) => void chat.jumpTo(seq)} />
+          <JumpToDate onJump={chat.jumpToDay} />
+        </div>
+      )}
       <ErrorMessage text={chat.error} />
       <MessageList
         timeline={chat.timeline}
@@ -38,13 +112,41 @@ export function ChatView({ conversationId, selfId }: { conversationId: string; s
         nameOf={nameOf}
         loadingOlder={chat.loadingOlder}
         onLoadOlder={chat.loadOlder}
+        moderator={myRole === "owner" || myRole === "admin"}
+        group={group}
+        markers={chat.markers}
+        focus={chat.focus}
+        detached={chat.detached}
+        onBackToLatest={chat.backToLatest}
+        handlers={handlers}
       />
       <p class="typing muted" aria-live="polite">
         {typingNames.length > 0
           ? t(typingNames.length > 1 ? "areTyping" : "isTyping", { names: typingNames.join(", ") })
           : ""}
       </p>
-      <Composer disabled={!chat.ready || closed} onSend={chat.send} onTyping={chat.typing} />
+      {dragging && (
+        <p class="drop-hint" aria-hidden="true">
+          {t("dropHere")}
+        </p>
+      )}
+      <UploadList conversationId={conversationId} />
+      <Composer
+        disabled={disabled}
+        mode={mode}
+        onCancelMode={() => setMode(null)}
+        onSend={(text) => {
+          chat.send(text, replyTo);
+          setMode(null);
+        }}
+        onEdit={(seq, text) => {
+          chat.edit(seq, text);
+          setMode(null);
+        }}
+        onTyping={chat.typing}
+        onFiles={upload}
+        onVoice={(blob) => void startUpload(conversationId, blob, defaultName("voice", blob.type, new Date()))}
+      />
     </main>
   );
 }

@@ -1,5 +1,5 @@
 import type { ConversationSummary } from "../../../worker/protocol";
-import { t } from "../i18n";
+import { type MessageKey, t } from "../i18n";
 import type { PresenceInfo } from "../inbox/inboxState";
 import { inbox, inboxLoaded } from "../inbox/inboxStore";
 import { summaryTitle } from "../notify/notices";
@@ -11,6 +11,19 @@ import { useStore } from "../ui/store";
 import { formatTime } from "../ui/time";
 
 export const conversationTitle = summaryTitle;
+
+const KIND_PREVIEW: Partial<Record<string, MessageKey>> = {
+  image: "kindImage",
+  file: "kindFile",
+  audio: "kindAudio",
+  video: "kindVideo",
+};
+
+/** File messages have no text preview: name their kind instead. */
+function kindPreview(kind: string): string {
+  const key = KIND_PREVIEW[kind];
+  return key ? `[${t(key)}]` : "";
+}
 
 /** The conversation list, live from the inbox (cache first, then REST, then the socket). */
 export function ConversationsView({ selectedId }: { selectedId: string | null }) {
@@ -26,6 +39,9 @@ export function ConversationsView({ selectedId }: { selectedId: string | null })
   return (
     <Pane class="conversations list-pane" aria-labelledby="chats-title">
       <h1 id="chats-title">{t("chats")}</h1>
+      <p class="list-actions">
+        <Link href="/new-group">{t("newGroup")}</Link>
+      </p>
       {!loaded && <p class="muted">{t("loading")}</p>}
       {loaded && list.length === 0 && (
         <p class="muted">
@@ -73,7 +89,7 @@ function Row({ c, selected, tabbable, presence }: RowProps) {
         )}
         {c.lastMessage && (
           <span class="preview">
-            <span class="preview-text">{c.lastMessage.preview}</span>{" "}
+            <span class="preview-text">{c.lastMessage.preview || kindPreview(c.lastMessage.kind)}</span>{" "}
             <time dateTime={new Date(c.lastMessage.createdAt).toISOString()}>
               {formatTime(c.lastMessage.createdAt)}
             </time>

@@ -32,7 +32,8 @@ export const EventSchema: v.GenericSchema<unknown, ConversationEvent> = v.varian
     file: maybe(FileRefSchema),
     replyTo: maybe(seq),
   }),
-  v.object({ ...base, type: v.literal("edit"), target: seq, text: v.string() }),
+  // `text` is erased from stored edits once their message is deleted.
+  v.object({ ...base, type: v.literal("edit"), target: seq, text: maybe(v.string()) }),
   v.object({ ...base, type: v.literal("delete"), target: seq }),
   v.object({ ...base, type: v.literal("reaction"), target: seq, emoji: v.string(), on: v.boolean() }),
   v.object({

@@ -1,21 +1,43 @@
-import { useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { Limits } from "../../../../worker/protocol";
 import { t } from "../../i18n";
+import { AttachButton } from "./AttachButton";
 import { EmojiButton } from "./EmojiButton";
+import { VoiceButton } from "./VoiceButton";
+
+/** What the next submit does besides sending a new message. */
+export type ComposerMode =
+  | { kind: "reply"; seq: number; name: string; text: string }
+  | { kind: "edit"; seq: number; text: string };
 
 interface Props {
   disabled: boolean;
+  mode: ComposerMode | null;
+  onCancelMode: () => void;
   onSend: (text: string) => void;
+  onEdit: (seq: number, text: string) => void;
   onTyping: () => void;
+  onFiles: (files: File[]) => void;
+  onVoice: (blob: Blob) => void;
 }
 
-export function Composer({ disabled, onSend, onTyping }: Props) {
+export function Composer({ disabled, mode, onCancelMode, onSend, onEdit, onTyping, onFiles, onVoice }: Props) {
   const [text, setText] = useState("");
+  const box = useRef<HTMLTextAreaElement>(null);
   const blank = text.trim().length === 0;
+
+  // Entering a mode puts the cursor in the box; editing starts from the current text.
+  const modeKey = mode ? `${mode.kind}:${mode.seq}` : "";
+  useEffect(() => {
+    if (!mode) return;
+    if (mode.kind === "edit") setText(mode.text);
+    box.current?.focus();
+  }, [modeKey]);
 
   const submit = () => {
     if (blank || disabled) return;
-    onSend(text);
+    if (mode?.kind === "edit") onEdit(mode.seq, text);
+    else onSend(text);
     setText("");
   };
 
@@ -24,7 +46,18 @@ export function Composer({ disabled, onSend, onTyping }: Props) {
     if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
       e.preventDefault();
       submit();
+    } else if (e.key === "Escape" && mode) {
+      e.preventDefault();
+      if (mode.kind === "edit") setText("");
+      onCancelMode();
     }
+  };
+
+  const onPaste = (e: ClipboardEvent) => {
+    const files = [...(e.clipboardData?.files ?? [])];
+    if (files.length === 0) return;
+    e.preventDefault();
+    onFiles(files);
   };
 
   const left = Limits.textMax - text.length;
@@ -36,11 +69,35 @@ export function Composer({ disabled, onSend, onTyping }: Props) {
         submit();
       }}
     >
+      {mode && (
+        <p class="composer-mode">
+          <span>
+            {mode.kind === "reply" ? (
+              <>
+                {t("replyingTo", { name: mode.name })}: <span class="quote-text">{mode.text}</span>
+              </>
+            ) : (
+              t("editingMessage")
+            )}
+          </span>
+          <button
+            type="button"
+            class="secondary small"
+            onClick={() => {
+              if (mode.kind === "edit") setText("");
+              onCancelMode();
+            }}
+          >
+            {mode.kind === "reply" ? t("cancelReply") : t("cancelEdit")}
+          </button>
+        </p>
+      )}
       <label for="composer-text" class="visually-hidden">
         {t("message")}
       </label>
       <textarea
         id="composer-text"
+        ref={box}
         rows={2}
         maxLength={Limits.textMax}
         placeholder={t("writeMessage")}
@@ -51,6 +108,7 @@ export function Composer({ disabled, onSend, onTyping }: Props) {
           onTyping();
         }}
         onKeyDown={onKeyDown}
+        onPaste={onPaste}
         aria-describedby={left < 200 ? "composer-left" : undefined}
       />
       {left < 200 && (
@@ -58,9 +116,11 @@ export function Composer({ disabled, onSend, onTyping }: Props) {
           {t("charsLeft", { n: left })}
         </span>
       )}
+      <AttachButton disabled={disabled} onFiles={onFiles} />
+      <VoiceButton disabled={disabled} onRecorded={onVoice} />
       <EmojiButton disabled={disabled} onPick={(emoji) => setText((current) => current + emoji)} />
       <button type="submit" disabled={disabled || blank}>
-        {t("send")}
+        {mode?.kind === "edit" ? t("save") : t("send")}
       </button>
     </form>
   );

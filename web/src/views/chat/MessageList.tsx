@@ -1,10 +1,13 @@
 import type { ComponentChildren } from "preact";
 import { type CSSProperties, forwardRef } from "preact/compat";
-import { useLayoutEffect, useRef } from "preact/hooks";
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
 import { Virtualizer, type VirtualizerHandle } from "virtua";
+import type { ReadMarkers } from "../../chat/receipts";
+import { seenBy } from "../../chat/receipts";
 import type { Timeline } from "../../chat/timeline";
+import type { Focus } from "../../chat/useJumps";
 import { t } from "../../i18n";
-import { MessageItem } from "./MessageItem";
+import { type MessageHandlers, MessageItem } from "./MessageItem";
 
 interface Props {
   timeline: Timeline;
@@ -12,7 +15,17 @@ interface Props {
   nameOf: (userId: string) => string;
   loadingOlder: boolean;
   onLoadOlder: () => void;
+  moderator: boolean;
+  group: boolean;
+  markers: ReadMarkers;
+  focus: Focus | null;
+  detached: boolean;
+  onBackToLatest: () => void;
+  handlers: MessageHandlers;
 }
+
+/** How long a message jumped to stays highlighted. */
+const FLASH_MS = 2_500;
 
 /** Pixels from the bottom within which new messages keep the view pinned down. */
 const STICKY_PX = 80;
@@ -41,7 +54,8 @@ function onKeyDown(e: KeyboardEvent) {
   next.focus();
 }
 
-export function MessageList({ timeline, selfId, nameOf, loadingOlder, onLoadOlder }: Props) {
+export function MessageList(props: Props) {
+  const { timeline, selfId, nameOf, loadingOlder, onLoadOlder, moderator, group, markers, focus, handlers } = props;
   const scroller = useRef<HTMLDivElement>(null);
   const virtualizer = useRef<VirtualizerHandle>(null);
   const pinned = useRef(true);
@@ -55,6 +69,43 @@ export function MessageList({ timeline, selfId, nameOf, loadingOlder, onLoadOlde
   useLayoutEffect(() => {
     if (pinned.current && items.length > 0) virtualizer.current?.scrollToIndex(items.length - 1, { align: "end" });
   }, [last, items.length]);
+
+  // A jump (search result, date, reply quote): scroll there, flash it, move focus to it.
+  const [flash, setFlash] = useState<number | null>(null);
+  useEffect(() => {
+    if (!focus) return;
+    const index = items.findIndex((i) => i.seq === focus.seq);
+    if (index === -1) return;
+    pinned.current = false;
+    virtualizer.current?.scrollToIndex(index, { align: "center" });
+    setFlash(focus.seq);
+    const raf = requestAnimationFrame(() =>
+      scroller.current?.querySelector<HTMLElement>(`[data-message="${focus.seq}"]`)?.focus({ preventScroll: true }),
+    );
+    const timer = setTimeout(() => setFlash(null), FLASH_MS);
+    return () => {
+      cancelAnimationFrame(raf);
+      clearTimeout(timer);
+    };
+    // Only a new jump moves the view, not every change to the list.
+  }, [focus]);
+
+  const seen = useMemo(() => {
+    const s = seenBy(items, markers, selfId);
+    if (!s) return null;
+    const text = group ? t("seenBy", { names: s.userIds.map(nameOf).join(", ") }) : t("seen");
+    return { seq: s.seq, text };
+  }, [items, markers, selfId, group, nameOf]);
+
+  const bySeq = useMemo(() => new Map(items.flatMap((i) => (i.seq === null ? [] : [[i.seq, i] as const]))), [items]);
+  const quoteOf = (seq: number | undefined) => {
+    if (seq === undefined) return null;
+    const target = bySeq.get(seq);
+    if (!target) return null;
+    const name = target.senderId === selfId ? t("you") : nameOf(target.senderId);
+    const text = target.deleted ? t("messageDeleted") : (target.text ?? target.file?.name ?? "");
+    return { name, text: text.length > 80 ? `${text.slice(0, 80)}…` : text };
+  };
 
   const onScroll = () => {
     const el = scroller.current;
@@ -76,12 +127,31 @@ export function MessageList({ timeline, selfId, nameOf, loadingOlder, onLoadOlde
               key={item.key}
               item={item}
               own={item.senderId === selfId}
+              selfId={selfId}
+              moderator={moderator}
               tabbable={i === items.length - 1}
+              highlighted={item.seq !== null && item.seq === flash}
+              quote={quoteOf(item.replyTo)}
+              seen={seen && item.seq === seen.seq ? seen.text : null}
+              nameOf={nameOf}
+              handlers={handlers}
               senderName={item.senderId === selfId ? t("you") : nameOf(item.senderId)}
             />
           )}
         </Virtualizer>
       </div>
+      {props.detached && (
+        <button
+          type="button"
+          class="back-to-latest"
+          onClick={() => {
+            pinned.current = true;
+            props.onBackToLatest();
+          }}
+        >
+          {t("backToLatest")}
+        </button>
+      )}
     </>
   );
 }

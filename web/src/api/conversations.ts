@@ -1,0 +1,50 @@
+// Group management and history look-ups (PROTOCOL.md "Conversations", "The log").
+import * as v from "valibot";
+import type { Conversation, Message, MessageKind, Role } from "../../../worker/protocol";
+import { ConversationEnvelopeSchema, MessagesPageSchema } from "../wire/rest";
+import { api, apiVoid } from "./client";
+
+const seg = encodeURIComponent;
+const base = (id: string) => `/api/conversations/${seg(id)}`;
+
+export async function createGroup(title: string, memberIds: string[]): Promise<Conversation> {
+  return (await api("/api/conversations", ConversationEnvelopeSchema, { body: { kind: "group", title, memberIds } }))
+    .conversation;
+}
+
+export async function renameGroup(id: string, title: string): Promise<Conversation> {
+  return (await api(base(id), ConversationEnvelopeSchema, { method: "PATCH", body: { title } })).conversation;
+}
+
+export async function addMembers(id: string, userIds: string[]): Promise<Conversation> {
+  return (await api(`${base(id)}/members`, ConversationEnvelopeSchema, { body: { userIds } })).conversation;
+}
+
+/** Removes a member; with one's own id this is leaving. */
+export function removeMember(id: string, userId: string): Promise<void> {
+  return apiVoid(`${base(id)}/members/${seg(userId)}`, { method: "DELETE" });
+}
+
+export async function setRole(id: string, userId: string, role: Exclude<Role, "owner">): Promise<void> {
+  await api(`${base(id)}/members/${seg(userId)}`, v.unknown(), { method: "PATCH", body: { role } });
+}
+
+type Page = { messages: Message[]; hasMore: boolean };
+
+/** Full-text matches, newest first. */
+export function searchMessages(id: string, q: string, limit = 20): Promise<Page> {
+  return api(`${base(id)}/messages?q=${seg(q)}&limit=${limit}`, MessagesPageSchema);
+}
+
+/** Messages created in [from, to), oldest first. */
+export function messagesBetween(id: string, from: number, to: number, limit = 50): Promise<Page> {
+  return api(`${base(id)}/messages?from=${from}&to=${to}&limit=${limit}`, MessagesPageSchema);
+}
+
+/** Sends a message over REST (same body as the socket's `send`; a repeated clientId is not a second message). */
+export async function postMessage(
+  id: string,
+  body: { clientId: string; kind: MessageKind; text?: string; fileId?: string; replyTo?: number },
+): Promise<void> {
+  await api(`${base(id)}/messages`, v.unknown(), { body });
+}

@@ -1,0 +1,171 @@
+import { useState } from "preact/hooks";
+import { Limits, type Member, type Role } from "../../../worker/protocol";
+import { addMembers, removeMember, renameGroup, setRole } from "../api/conversations";
+import { describeError } from "../api/failure";
+import { getConversation, listFriends } from "../api/resources";
+import { type MessageKey, t } from "../i18n";
+import { chatPath, navigate } from "../router";
+import { ErrorMessage } from "../ui/ErrorMessage";
+import { Link } from "../ui/Link";
+import { useLoad } from "../ui/useLoad";
+import { FriendPicker } from "./group/FriendPicker";
+
+const RANK: Record<Role, number> = { owner: 3, admin: 2, member: 1 };
+const ROLE_LABEL: Record<Role, MessageKey> = { owner: "roleOwner", admin: "roleAdmin", member: "roleMember" };
+
+/** A group's members and the actions the viewer's role allows (PROTOCOL.md "Conversations"). */
+export function GroupInfoView({ conversationId, selfId }: { conversationId: string; selfId: string }) {
+  const conv = useLoad(() => getConversation(conversationId), [conversationId]);
+  const friends = useLoad(listFriends, []);
+  const [error, setError] = useState<string | null>(null);
+  const [title, setTitle] = useState<string | null>(null);
+  const [picked, setPicked] = useState<Set<string>>(new Set());
+
+  // Owner first, then admins, then members, each by name.
+  const members = [...(conv.data?.members ?? [])].sort(
+    (a, b) => RANK[b.role] - RANK[a.role] || a.user.displayName.localeCompare(b.user.displayName),
+  );
+  const myRole = members.find((m) => m.user.id === selfId)?.role ?? "member";
+  const admin = RANK[myRole] >= RANK.admin;
+  const shownTitle = conv.data?.title ?? "";
+
+  const act = async (fn: () => Promise<unknown>, after?: () => void) => {
+    setError(null);
+    try {
+      await fn();
+      if (after) after();
+      else conv.reload();
+    } catch (err) {
+      setError(describeError(err));
+    }
+  };
+
+  const memberIds = new Set(members.map((m) => m.user.id));
+  const addable = (friends.data ?? []).map((f) => f.user).filter((u) => !memberIds.has(u.id));
+
+  return (
+    <main class="group-info">
+      <p class="back">
+        <Link href={chatPath(conversationId)}>{t("backToChat")}</Link>
+      </p>
+      <h1>{t("groupInfoOf", { title: shownTitle })}</h1>
+      <ErrorMessage text={conv.error ?? error} />
+      {admin && conv.data && (
+        <form
+          class="inline-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            const next = (title ?? shownTitle).trim();
+            if (next)
+              void act(
+                () => renameGroup(conversationId, next),
+                () => {
+                  setTitle(null);
+                  conv.reload();
+                },
+              );
+          }}
+        >
+          <label for="rename-group">{t("groupTitle")}</label>
+          <input
+            id="rename-group"
+            maxLength={Limits.titleMax}
+            value={title ?? shownTitle}
+            onInput={(e) => setTitle(e.currentTarget.value)}
+          />
+          <button type="submit" class="secondary">
+            {t("rename")}
+          </button>
+        </form>
+      )}
+      <h2 id="member-heading">{t("memberList", { n: members.length })}</h2>
+      <ul class="member-list" aria-labelledby="member-heading">
+        {members.map((m) => (
+          <MemberRow
+            key={m.user.id}
+            m={m}
+            self={m.user.id === selfId}
+            myRole={myRole}
+            onRemove={() => void act(() => removeMember(conversationId, m.user.id))}
+            onRole={(role) => void act(() => setRole(conversationId, m.user.id, role))}
+          />
+        ))}
+      </ul>
+      {admin && (
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (picked.size > 0)
+              void act(
+                () => addMembers(conversationId, [...picked]),
+                () => {
+                  setPicked(new Set());
+                  conv.reload();
+                },
+              );
+          }}
+        >
+          <FriendPicker legend={t("addMembers")} friends={addable} picked={picked} onChange={setPicked} />
+          <button type="submit" class="secondary" disabled={picked.size === 0}>
+            {t("add")}
+          </button>
+        </form>
+      )}
+      {conv.data && (
+        <p>
+          <button
+            type="button"
+            class="danger"
+            onClick={() => {
+              if (!window.confirm(t("confirmLeave"))) return;
+              void act(
+                () => removeMember(conversationId, selfId),
+                () => navigate("/"),
+              );
+            }}
+          >
+            {t("leaveGroup")}
+          </button>
+        </p>
+      )}
+    </main>
+  );
+}
+
+interface RowProps {
+  m: Member;
+  self: boolean;
+  myRole: Role;
+  onRemove: () => void;
+  onRole: (role: "admin" | "member") => void;
+}
+
+function MemberRow({ m, self, myRole, onRemove, onRole }: RowProps) {
+  const name = m.user.displayName;
+  // Admins remove lower roles; only the owner changes roles.
+  const canRemove = !self && RANK[myRole] >= RANK.admin && RANK[myRole] > RANK[m.role];
+  const owner = myRole === "owner" && !self;
+  return (
+    <li>
+      <span class="member-name">
+        {name} <span class="muted">@{m.user.username}</span>
+      </span>{" "}
+      <span class={`role ${m.role}`}>{t(ROLE_LABEL[m.role])}</span>
+      {owner && m.role === "member" && (
+        <button type="button" class="secondary small" onClick={() => onRole("admin")}>
+          {t("makeAdminNamed", { name })}
+        </button>
+      )}
+      {owner && m.role === "admin" && (
+        <button type="button" class="secondary small" onClick={() => onRole("member")}>
+          {t("removeAdminNamed", { name })}
+        </button>
+      )}
+      {canRemove && (
+        <button type="button" class="secondary small" onClick={onRemove}>
+          {t("removeMemberNamed", { name })}
+        </button>
+      )}
+    </li>
+  );
+}
