@@ -2,12 +2,13 @@
 // Node `ws` broadcast server, printed side by side. See docs/benchmarks.md.
 import { randomBytes } from "node:crypto";
 import { closeClients, connectClients, negotiatedDeflate } from "./lib/clients.mjs";
-import { describeKnobs, readConfig } from "./lib/config.mjs";
+import { describeKnobs, readConfig, SCALE_SCENARIOS } from "./lib/config.mjs";
 import { processTree, reapLeftovers } from "./lib/procs.mjs";
-import { goals, header, integrity, machineInfo, table, writeResults } from "./lib/report.mjs";
+import { goals, header, integrity, machineInfo, scaleReport, table, writeResults } from "./lib/report.mjs";
+import { scaleScenarios } from "./lib/scale.mjs";
 import { burst, paced } from "./lib/scenarios.mjs";
 import { sourceState } from "./lib/snapshot.mjs";
-import { startBaselineTarget, startImsystemTarget } from "./lib/targets.mjs";
+import { imsystemTarget, ROUTE_LABEL, startBaselineTarget, startImsystemServer } from "./lib/targets.mjs";
 
 if (process.argv.includes("--help")) {
   console.log(`usage: npm run bench [-- --name=value ...]\n\nknobs (env var, flag, default):\n${describeKnobs()}`);
@@ -112,7 +113,7 @@ async function benchTarget(name, start) {
       }, 20_000);
     }
     results[target.name] = {};
-    for (const scenario of config.scenarios) {
+    for (const scenario of config.scenarios.filter((s) => s in SCENARIOS)) {
       log(`${target.label}: ${scenario}...`);
       const summary = await SCENARIOS[scenario]({ clients, config, target, tag, serverPids: target.serverPids });
       results[target.name][scenario] = summary;
@@ -155,13 +156,54 @@ async function benchTarget(name, start) {
   }
 }
 
+/** One wrangler dev; burst/paced through each route, then the scale scenarios. */
+async function benchImsystem() {
+  let server = null;
+  try {
+    server = await startImsystemServer(config, (fn) => stops.push(fn), log);
+    info.server = server.info;
+    const routes = config.route === "both" ? ["proxy", "direct"] : [config.route];
+    const load = config.scenarios.some((s) => s in SCENARIOS);
+    for (const route of routes) {
+      const name = route === "direct" ? "imsystem-direct" : "imsystem";
+      if (route === "direct" && !server.directUrl) {
+        failures[name] = "the Worker's direct port was not found";
+        continue;
+      }
+      if (load) await benchTarget(name, () => imsystemTarget(server, route, config, log));
+    }
+    if (config.scenarios.some((s) => SCALE_SCENARIOS.includes(s))) {
+      const route = routes.includes("direct") && server.directUrl ? "direct" : "proxy";
+      log(`scale scenarios ${ROUTE_LABEL[route]}...`);
+      try {
+        const scale = await scaleScenarios({
+          base: route === "direct" ? server.directUrl : server.url,
+          config,
+          log,
+          pids: server.pids,
+          workerPid: server.workerPid,
+        });
+        results.scale = { route: ROUTE_LABEL[route], sendLimits: server.info.sendLimits, ...scale };
+      } catch (err) {
+        failures.scale = err instanceof Error ? err.message : String(err);
+        log(`scale FAILED: ${failures.scale}`);
+      }
+    }
+  } catch (err) {
+    failures.imsystem = err instanceof Error ? err.message : String(err);
+    log(`FAILED: ${failures.imsystem}`);
+  } finally {
+    await server?.stop();
+  }
+}
+
 console.log(header(machine, config, startedAt));
 console.log(
   `source: commit ${source.commit}, ${source.workerUncommittedFiles ?? "?"} uncommitted Worker file(s)` +
     (config.snapshot ? ", wrangler dev runs a frozen copy" : ", wrangler dev runs the live tree"),
 );
 if (config.target !== "imsystem") await benchTarget("baseline", startBaselineTarget);
-if (config.target !== "baseline") await benchTarget("imsystem", startImsystemTarget);
+if (config.target !== "baseline") await benchImsystem();
 await cleanUp();
 // abort() owns the exit once it started; the main flow must not report "ok" over it.
 if (aborting) await new Promise(() => {});
@@ -169,11 +211,13 @@ clearTimeout(hardTimeout);
 
 console.log(`\n${table(results, config)}`);
 console.log(`\n${integrity(results)}`);
-const imsLog = info.imsystem?.log;
-if (imsLog) {
+for (const name of ["imsystem", "imsystem-direct"]) {
+  const imsLog = info[name]?.log;
+  if (!imsLog) continue;
   const verdict = imsLog.head === imsLog.expectedHead ? "every accepted message is in the log" : "MISMATCH";
-  console.log(`imsystem log head ${imsLog.head}, expected ${imsLog.expectedHead}: ${verdict}`);
+  console.log(`${name} log head ${imsLog.head}, expected ${imsLog.expectedHead}: ${verdict}`);
 }
+if (results.scale) console.log(`\n${scaleReport(results.scale)}`);
 const goalText = goals(results);
 if (goalText) console.log(`\n${goalText}`);
 for (const [name, message] of Object.entries(failures)) console.log(`\n${name} FAILED: ${message}`);

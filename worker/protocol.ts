@@ -181,7 +181,8 @@ export interface MessageEvent extends EventBase {
 export interface EditEvent extends EventBase {
   type: "edit";
   target: number;
-  text: string;
+  /** Absent once the target message was deleted: deletion erases every stored copy of its text. */
+  text?: string;
 }
 
 export interface DeleteEvent extends EventBase {

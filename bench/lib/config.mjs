@@ -6,7 +6,8 @@
 
 const DEFAULTS = {
   target: "both", // both | baseline | imsystem
-  scenarios: "burst,paced",
+  scenarios: "burst,paced,multi,catchup,idle",
+  route: "both", // proxy | direct | both: IMSystem through wrangler's proxy, direct to the Worker's workerd, or both
   clients: 50,
   burstSenders: 50,
   burstMessages: 30,
@@ -16,6 +17,13 @@ const DEFAULTS = {
   duration: 10,
   pacedSenders: 0, // 0 = every client
   pad: 0,
+  multiConversations: 100,
+  multiClients: 5,
+  multiMessages: 20, // per sender in the many-conversation phase; the 1-conversation phase sends the same total
+  catchupMessages: 10000,
+  catchupRepeats: 3,
+  idleSockets: 500,
+  idleWait: 15, // seconds the idle sockets stay silent before memory is read
   deflate: false,
   drain: 10,
   timeout: 170,
@@ -24,6 +32,10 @@ const DEFAULTS = {
   quiet: true,
   snapshot: true, // run wrangler dev from a frozen copy of the Worker (see lib/snapshot.mjs)
 };
+
+/** burst and paced run on every target; the rest are IMSystem-only scale scenarios (lib/scale.mjs). */
+export const SCENARIOS = ["burst", "paced", "multi", "catchup", "idle"];
+export const SCALE_SCENARIOS = ["multi", "catchup", "idle"];
 
 const toEnvName = (key) => `BENCH_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
 const toFlagName = (key) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
@@ -58,9 +70,22 @@ export function readConfig(argv = process.argv.slice(2), env = process.env) {
   if (!["both", "baseline", "imsystem"].includes(config.target))
     throw new Error(`BENCH_TARGET must be both, baseline or imsystem, got "${config.target}"`);
   const scenarios = config.scenarios.split(",").map((s) => s.trim());
-  for (const s of scenarios) if (!["burst", "paced"].includes(s)) throw new Error(`unknown scenario "${s}"`);
+  for (const s of scenarios) if (!SCENARIOS.includes(s)) throw new Error(`unknown scenario "${s}"`);
+  if (!["proxy", "direct", "both"].includes(config.route))
+    throw new Error(`BENCH_ROUTE must be proxy, direct or both, got "${config.route}"`);
   config.scenarios = scenarios;
-  for (const key of ["clients", "burstSenders", "burstMessages", "burstRounds", "window", "rate", "duration"]) {
+  for (const key of [
+    "clients",
+    "burstSenders",
+    "burstMessages",
+    "burstRounds",
+    "window",
+    "rate",
+    "duration",
+    "multiConversations",
+    "multiClients",
+    "multiMessages",
+  ]) {
     if (config[key] === 0) throw new Error(`${toEnvName(key)} must be > 0`);
   }
   // The contract caps a message text at 4000 characters; the bench's own prefix needs ~40.

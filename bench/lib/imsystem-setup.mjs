@@ -46,14 +46,15 @@ function ipFor(i) {
 }
 
 /**
+ * N users registered, the first one friends with all others.
  * @param {string} base http://127.0.0.1:port
- * @param {number} count users to create
- * @returns {Promise<{users: {id: string, username: string, token: string}[], conversationId: string, setupMs: number}>}
+ * @returns {Promise<{id: string, username: string, token: string}[]>}
  */
-export async function setUpConversation(base, count, log) {
-  const started = performance.now();
+export async function setUpUsers(base, count, log) {
   const tag = randomBytes(3).toString("hex");
   const password = randomBytes(12).toString("base64url");
+  // Distinct fake addresses per call, so two setups in one run do not share a register limit.
+  const ipBase = Math.floor(Math.random() * 60_000) * 256;
 
   const users = await pool(
     Array.from({ length: count }, (_, i) => i),
@@ -61,7 +62,10 @@ export async function setUpConversation(base, count, log) {
     async (i) => {
       const username = `bench_${tag}_${i}`;
       for (let attempt = 0; ; attempt++) {
-        const res = await call(base, "POST", "/api/auth/register", { body: { username, password }, ip: ipFor(i) });
+        const res = await call(base, "POST", "/api/auth/register", {
+          body: { username, password },
+          ip: ipFor(ipBase + i),
+        });
         if (res.status === 429 && attempt < 3) {
           log(`register ${username}: 429, waiting ${res.retryAfter || 5} s`);
           await new Promise((r) => setTimeout(r, (res.retryAfter || 5) * 1000));
@@ -95,18 +99,38 @@ export async function setUpConversation(base, count, log) {
     );
   });
   log(`${others.length} friendships made`);
+  return users;
+}
 
+/** A group of `users` created by the first one (who must be friends with the others). @returns {Promise<string>} its id */
+export async function createGroup(base, users, title) {
+  const [owner, ...others] = users;
   const created = await expectOk(
     "create group",
     call(base, "POST", "/api/conversations", {
       token: owner.token,
-      body: { kind: "group", title: `bench ${tag}`, memberIds: others.map((u) => u.id) },
+      body: { kind: "group", title, memberIds: others.map((u) => u.id) },
     }),
     [201],
   );
   const conversationId = created?.conversation?.id;
   if (typeof conversationId !== "string")
     throw new Error(`create group: no conversation.id in ${JSON.stringify(created)}`);
+  return conversationId;
+}
+
+/**
+ * @param {string} base http://127.0.0.1:port
+ * @param {number} count users to create
+ * @returns {Promise<{users: {id: string, username: string, token: string}[], conversationId: string, setupMs: number}>}
+ */
+export async function setUpConversation(base, count, log) {
+  const started = performance.now();
+  const users = await setUpUsers(base, count, log);
+  const conversationId = await createGroup(base, users, `bench ${randomBytes(3).toString("hex")}`);
   log(`group ${conversationId} with ${users.length} members`);
   return { users, conversationId, setupMs: performance.now() - started };
 }
+
+/** Runs `fn` over `items` with at most `limit` in flight (exported for the scale scenarios). */
+export { pool };

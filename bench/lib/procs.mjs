@@ -1,7 +1,7 @@
 // Child processes the bench starts (the baseline server, wrangler dev and
 // its workerd children): start, find, measure and stop them by pid only.
 import { spawn } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 
@@ -137,4 +137,50 @@ export async function startBaseline({ port, deflate }) {
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
     },
   };
+}
+
+/** TCP ports (IPv4) on which these pids listen, with the owning pid and fd, from /proc/net/tcp and each pid's fds. */
+export function listeningPorts(pids) {
+  const inodes = new Map();
+  for (const pid of pids) {
+    let fds = [];
+    try {
+      fds = readdirSync(`/proc/${pid}/fd`);
+    } catch {
+      continue;
+    }
+    for (const fd of fds) {
+      try {
+        const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
+        if (m) inodes.set(m[1], { pid, fd: Number(fd) });
+      } catch {
+        // closed in between
+      }
+    }
+  }
+  const out = [];
+  let table = "";
+  try {
+    table = readFileSync("/proc/net/tcp", "utf8");
+  } catch {
+    return out;
+  }
+  for (const line of table.split("\n").slice(1)) {
+    const f = line.trim().split(/\s+/);
+    // f[1] local address hex ip:port, f[3] state (0A = LISTEN), f[9] inode
+    if (f.length < 10 || f[3] !== "0A" || !inodes.has(f[9])) continue;
+    out.push({ port: Number.parseInt(f[1].split(":")[1], 16), ...inodes.get(f[9]) });
+  }
+  // Lowest fd first: a server opens its main listening socket before the others.
+  return out.sort((a, b) => a.fd - b.fd);
+}
+
+/** Resident memory of a process in bytes (VmRSS), or null when it is gone. */
+export function rssBytes(pid) {
+  try {
+    const m = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    return m ? Number(m[1]) * 1024 : null;
+  } catch {
+    return null;
+  }
 }

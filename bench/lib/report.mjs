@@ -44,6 +44,16 @@ export function header(machine, config, startedAt) {
     config.scenarios.includes("paced")
       ? `paced: ${config.rate} msgs/s offered over ${config.pacedSenders} senders for ${config.duration} s`
       : null,
+    `IMSystem route: ${{ proxy: "through wrangler's proxy (the public port)", direct: "direct to the Worker's workerd", both: "both through wrangler's proxy and direct to the Worker's workerd" }[config.route]}`,
+    config.scenarios.includes("multi")
+      ? `multi: ${config.multiConversations} conversations x ${config.multiClients} clients x ${config.multiMessages} msgs per sender vs 1 conversation x ${config.multiClients} with the same total, window ${config.window}`
+      : null,
+    config.scenarios.includes("catchup")
+      ? `catchup: a client reconnects after ${config.catchupMessages} missed messages, ${config.catchupRepeats} times`
+      : null,
+    config.scenarios.includes("idle")
+      ? `idle: ${config.idleSockets} silent sockets, Worker workerd RSS read after ${config.idleWait} s`
+      : null,
   ]
     .filter(Boolean)
     .join("\n");
@@ -56,17 +66,30 @@ function ratio(a, b) {
   return a === null || a === undefined || !b ? "-" : (a / b).toFixed(2);
 }
 
+const COLUMNS = [
+  ["imsystem", "IMSystem proxy"],
+  ["imsystem-direct", "IMSystem direct"],
+  ["baseline", "baseline"],
+];
+
 /** @param {Record<string, Record<string, any>>} results target -> scenario -> summary */
 export function table(results, config) {
-  const ims = results.imsystem ?? {};
   const base = results.baseline ?? {};
-  const rows = [["scenario", "metric", "IMSystem", "baseline", "IMSystem/baseline"]];
+  const present = COLUMNS.filter(([name]) => results[name]);
+  const imsystems = present.filter(([name]) => name !== "baseline");
+  const ratioHeads = results.baseline ? imsystems.map(([, label]) => `${label.replace("IMSystem ", "")}/baseline`) : [];
+  const rows = [["scenario", "metric", ...present.map(([, label]) => label), ...ratioHeads]];
   const metric = (scenario, label, pick, digits) => {
-    const a = ims[scenario] ? pick(ims[scenario]) : null;
+    const value = (name) => (results[name]?.[scenario] ? pick(results[name][scenario]) : null);
     const b = base[scenario] ? pick(base[scenario]) : null;
-    rows.push([scenario, label, fmt(a, digits), fmt(b, digits), ratio(a, b)]);
+    rows.push([
+      scenario,
+      label,
+      ...present.map(([name]) => fmt(value(name), digits)),
+      ...(results.baseline ? imsystems.map(([name]) => ratio(value(name), b)) : []),
+    ]);
   };
-  for (const s of config.scenarios) {
+  for (const s of config.scenarios.filter((x) => x === "burst" || x === "paced")) {
     metric(s, "delivered msgs/s", (r) => r.deliveredPerSec, 0);
     metric(s, "accepted msgs/s", (r) => r.acceptedPerSec, 0);
     metric(s, "latency p50 ms", (r) => r.latencyMs?.p50, 2);
@@ -78,10 +101,54 @@ export function table(results, config) {
   return [line(rows[0]), widths.map((w) => "-".repeat(w)).join("  "), ...rows.slice(1).map(line)].join("\n");
 }
 
+function describeLimits(limits) {
+  if (typeof limits !== "object" || limits === null) return String(limits);
+  return `RAISED to ${limits.SEND_RATE_PER_SECOND}/s burst ${limits.SEND_BURST} (--var SEND_RATE_PER_SECOND/SEND_BURST; the contract default is 10/s burst 30)`;
+}
+
+const errorText = (errors) =>
+  Object.entries(errors)
+    .map(([c, n]) => `${c} x${n}`)
+    .join(", ") || "none";
+
+/** The multi / catchup / idle results, IMSystem only. */
+export function scaleReport(scale) {
+  const lines = [`scale scenarios (IMSystem ${scale.route}; send limits ${describeLimits(scale.sendLimits)}):`];
+  const one = scale.multiOne;
+  const many = scale.multi;
+  const side = (r) =>
+    `${fmt(r.deliveredPerSec, 0)} delivered msgs/s, ${fmt(r.acceptedPerSec, 0)} accepted msgs/s,` +
+    ` p50 ${fmt(r.latencyMs?.p50, 2)} ms, p99 ${fmt(r.latencyMs?.p99, 2)} ms` +
+    ` (delivered ${r.delivered}/${r.expected}, lost ${r.lost}, dup ${r.duplicates}, seq gaps ${r.seqGaps},` +
+    ` errors ${errorText(r.errors)}, cpu server ${r.cpuSeconds.server}s client ${r.cpuSeconds.client}s)`;
+  if (one) lines.push(`  multi   1 x ${one.clientsPerConversation}: ${side(one)}`);
+  if (many) lines.push(`  multi   ${many.conversations} x ${many.clientsPerConversation}: ${side(many)}`);
+  if (one && many)
+    lines.push(
+      `  multi   ${many.conversations} conversations / 1 conversation, delivered msgs/s: ${ratio(many.deliveredPerSec, one.deliveredPerSec)}`,
+    );
+  const c = scale.catchup;
+  if (c)
+    lines.push(
+      `  catchup ${c.missed} missed events (hello lastSeq ${c.lastSeq}, head ${c.head}):` +
+        ` ${c.ms.map((ms) => `${fmt(ms, 1)} ms`).join(", ")} (socket open to last event)` +
+        (c.complete ? "" : " INCOMPLETE or out of order"),
+    );
+  const i = scale.idle;
+  if (i)
+    lines.push(
+      `  idle    ${i.sockets} idle sockets: Worker workerd RSS ${i.rssBeforeMiB} -> ${i.rssOpenedMiB} MiB on open` +
+        ` -> ${i.rssIdleMiB} MiB after ${i.waitS} s silent;` +
+        ` ${fmt(i.bytesPerSocketIdle === null ? null : i.bytesPerSocketIdle / 1024, 1)} KiB per socket (${i.stillOpen} still open)`,
+    );
+  return lines.join("\n");
+}
+
 /** Per target and scenario: did every message arrive once, in order, and what was refused. */
 export function integrity(results) {
   const lines = [];
   for (const [target, scenarios] of Object.entries(results)) {
+    if (target === "scale") continue; // printed by scaleReport
     for (const [name, r] of Object.entries(scenarios)) {
       if (!r || typeof r !== "object" || !("delivered" in r)) continue;
       const errors = Object.entries(r.errors)
@@ -91,7 +158,7 @@ export function integrity(results) {
         `${target.padEnd(8)} ${name.padEnd(5)} delivered ${r.delivered}/${r.expectedDeliveries}` +
           ` lost ${r.lost} dup ${r.duplicates} accepted ${r.accepted}/${r.messages}` +
           ` rate_limited(retried) ${r.rateLimitedRetries} errors ${errors || "none"}` +
-          (target === "imsystem" ? ` seq gaps ${r.seqGaps} repeats ${r.seqRepeats}` : "") +
+          (target.startsWith("imsystem") ? ` seq gaps ${r.seqGaps} repeats ${r.seqRepeats}` : "") +
           ` cpu client ${r.cpuSeconds.client}s server ${r.cpuSeconds.server ?? "-"}s` +
           (r.sendLagMs ? ` send lag p99 ${r.sendLagMs.p99}ms` : "") +
           (r.socketsClosed > 0 ? ` SOCKETS CLOSED ${r.socketsClosed}` : "") +
@@ -106,17 +173,30 @@ export function integrity(results) {
 
 /** The project's goals (docs/benchmarks.md), reported, never enforced. */
 export function goals(results) {
-  const ims = results.imsystem;
   const base = results.baseline;
-  if (!ims || !base) return null;
   const out = [];
-  if (ims.burst?.deliveredPerSec && base.burst?.deliveredPerSec)
+  for (const [name, label] of COLUMNS.slice(0, 2)) {
+    const ims = results[name];
+    if (!ims || !base) continue;
+    if (ims.burst?.deliveredPerSec && base.burst?.deliveredPerSec)
+      out.push(
+        `goal (${label}) burst delivered msgs/s >= baseline: ${ims.burst.deliveredPerSec >= base.burst.deliveredPerSec ? "met" : "not met"}`,
+      );
+    if (ims.paced?.latencyMs && base.paced?.latencyMs)
+      out.push(
+        `goal (${label}) paced p99 <= 3x baseline: ${ims.paced.latencyMs.p99 <= 3 * base.paced.latencyMs.p99 ? "met" : "not met"}`,
+      );
+  }
+  const one = results.scale?.multiOne;
+  const many = results.scale?.multi;
+  if (one?.deliveredPerSec && many?.deliveredPerSec)
     out.push(
-      `goal burst delivered msgs/s >= baseline: ${ims.burst.deliveredPerSec >= base.burst.deliveredPerSec ? "met" : "not met"}`,
+      `goal multi ${many.conversations} conversations >= 0.8x one conversation: ${many.deliveredPerSec >= 0.8 * one.deliveredPerSec ? "met" : "not met"}`,
     );
-  if (ims.paced?.latencyMs && base.paced?.latencyMs)
+  const c = results.scale?.catchup;
+  if (c?.ms?.length)
     out.push(
-      `goal paced p99 <= 3x baseline: ${ims.paced.latencyMs.p99 <= 3 * base.paced.latencyMs.p99 ? "met" : "not met"}`,
+      `goal catch-up of ${c.missed} under 1 s: ${c.complete && Math.max(...c.ms) < 1000 ? "met" : "not met"} (slowest ${Math.max(...c.ms)} ms)`,
     );
   return out.join("\n") || null;
 }

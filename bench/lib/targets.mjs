@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { startDevServer as startLiveDevServer } from "../../scripts/lib/dev-server.mjs";
 import { decodeBaseline, decodeImsystem } from "./frames.mjs";
 import { setUpConversation } from "./imsystem-setup.mjs";
-import { freePort, processTree, reapLeftovers, startBaseline } from "./procs.mjs";
+import { freePort, listeningPorts, processTree, reapLeftovers, startBaseline } from "./procs.mjs";
 import { snapshotProject } from "./snapshot.mjs";
 
 /**
@@ -45,8 +45,37 @@ export async function startBaselineTarget(config, onStop) {
   };
 }
 
-/** @returns {Promise<Target>} */
-export async function startImsystemTarget(config, onStop, log) {
+/** Rate-limit vars the scale scenarios need (the contract's 10/s per user would measure the limiter). */
+export const RAISED_SEND_LIMITS = { SEND_RATE_PER_SECOND: "1000000", SEND_BURST: "1000000" };
+
+/**
+ * The port of the workerd that runs the Worker itself. `wrangler dev` puts a
+ * second workerd (its reload proxy) on the public port; the user worker
+ * listens on a random local port. We find it among the listening sockets of
+ * wrangler's workerd children and confirm it answers /api/health.
+ * @returns {Promise<{port: number, pid: number} | null>}
+ */
+async function findDirectPort(treePids, publicPort) {
+  for (const { port, pid } of listeningPorts(treePids)) {
+    // Probing workerd's capnp port with HTTP makes it log a warning; fd order reaches the Worker's port first.
+    if (port === publicPort) continue;
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/api/health`, { signal: AbortSignal.timeout(1000) });
+      const body = await res.json().catch(() => null);
+      if (res.ok && body?.ok === true) return { port, pid };
+    } catch {
+      // the inspector or a loopback service, not the Worker
+    }
+  }
+  return null;
+}
+
+/**
+ * One `wrangler dev` for every IMSystem scenario and route.
+ * @returns {Promise<{url: string, directUrl: string | null, workerPid: number | null, pids: () => number[],
+ *   info: Record<string, unknown>, stop: () => Promise<void>}>}
+ */
+export async function startImsystemServer(config, onStop, log) {
   const port = await freePort();
   const persistDir = mkdtempSync(join(tmpdir(), "imsystem-bench-"));
   let server = null;
@@ -74,25 +103,58 @@ export async function startImsystemTarget(config, onStop, log) {
     startDevServer = snapshot.startDevServer;
     log(`running wrangler dev from a frozen copy of the Worker in ${snapshot.dir}`);
   }
-  server = await startDevServer({ port, persistDir, quiet: config.quiet });
+  const raise = config.scenarios.some((s) => s === "multi" || s === "catchup");
+  const vars = raise ? RAISED_SEND_LIMITS : {};
+  server = await startDevServer({ port, persistDir, quiet: config.quiet, vars });
   const startMs = performance.now() - t0;
   log(`wrangler dev up on ${server.url} in ${Math.round(startMs)} ms`);
-  const setup = await setUpConversation(server.url, config.clients, log);
-  const wsBase = server.url.replace(/^http/, "ws");
+  const direct = await findDirectPort(processTree(server.pid), port);
+  if (direct) log(`the Worker's own workerd (pid ${direct.pid}) answers directly on port ${direct.port}`);
+  else log("could not find the Worker's direct port; only the route through wrangler's proxy is measured");
   return {
-    name: "imsystem",
-    label: "IMSystem",
+    url: server.url,
+    directUrl: direct ? `http://127.0.0.1:${direct.port}` : null,
+    workerPid: direct?.pid ?? null,
+    pids: () => processTree(server.pid),
+    info: {
+      port,
+      directPort: direct?.port ?? null,
+      pid: server.pid,
+      workerPid: direct?.pid ?? null,
+      startMs: Math.round(startMs),
+      ranFrom: snapshot ? "frozen copy" : "live tree",
+      sendLimits: raise ? { ...RAISED_SEND_LIMITS, why: "raised for the multi/catchup scenarios" } : "contract default",
+    },
+    stop,
+  };
+}
+
+export const ROUTE_LABEL = { proxy: "through wrangler's proxy", direct: "direct to the Worker's workerd" };
+
+/**
+ * IMSystem through one route (`proxy`: wrangler's public port, `direct`: the
+ * Worker's workerd), with its own users and conversation.
+ * @returns {Promise<Target>}
+ */
+export async function imsystemTarget(server, route, config, log) {
+  const base = route === "direct" ? server.directUrl : server.url;
+  if (!base) throw new Error("no direct port found");
+  const setup = await setUpConversation(base, config.clients, log);
+  const wsBase = base.replace(/^http/, "ws");
+  return {
+    name: route === "direct" ? "imsystem-direct" : "imsystem",
+    label: `IMSystem (${route})`,
     socketUrl: () => `${wsBase}/api/conversations/${encodeURIComponent(setup.conversationId)}/ws`,
     socketHeaders: (i) => ({ Authorization: `Bearer ${setup.users[i].token}` }),
     hello: JSON.stringify({ type: "hello", lastSeq: 0 }),
     decode: decodeImsystem,
     echoIsAck: false,
     heartbeat: JSON.stringify({ type: "ping" }),
-    serverPids: () => processTree(server.pid),
+    serverPids: server.pids,
     // Durability check: the log head must be seq 1 (created) plus one event per accepted message.
     logHead: async () => {
       const res = await fetch(
-        `${server.url}/api/conversations/${encodeURIComponent(setup.conversationId)}/events?after=0&limit=1`,
+        `${base}/api/conversations/${encodeURIComponent(setup.conversationId)}/events?after=0&limit=1`,
         { headers: { Authorization: `Bearer ${setup.users[0].token}` } },
       );
       const body = await res.json().catch(() => null);
@@ -100,13 +162,12 @@ export async function startImsystemTarget(config, onStop, log) {
       return body.head;
     },
     info: {
-      port,
-      pid: server.pid,
-      startMs: Math.round(startMs),
-      ranFrom: snapshot ? "frozen copy" : "live tree",
+      ...server.info,
+      route: ROUTE_LABEL[route],
       setupMs: Math.round(setup.setupMs),
       conversationId: setup.conversationId,
     },
-    stop,
+    // The server outlives one route; run.mjs stops it once at the end.
+    stop: async () => {},
   };
 }

@@ -1,12 +1,15 @@
 import {
   type ChangeFrame,
   type ConversationEvent,
+  type EditEvent,
   ErrorCode,
+  type FileRef,
   Limits,
   type Message,
   type MessageEvent,
   type Role,
 } from "../protocol";
+import { type FileFacts, fileRefFor } from "./message-file";
 import { noConversation, notMember, type Refusal, refuse } from "./results";
 import type { LogStore, RoomMeta } from "./store";
 
@@ -40,6 +43,8 @@ export class ConversationLog {
   head: number;
   meta: RoomMeta | null;
   members: Map<string, Role>;
+  /** D1 facts of the files the change being applied references, read before its synchronous step. */
+  private readonly files = new Map<string, FileFacts | null>();
 
   constructor(
     readonly store: LogStore,
@@ -85,6 +90,20 @@ export class ConversationLog {
     return prior ? { ok: true, repeated: true, ...prior } : null;
   }
 
+  /**
+   * Runs `fn` (a synchronous change) with these file facts visible to `send`.
+   * The facts were read from D1 before, so nothing awaits between reading
+   * head and inserting; they are forgotten afterwards so they never go stale.
+   */
+  withFiles<T>(facts: ReadonlyMap<string, FileFacts | null>, fn: () => T): T {
+    for (const [id, f] of facts) this.files.set(id, f);
+    try {
+      return fn();
+    } finally {
+      this.files.clear();
+    }
+  }
+
   /** Validates rights and targets, then appends; caller has done `check` and `repeatOf`. */
   apply(userId: string, frame: ChangeFrame): Accepted | Refusal {
     switch (frame.type) {
@@ -102,7 +121,10 @@ export class ConversationLog {
             target: frame.target,
             text: frame.text,
           }),
-          (e) => this.store.putMessage({ ...target, text: frame.text, editedAt: e.createdAt }),
+          (e) => {
+            this.store.putMessage({ ...target, text: frame.text, editedAt: e.createdAt });
+            this.store.indexText(target.seq, frame.text);
+          },
         );
       }
       case "delete": {
@@ -118,11 +140,7 @@ export class ConversationLog {
             type: "delete",
             target: frame.target,
           }),
-          () => {
-            // The content is erased, not hidden: the event carries only the target.
-            const { file: _file, ...rest } = target;
-            this.store.putMessage({ ...rest, text: null, deleted: true });
-          },
+          (e) => this.erase(target, e.createdAt),
         );
       }
       case "react": {
@@ -151,37 +169,76 @@ export class ConversationLog {
   }
 
   private send(userId: string, frame: Extract<ChangeFrame, { type: "send" }>): Accepted | Refusal {
-    if (frame.kind === "system") return refuse(ErrorCode.forbidden, "system messages are written by the server");
-    if (frame.kind !== "text" || frame.fileId !== undefined) {
-      return refuse(ErrorCode.invalidRequest, "file messages are not supported yet");
+    const { kind, text, replyTo, fileId } = frame;
+    if (kind === "system") return refuse(ErrorCode.forbidden, "system messages are written by the server");
+    if (text !== undefined && codePoints(text) > Limits.textMax) {
+      return refuse(ErrorCode.tooLarge, "text over 4000 characters");
     }
-    const text = frame.text;
-    if (text === undefined) return refuse(ErrorCode.invalidRequest, "a text message needs text");
-    if (codePoints(text) > Limits.textMax) return refuse(ErrorCode.tooLarge, "text over 4000 characters");
-    if (frame.replyTo !== undefined && !this.store.getMessage(frame.replyTo)) {
+    let file: FileRef | undefined;
+    if (kind === "text") {
+      if (fileId !== undefined) return refuse(ErrorCode.invalidRequest, "a text message has no fileId");
+      if (text === undefined) return refuse(ErrorCode.invalidRequest, "a text message needs text");
+    } else {
+      if (fileId === undefined) return refuse(ErrorCode.invalidRequest, `a ${kind} message needs a fileId`);
+      if (this.store.reclaimQueued(fileId)) return refuse(ErrorCode.invalidRequest, "the file was deleted");
+      const facts = this.files.get(fileId);
+      if (facts === undefined) return refuse(ErrorCode.invalidRequest, "the file could not be checked; retry");
+      const ref = fileRefFor(kind, facts, this.meta?.id ?? "");
+      if (!("id" in ref)) return ref;
+      file = ref;
+    }
+    if (replyTo !== undefined && !this.store.getMessage(replyTo)) {
       return refuse(ErrorCode.invalidRequest, "replyTo is not a message of this conversation");
     }
-    const replyTo = frame.replyTo;
+    const content = {
+      ...(text !== undefined ? { text } : {}),
+      ...(file ? { fileId: file.id, file } : {}),
+      ...(replyTo !== undefined ? { replyTo } : {}),
+    };
     return this.append(
       (seq, createdAt): MessageEvent => ({
         ...this.base(seq, createdAt, userId, frame.clientId),
         type: "message",
-        kind: "text",
-        text,
-        ...(replyTo !== undefined ? { replyTo } : {}),
+        kind,
+        ...content,
       }),
-      (e) =>
+      (e) => {
         this.store.putMessage({
           seq: e.seq,
           senderId: userId,
           clientId: frame.clientId,
-          kind: "text",
-          text,
+          kind,
+          text: text ?? null,
+          ...(file ? { file } : {}),
           ...(replyTo !== undefined ? { replyTo } : {}),
           createdAt: e.createdAt,
           reactions: {},
-        }),
+        });
+        if (text !== undefined) this.store.indexText(e.seq, text);
+      },
     );
+  }
+
+  /**
+   * Deleted content is erased, not hidden: the folded row, the search index,
+   * and the stored bodies of the message event and of every edit of it lose
+   * their text and file reference, so no read or replay can return them.
+   * A file no live message references any more is queued for reclaiming.
+   */
+  private erase(target: Message, at: number): void {
+    const { file, ...rest } = target;
+    this.store.putMessage({ ...rest, text: null, deleted: true });
+    this.store.indexText(target.seq, null);
+    const stored = this.store.getEvent(target.seq);
+    if (stored) {
+      const { text: _t, fileId: _f, file: _file, ...kept } = JSON.parse(stored.body) as MessageEvent;
+      this.store.rewriteEvent(target.seq, JSON.stringify(kept));
+    }
+    for (const edit of this.store.eventsTargeting(target.seq, "edit")) {
+      const { text: _t, ...kept } = JSON.parse(edit.body) as EditEvent;
+      this.store.rewriteEvent(edit.seq, JSON.stringify(kept));
+    }
+    if (file && !this.store.fileReferenced(file.id)) this.store.queueReclaim(file.id, at);
   }
 
   private base(seq: number, createdAt: number, senderId: string, clientId: string) {
@@ -205,6 +262,7 @@ export class ConversationLog {
       type: event.type,
       senderId: event.senderId,
       clientId: event.clientId ?? null,
+      target: "target" in event ? event.target : null,
     });
     fold?.(event);
     this.head = seq;

@@ -14,12 +14,17 @@ const RANK: Record<Role, number> = { member: 0, admin: 1, owner: 2 };
 export interface MemberChangeResult extends Accepted {
   /** Users who lost access and whose sockets must close with 4003. */
   removed: string[];
+  /** Who became owner because the owner left (a second `member` event, action `role`). */
+  newOwner?: string;
 }
 
 /**
  * Applies one change under the contract's rules (admin+ adds, renames and
  * removes lower roles; anyone leaves; only the owner sets roles) and logs it
- * as a `member` event. Groups only: a DM's two members are fixed.
+ * as a `member` event. Groups only: a DM's two members are fixed. When the
+ * owner leaves, ownership passes on at once (see `LogStore.successor`), so a
+ * group with members always has an owner; the last member leaving leaves an
+ * empty log that nobody can reach.
  */
 export function changeMembers(
   log: ConversationLog,
@@ -63,13 +68,17 @@ export function changeMembers(
       const targetRole = log.members.get(change.userId);
       if (!targetRole) return refuse(ErrorCode.notFound, "not a member");
       const leaving = change.userId === actorId;
-      if (leaving && actorRole === "owner") return refuse(ErrorCode.forbidden, "the owner cannot leave the group");
       if (!leaving && !(isAdmin && RANK[actorRole] > RANK[targetRole])) {
         return refuse(ErrorCode.forbidden, "only a higher role removes a member");
       }
       log.store.removeMember(change.userId);
+      const heir = targetRole === "owner" ? log.store.successor() : null;
+      if (heir !== null) log.store.putMember(heir, "owner", now);
       log.members = log.store.members();
-      return { ...event({ action: leaving ? "left" : "removed", userIds: [change.userId] }), removed: [change.userId] };
+      const left = event({ action: leaving ? "left" : "removed", userIds: [change.userId] });
+      if (heir === null) return { ...left, removed: [change.userId] };
+      const passed = event({ action: "role", userIds: [heir], role: "owner" });
+      return { ...passed, removed: [change.userId], newOwner: heir };
     }
     case "role": {
       if (actorRole !== "owner") return refuse(ErrorCode.forbidden, "only the owner sets roles");

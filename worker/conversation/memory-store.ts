@@ -4,11 +4,14 @@ import type { AppendedEvent, LogStore, RoomMeta, StoredEvent } from "./store";
 /** In-memory `LogStore` with the SQLite one's semantics, for plain-Node tests. */
 export class MemoryLogStore implements LogStore {
   private meta: RoomMeta | null = null;
-  private readonly memberRoles = new Map<string, Role>();
+  private readonly memberRoles = new Map<string, { role: Role; joinedAt: number }>();
   readonly events: AppendedEvent[] = [];
   private readonly byClientId = new Map<string, AppendedEvent>();
   private readonly messages = new Map<number, Message>();
+  private readonly indexed = new Map<number, string>();
   private readonly reads = new Map<string, number>();
+  private readonly reclaim = new Map<string, number>();
+  lastRowsRead = 0;
 
   getMeta(): RoomMeta | null {
     return this.meta;
@@ -17,13 +20,20 @@ export class MemoryLogStore implements LogStore {
     this.meta = meta;
   }
   members(): Map<string, Role> {
-    return new Map(this.memberRoles);
+    return new Map([...this.memberRoles].map(([id, m]) => [id, m.role]));
   }
-  putMember(userId: string, role: Role): void {
-    this.memberRoles.set(userId, role);
+  putMember(userId: string, role: Role, joinedAt: number): void {
+    this.memberRoles.set(userId, { role, joinedAt: this.memberRoles.get(userId)?.joinedAt ?? joinedAt });
   }
   removeMember(userId: string): void {
     this.memberRoles.delete(userId);
+  }
+  successor(): string | null {
+    const rank = (r: Role) => (r === "admin" ? 0 : 1);
+    const candidates = [...this.memberRoles]
+      .filter(([, m]) => m.role !== "owner")
+      .sort(([a, x], [b, y]) => rank(x.role) - rank(y.role) || x.joinedAt - y.joinedAt || (a < b ? -1 : 1));
+    return candidates[0]?.[0] ?? null;
   }
 
   head(): number {
@@ -43,6 +53,16 @@ export class MemoryLogStore implements LogStore {
     // seq is gap-free from 1, so seq n sits at index n - 1.
     return this.events.slice(after, Math.max(after, Math.min(upTo, after + limit)));
   }
+  getEvent(seq: number): StoredEvent | null {
+    return this.events[seq - 1] ?? null;
+  }
+  eventsTargeting(seq: number, type: string): StoredEvent[] {
+    return this.events.filter((e) => e.target === seq && e.type === type);
+  }
+  rewriteEvent(seq: number, body: string): void {
+    const e = this.events[seq - 1];
+    if (e) this.events[seq - 1] = { ...e, body };
+  }
 
   putMessage(m: Message): void {
     this.messages.set(m.seq, structuredClone(m));
@@ -54,23 +74,38 @@ export class MemoryLogStore implements LogStore {
   private sorted(): Message[] {
     return [...this.messages.values()].sort((a, b) => a.seq - b.seq).map((m) => structuredClone(m));
   }
+  private counted(rows: Message[]): Message[] {
+    this.lastRowsRead = rows.length;
+    return rows;
+  }
   messagesBefore(before: number, limit: number): Message[] {
-    return this.sorted()
-      .filter((m) => m.seq < before)
-      .reverse()
-      .slice(0, limit);
+    return this.counted(
+      this.sorted()
+        .filter((m) => m.seq < before)
+        .reverse()
+        .slice(0, limit),
+    );
   }
-  messagesBetween(from: number, to: number, limit: number): Message[] {
-    return this.sorted()
-      .filter((m) => m.createdAt >= from && m.createdAt < to)
-      .slice(0, limit);
+  messagesBetween(from: number, to: number, afterSeq: number, limit: number): Message[] {
+    return this.counted(
+      this.sorted()
+        .filter((m) => (m.createdAt > from || (m.createdAt === from && m.seq > afterSeq)) && m.createdAt < to)
+        .sort((a, b) => a.createdAt - b.createdAt || a.seq - b.seq)
+        .slice(0, limit),
+    );
   }
+  indexText(seq: number, text: string | null): void {
+    if (text === null) this.indexed.delete(seq);
+    else this.indexed.set(seq, text.toLowerCase());
+  }
+  /** Substring match: close enough to FTS for the room's node tests, which never search. */
   searchMessages(words: string[], before: number, limit: number): Message[] {
-    return this.sorted()
-      .filter((m) => m.seq < before && !m.deleted && m.text !== null)
-      .filter((m) => words.every((w) => (m.text ?? "").toLowerCase().includes(w.toLowerCase())))
-      .reverse()
-      .slice(0, limit);
+    return this.counted(
+      this.sorted()
+        .filter((m) => m.seq < before && words.every((w) => this.indexed.get(m.seq)?.includes(w.toLowerCase())))
+        .reverse()
+        .slice(0, limit),
+    );
   }
   lastMessage(): Message | null {
     return this.sorted().at(-1) ?? null;
@@ -87,5 +122,21 @@ export class MemoryLogStore implements LogStore {
   }
   setRead(userId: string, seq: number): void {
     this.reads.set(userId, Math.max(seq, this.getRead(userId)));
+  }
+
+  fileReferenced(fileId: string): boolean {
+    return [...this.messages.values()].some((m) => !m.deleted && m.file?.id === fileId);
+  }
+  queueReclaim(fileId: string, at: number): void {
+    if (!this.reclaim.has(fileId)) this.reclaim.set(fileId, at);
+  }
+  reclaimQueued(fileId: string): boolean {
+    return this.reclaim.has(fileId);
+  }
+  reclaimQueue(limit: number): string[] {
+    return [...this.reclaim.keys()].slice(0, limit);
+  }
+  reclaimDone(fileId: string): void {
+    this.reclaim.delete(fileId);
   }
 }

@@ -2,6 +2,7 @@ import { DurableObject } from "cloudflare:workers";
 import { and, eq, lt } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { conversations } from "../db/schema";
+import { fileFacts, reclaimFiles } from "../files/reclaim";
 import { ApiError, errorResponse } from "../http/errors";
 import { inboxStub } from "../inbox/stub";
 import {
@@ -15,9 +16,11 @@ import {
   type User,
 } from "../protocol";
 import { getUsersByIds } from "../social/users";
+import { FileGate } from "./file-gate";
 import { InternalHeader } from "./internal";
 import type { Accepted, InitInput } from "./log";
 import type { MemberChange, MemberChangeResult } from "./membership";
+import type { FileFacts } from "./message-file";
 import { InboxNotifier } from "./notifier";
 import {
   type EventsPage,
@@ -29,6 +32,7 @@ import {
   type Summary,
   summary,
 } from "./queries";
+import { type RateLimit, TokenBuckets } from "./rate-limit";
 import type { Refusal } from "./results";
 import { Room, type RoomSocket } from "./room";
 import { SqliteLogStore } from "./sqlite-store";
@@ -38,13 +42,17 @@ interface Attachment {
   sessionId: string;
   exp: number;
   live: boolean;
+  /** Stands in for the last ping until the first one arrives (heartbeat sweep). */
+  acceptedAt: number;
 }
 
 function readAttachment(value: unknown): Attachment | null {
   if (typeof value !== "object" || value === null) return null;
   const a = value as Record<string, unknown>;
   if (typeof a.userId !== "string" || typeof a.sessionId !== "string" || typeof a.exp !== "number") return null;
-  return { userId: a.userId, sessionId: a.sessionId, exp: a.exp, live: a.live === true };
+  // A socket accepted before `acceptedAt` existed gets a full timeout from now, not an instant close.
+  const acceptedAt = typeof a.acceptedAt === "number" ? a.acceptedAt : Date.now();
+  return { userId: a.userId, sessionId: a.sessionId, exp: a.exp, live: a.live === true, acceptedAt };
 }
 
 /** A hibernatable WebSocket with its identity in the serialized attachment. */
@@ -54,6 +62,9 @@ class AttachedSocket implements RoomSocket {
     private readonly ws: WebSocket,
     private att: Attachment,
   ) {}
+  get acceptedAt() {
+    return this.att.acceptedAt;
+  }
   get userId() {
     return this.att.userId;
   }
@@ -85,6 +96,34 @@ class AttachedSocket implements RoomSocket {
 
 /** D1 `updated_at` is bookkeeping for lists: written at most once per this interval, never per message. */
 const TOUCH_DELAY_MS = 5000;
+/**
+ * Inbox notification rounds: a few at once, then at most 2 per second under
+ * sustained traffic. Each round is one RPC per member (and, for members with
+ * no inbox socket, a push lookup); back to back they cost more CPU than the
+ * messages themselves (docs/benchmarks.md). Ordinary chat never waits.
+ */
+const NOTIFY_ROUNDS: RateLimit = { perSecond: 2, burst: 5 };
+/** Inbox calls in flight at once (the notifier's own cap is for fan-out width, not for latency). */
+const NOTIFY_DELIVERIES_IN_FLIGHT = 4;
+
+/** At most `max` of the tasks passed to `run` in flight; the rest wait in arrival order. */
+class Limiter {
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+  constructor(private readonly max: number) {}
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.active >= this.max) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.active += 1;
+    try {
+      return await task();
+    } finally {
+      this.active -= 1;
+      this.waiting.shift()?.();
+    }
+  }
+}
+/** A failed file reclaim is retried after this long. */
+const FILE_RECLAIM_RETRY_MS = 60_000;
 
 export type RpcResult<T> = T | Refusal;
 
@@ -98,8 +137,13 @@ export class ConversationObject extends DurableObject<Env> {
   readonly room: Room;
   readonly notifier: InboxNotifier;
   private readonly wrapped = new WeakMap<WebSocket, AttachedSocket>();
+  /** In memory: after hibernation only pings (kept by the runtime) and `acceptedAt` count. */
+  private readonly lastFrameAt = new WeakMap<WebSocket, number>();
   private touchScheduled = false;
   private alarmAt: number | null = null;
+  private readonly notifyRounds = new TokenBuckets(NOTIFY_ROUNDS);
+  private markedThisTurn = false;
+  private readonly deliveries = new Limiter(NOTIFY_DELIVERIES_IN_FLIGHT);
   /** A DM's two users, for `peer` in summaries; profiles change rarely and a restart refreshes them. */
   private peers: Map<string, User> | null = null;
 
@@ -108,10 +152,19 @@ export class ConversationObject extends DurableObject<Env> {
     this.notifier = new InboxNotifier({
       sql: ctx.storage.sql,
       members: () => this.room.log.members.keys(),
-      prepare: () => this.loadPeers(),
+      prepare: async () => {
+        if (!this.notifyRounds.take("rounds", Date.now())) {
+          // Changes made meanwhile join this round (the notifier reads them after `prepare`).
+          await new Promise((resolve) => setTimeout(resolve, 1000 / NOTIFY_ROUNDS.perSecond));
+          this.notifyRounds.take("rounds", Date.now());
+        }
+        await this.loadPeers();
+      },
       notes: (userIds) => inboxNotes(this.room.log, userIds, this.peers ?? new Map()),
       deliver: async (userId, note) => {
-        await inboxStub(this.env, userId).conversationChanged(userId, note);
+        // Few calls at a time: each is an event on the same runtime thread as
+        // this conversation's frames, and 50 at once queue ahead of them.
+        await this.deliveries.run(() => inboxStub(this.env, userId).conversationChanged(userId, note));
       },
       retryLater: (ms) => this.ensureAlarm(Date.now() + ms),
     });
@@ -127,7 +180,13 @@ export class ConversationObject extends DurableObject<Env> {
         },
         onAppend: () => {
           this.scheduleTouch();
+          // One durable mark per turn covers every event appended in it (a batch shares one commit).
+          if (this.markedThisTurn) return;
+          this.markedThisTurn = true;
           this.notifier.markAll();
+          queueMicrotask(() => {
+            this.markedThisTurn = false;
+          });
         },
         onRead: (userId) => {
           this.notifier.markUsers([userId]);
@@ -172,17 +231,23 @@ export class ConversationObject extends DurableObject<Env> {
     const existing = this.ctx.getWebSockets(`u:${userId}`).length;
     const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket];
     this.ctx.acceptWebSocket(server, [`u:${userId}`, `s:${sessionId}`]);
-    server.serializeAttachment({ userId, sessionId, exp, live: false } satisfies Attachment);
+    const now = Date.now();
+    server.serializeAttachment({ userId, sessionId, exp, live: false, acceptedAt: now } satisfies Attachment);
     // Accept-then-close, so the client learns why (4008) instead of a bare HTTP refusal.
     if (existing >= Limits.socketsPerUserPerConversation) server.close(CloseCode.policy, "too many sockets");
+    else await this.armHeartbeat(now);
     const headers = req.headers.get(InternalHeader.subprotocol) ? { "Sec-WebSocket-Protocol": SUBPROTOCOL } : undefined;
     return new Response(null, { status: 101, webSocket: client, headers });
   }
 
-  override webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): void {
+  override webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> | undefined {
     const s = this.wrap(ws);
-    if (s) this.room.onFrame(s, message);
-    else ws.close(CloseCode.protocolViolation, "unknown socket");
+    // Any frame shows the client is alive (the ping text itself never reaches here).
+    this.lastFrameAt.set(ws, Date.now());
+    // A file send reads D1 first; the gate keeps frame order (see file-gate.ts).
+    if (s) return this.fileGate.run(message, (f) => this.room.onFrame(s, message, f));
+    ws.close(CloseCode.protocolViolation, "unknown socket");
+    return undefined;
   }
 
   override webSocketClose(ws: WebSocket, code: number): void {
@@ -203,7 +268,36 @@ export class ConversationObject extends DurableObject<Env> {
     this.peers = await getUsersByIds(this.env.DB, this.room.log.members.keys());
   }
 
-  /** One alarm serves the D1 touch, the inbox notifier's retries and its eviction backup. */
+  private get heartbeatTimeoutMs(): number {
+    return Number(this.env.HEARTBEAT_TIMEOUT_MS) || Limits.heartbeatTimeoutMs;
+  }
+
+  /**
+   * Makes sure a sweep runs within half a timeout. Reads the stored alarm
+   * first: after hibernation `alarmAt` is forgotten, and a later alarm must
+   * not replace an earlier one (a notifier retry or touch).
+   */
+  private async armHeartbeat(now: number): Promise<void> {
+    if (this.alarmAt === null) this.alarmAt = await this.ctx.storage.getAlarm();
+    this.ensureAlarm(now + this.heartbeatTimeoutMs / 2);
+  }
+
+  /** Closes sockets silent (no ping, no frame) for longer than the timeout; returns how many stay open. */
+  private sweepSilentSockets(now: number): number {
+    const timeout = this.heartbeatTimeoutMs;
+    let open = 0;
+    for (const ws of this.ctx.getWebSockets()) {
+      const s = this.wrap(ws);
+      if (!s || ws.readyState !== WebSocket.OPEN) continue;
+      const lastPing = this.ctx.getWebSocketAutoResponseTimestamp(ws)?.getTime() ?? 0;
+      const lastFrame = this.lastFrameAt.get(ws) ?? 0;
+      if (now - Math.max(lastPing, lastFrame, s.acceptedAt) > timeout) s.close(1000, "heartbeat timeout");
+      else open += 1;
+    }
+    return open;
+  }
+
+  /** One alarm serves the D1 touch, the inbox notifier's retries and eviction backup, and the heartbeat sweep. */
   private ensureAlarm(at: number): void {
     if (this.alarmAt !== null && this.alarmAt <= at) return;
     this.alarmAt = at;
@@ -219,8 +313,11 @@ export class ConversationObject extends DurableObject<Env> {
 
   override async alarm(): Promise<void> {
     this.alarmAt = null;
+    const now = Date.now();
+    if (this.sweepSilentSockets(now) > 0) this.ensureAlarm(now + this.heartbeatTimeoutMs / 2);
     this.touchScheduled = false;
     if (this.notifier.hasWork()) await this.notifier.flush();
+    if (!(await this.reclaimFiles())) this.ensureAlarm(Date.now() + FILE_RECLAIM_RETRY_MS);
     const { meta, head, store } = this.room.log;
     const updatedAt = store.eventsAfter(head - 1, head, 1)[0]?.createdAt;
     if (!meta || updatedAt === undefined) return;
@@ -244,9 +341,12 @@ export class ConversationObject extends DurableObject<Env> {
     return messagesPage(this.room.log, userId, query);
   }
 
-  /** Same path as a socket change frame; fans out to live sockets. */
-  post(userId: string, frame: ChangeFrame): RpcResult<Accepted> {
-    return this.room.change(userId, frame);
+  /** Same path as a socket change frame (a file send reads D1 first); fans out to live sockets. */
+  async post(userId: string, frame: ChangeFrame): Promise<RpcResult<Accepted>> {
+    const fileId = frame.type === "send" ? frame.fileId : undefined;
+    const files = new Map<string, FileFacts | null>();
+    if (fileId !== undefined) files.set(fileId, await fileFacts(this.env, fileId));
+    return this.room.log.withFiles(files, () => this.room.change(userId, frame));
   }
 
   changeMembers(actorId: string, change: MemberChange): RpcResult<MemberChangeResult> {
@@ -262,5 +362,15 @@ export class ConversationObject extends DurableObject<Env> {
 
   closeSessions(userId: string, opts: { only?: string; except?: string }): { ok: true; closed: number } {
     return { ok: true, closed: this.room.closeSessions(userId, opts) };
+  }
+
+  // ---------- file messages (issue 5) ----------
+
+  private readonly fileGate = new FileGate((fileId) => fileFacts(this.env, fileId));
+
+  /** Bytes of files whose last message was deleted; false when some must be retried. */
+  reclaimFiles(): Promise<boolean> {
+    const id = this.room.log.meta?.id;
+    return id === undefined ? Promise.resolve(true) : reclaimFiles(this.env, this.room.log.store, id);
   }
 }

@@ -7,16 +7,22 @@ import {
   type Message,
   type User,
 } from "../protocol";
+import { matchQuery } from "./cjk";
 import type { ConversationLog } from "./log";
 import { type Refusal, refuse } from "./results";
 import { SEARCH_WORDS_MAX } from "./store";
 
-/** Exactly one of: `before` paging, a `[from, to)` range, or a search `q` (with optional `before`). */
+/**
+ * Exactly one of: `before` paging, a `[from, to)` range (with optional `after`,
+ * the seq of the last message of the previous page, whose createdAt is `from`),
+ * or a search `q` (with optional `before`).
+ */
 export interface MessagesQuery {
   limit: number;
   before?: number;
   from?: number;
   to?: number;
+  after?: number;
   q?: string;
 }
 
@@ -61,9 +67,11 @@ export function messagesPage(log: ConversationLog, userId: string, q: MessagesQu
     if (words.length === 0 || words.length > SEARCH_WORDS_MAX) {
       return refuse(ErrorCode.invalidRequest, `q needs 1 to ${SEARCH_WORDS_MAX} words`);
     }
+    if (matchQuery(words) === null) return refuse(ErrorCode.invalidRequest, "q has no searchable words");
     rows = log.store.searchMessages(words, q.before ?? Number.MAX_SAFE_INTEGER, n);
   } else if (q.from !== undefined) {
-    rows = log.store.messagesBetween(q.from, q.to ?? Number.MAX_SAFE_INTEGER, n);
+    // Without a cursor the whole `from` millisecond is in range: afterSeq 0 is below every seq.
+    rows = log.store.messagesBetween(q.from, q.to ?? Number.MAX_SAFE_INTEGER, q.after ?? 0, n);
   } else {
     rows = log.store.messagesBefore(q.before ?? Number.MAX_SAFE_INTEGER, n);
   }

@@ -98,26 +98,37 @@ describe("Room", () => {
     const a = r.connect("alice");
     r.frame(a, { type: "hello", lastSeq: 0 });
     for (let i = 0; i < 5; i++) r.frame(a, send(`m${i}`));
-    expect(a.ofType("ack").map((f) => f.seq)).toEqual([2, 3, 4, 5, 6]);
+    // Queued, not applied: back-to-back changes are applied together in one turn (one SQLite commit).
+    expect(r.store.events).toHaveLength(1);
+    expect(a.ofType("ack")).toEqual([]);
     r.tick();
+    expect(a.ofType("ack").map((f) => f.seq)).toEqual([2, 3, 4, 5, 6]);
     expect(a.seqs()).toEqual([1, 2, 3, 4, 5, 6]);
     // Back-to-back frames share one flush: one events frame for the replay, one for the five sends.
     expect(a.ofType("events")).toHaveLength(2);
+    // Each ack leaves before the events frame that carries its change.
+    expect(a.frames.map((f) => f.type)).toEqual(["welcome", "events", "ack", "ack", "ack", "ack", "ack", "events"]);
   });
 
   it("answers a repeated clientId with the original seq and creates no event", () => {
     const a = r.connect("alice");
     r.frame(a, { type: "hello", lastSeq: 0 });
     r.frame(a, send("x", "first"));
+    r.tick();
     r.advance(5000);
     r.frame(a, send("x", "second"));
+    // A repeat inside one batch is found too: the first copy is stored before the second is looked up.
+    r.frame(a, send("x", "third"));
+    r.tick();
     const acks = a.ofType("ack");
     expect(acks[1]).toEqual(acks[0]);
+    expect(acks[2]).toEqual(acks[0]);
     expect(r.store.events).toHaveLength(2);
     // The same clientId from another sender is a different key.
     const b = r.connect("bob");
     r.frame(b, { type: "hello", lastSeq: 0 });
     r.frame(b, send("x"));
+    r.tick();
     expect(b.ofType("ack")[0]?.seq).toBe(3);
   });
 
@@ -127,7 +138,7 @@ describe("Room", () => {
     r.tick();
     r.frame(a, send("p1"));
     r.frame(a, send("p2"));
-    // Not flushed yet: seq 2 and 3 are pending when bob joins from lastSeq 0.
+    // Not flushed yet: p1 and p2 are queued when bob joins from lastSeq 0.
     const b = r.connect("bob");
     r.frame(b, { type: "hello", lastSeq: 0 });
     expect(b.seqs()).toEqual([1]);
@@ -135,7 +146,38 @@ describe("Room", () => {
     r.tick();
     expect(b.seqs()).toEqual([1, 2, 3, 4]);
     expect(a.seqs()).toEqual([1, 2, 3, 4]);
-    expect(b.ofType("welcome")[0]).toMatchObject({ head: 3, protocol: 1 });
+    expect(b.ofType("welcome")[0]).toMatchObject({ head: 1, protocol: 1 });
+    // Events appended outside socket frames (REST posts) are pending until the flush.
+    r.room.change("alice", { type: "send", clientId: "p4", kind: "text", text: "p4" });
+    const c = r.connect("bob", "s2");
+    r.frame(c, { type: "hello", lastSeq: 0 });
+    expect(c.seqs()).toEqual([1, 2, 3, 4]);
+    expect(c.ofType("welcome")[0]).toMatchObject({ head: 5 });
+    r.tick();
+    expect(c.seqs()).toEqual([1, 2, 3, 4, 5]);
+    expect(b.seqs()).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it("answers a change that throws with an internal error and still applies the rest of its batch", () => {
+    const a = r.connect("alice");
+    r.frame(a, { type: "hello", lastSeq: 0 });
+    r.tick();
+    const append = r.store.append.bind(r.store);
+    r.store.append = (e) => {
+      if (e.clientId === "boom") throw new Error("disk full");
+      append(e);
+    };
+    r.frame(a, send("before"));
+    r.frame(a, send("boom"));
+    r.frame(a, send("after"));
+    r.tick();
+    expect(a.frames.filter((f) => f.type === "ack" || f.type === "error").map((f) => [f.type, f.clientId])).toEqual([
+      ["ack", "before"],
+      ["error", "boom"],
+      ["ack", "after"],
+    ]);
+    expect(a.ofType("error")[0]).toMatchObject({ code: "internal" });
+    expect(a.seqs()).toEqual([1, 2, 3]);
   });
 
   it("replays only what the client lacks and clamps a lastSeq past head", () => {
@@ -190,6 +232,7 @@ describe("Room", () => {
     r.frame(a, { type: "send", clientId: "k1", kind: "text", text: "   " });
     expect(a.ofType("error")[0]).toMatchObject({ code: "invalid_request", clientId: "k1" });
     r.frame(a, send("big", "y".repeat(4001)));
+    r.tick();
     expect(a.ofType("error")[1]).toMatchObject({ code: "too_large", clientId: "big" });
     for (let i = 0; i < 9; i++) r.room.onFrame(a, "not json");
     expect(a.closed?.code).toBe(4400);
@@ -199,10 +242,12 @@ describe("Room", () => {
     const a = r.connect("alice");
     r.frame(a, { type: "hello", lastSeq: 0 });
     for (let i = 0; i < 31; i++) r.frame(a, send(`m${i}`));
+    r.tick();
     expect(a.ofType("ack")).toHaveLength(30);
     expect(a.ofType("error")[0]).toMatchObject({ code: "rate_limited", clientId: "m30" });
     r.advance(100); // one token back at 10/s
     r.frame(a, send("m30"));
+    r.tick();
     expect(a.ofType("ack")).toHaveLength(31);
     expect(a.closed).toBeNull();
   });
@@ -213,17 +258,25 @@ describe("Room", () => {
     r.frame(a, { type: "hello", lastSeq: 0 });
     r.frame(b, { type: "hello", lastSeq: 0 });
     r.frame(b, send("m", "hello"));
+    r.tick();
     r.frame(a, { type: "edit", clientId: "e1", target: 2, text: "hijack" });
+    r.tick();
     expect(a.ofType("error")[0]).toMatchObject({ code: "forbidden", clientId: "e1" });
     r.frame(b, { type: "edit", clientId: "e2", target: 2, text: "hello!" });
+    r.tick();
     r.frame(a, { type: "react", clientId: "r1", target: 2, emoji: "👍", on: true });
+    r.tick();
     r.frame(b, { type: "react", clientId: "r2", target: 2, emoji: "👍", on: true });
+    r.tick();
     r.frame(a, { type: "react", clientId: "r3", target: 2, emoji: "👍", on: false });
+    r.tick();
     expect(r.store.getMessage(2)).toMatchObject({ text: "hello!", reactions: { "👍": ["bob"] } });
     // An owner may delete another member's message; the text is erased.
     r.frame(a, { type: "delete", clientId: "d1", target: 2 });
+    r.tick();
     expect(r.store.getMessage(2)).toMatchObject({ text: null, deleted: true });
     r.frame(b, { type: "edit", clientId: "e3", target: 2, text: "back" });
+    r.tick();
     expect(b.ofType("error").at(-1)).toMatchObject({ code: "not_found", clientId: "e3" });
   });
 

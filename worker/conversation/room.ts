@@ -10,9 +10,12 @@ import {
 import { type ClientFrame, ClientFrameSchema, clientIdOf } from "./frames";
 import { type Accepted, ConversationLog } from "./log";
 import { changeMembers, type MemberChange, type MemberChangeResult } from "./membership";
+import type { FileFacts } from "./message-file";
 import { type RateLimit, TokenBuckets } from "./rate-limit";
 import { type Refusal, refuse } from "./results";
 import type { LogStore } from "./store";
+
+const NO_FILES: ReadonlyMap<string, FileFacts | null> = new Map();
 
 /** One accepted WebSocket as the room sees it; the object backs it with an attachment. */
 export interface RoomSocket {
@@ -68,6 +71,9 @@ export class Room {
   /** Ephemeral frames (typing, receipts) that must not overtake pending events. */
   private afterFlush: { text: string; skipUser?: string }[] = [];
   private flushScheduled = false;
+  /** Socket changes received since the last flush, applied together at its start. */
+  private incoming: { socket: RoomSocket; frame: ChangeFrame; files: ReadonlyMap<string, FileFacts | null> }[] = [];
+  private applying = false;
   private readonly typingAt = new Map<string, number>();
 
   constructor(
@@ -96,7 +102,12 @@ export class Room {
     return this.log.apply(userId, f);
   }
 
-  onFrame(socket: RoomSocket, data: string | ArrayBuffer): void {
+  /** `files`: facts the object read from D1 for a file send (see file-gate.ts), used when the change is applied. */
+  onFrame(
+    socket: RoomSocket,
+    data: string | ArrayBuffer,
+    files: ReadonlyMap<string, FileFacts | null> = NO_FILES,
+  ): void {
     const fatal = this.admit(socket, data);
     if (fatal) {
       socket.close(fatal.code, fatal.reason);
@@ -116,7 +127,7 @@ export class Room {
       const where = issue ? (v.getDotPath(issue) ?? "frame") : "frame";
       this.protocolError(socket, `invalid ${where}: ${issue?.message ?? "not JSON"}`, clientIdOf(raw));
     } else {
-      this.dispatch(socket, parsed.output);
+      this.dispatch(socket, parsed.output, files);
     }
   }
 
@@ -135,7 +146,7 @@ export class Room {
     return null;
   }
 
-  private dispatch(socket: RoomSocket, f: ClientFrame): void {
+  private dispatch(socket: RoomSocket, f: ClientFrame, files: ReadonlyMap<string, FileFacts | null>): void {
     switch (f.type) {
       case "hello":
         if (socket.live) this.protocolError(socket, "hello was already received");
@@ -153,17 +164,33 @@ export class Room {
       case "ping":
         socket.send(frame({ type: "pong" }));
         break;
-      default: {
-        const result = this.change(socket.userId, f);
-        socket.send(
-          frame(
-            result.ok
-              ? { type: "ack", clientId: f.clientId, seq: result.seq, createdAt: result.createdAt }
-              : { type: "error", code: result.code, message: result.message, clientId: f.clientId },
-          ),
-        );
-      }
+      default:
+        // Applied in the next flush with every change that arrived meanwhile:
+        // workerd commits the object's SQLite once per turn, so a batch of
+        // changes applied in one turn shares one commit (and one output-gate wait).
+        this.incoming.push({ socket, frame: f, files });
+        this.scheduleFlush();
     }
+  }
+
+  /** Applies one queued socket change and answers its sender (held by the output gate until committed). */
+  private applyChange(socket: RoomSocket, f: ChangeFrame, files: ReadonlyMap<string, FileFacts | null>): void {
+    let result: Accepted | Refusal;
+    try {
+      result =
+        files.size > 0 ? this.log.withFiles(files, () => this.change(socket.userId, f)) : this.change(socket.userId, f);
+    } catch (err) {
+      // One failing change must not take the rest of the batch (and its acks) with it.
+      console.error("change failed", err instanceof Error ? err.name : "non-error");
+      result = refuse(ErrorCode.internal, "the change could not be applied; retry");
+    }
+    socket.send(
+      frame(
+        result.ok
+          ? { type: "ack", clientId: f.clientId, seq: result.seq, createdAt: result.createdAt }
+          : { type: "error", code: result.code, message: result.message, clientId: f.clientId },
+      ),
+    );
   }
 
   /**
@@ -258,6 +285,10 @@ export class Room {
   private enqueue(body: string): void {
     this.pending.push(body);
     this.opts.onAppend?.();
+    if (!this.applying) this.scheduleFlush();
+  }
+
+  private scheduleFlush(): void {
     if (this.flushScheduled) return;
     this.flushScheduled = true;
     // Not queueMicrotask: a microtask runs before the next incoming frame is
@@ -266,9 +297,20 @@ export class Room {
     this.opts.schedule(() => this.flush());
   }
 
-  /** One JSON string per 500 events, built once, sent as-is to every live socket. */
+  /**
+   * Applies the queued socket changes (acks in arrival order), then sends the
+   * new events as one JSON string per 500, built once, to every live socket.
+   */
   flush(): void {
     this.flushScheduled = false;
+    const changes = this.incoming;
+    this.incoming = [];
+    this.applying = true;
+    try {
+      for (const c of changes) this.applyChange(c.socket, c.frame, c.files);
+    } finally {
+      this.applying = false;
+    }
     const bodies = this.pending;
     this.pending = [];
     const texts: string[] = [];

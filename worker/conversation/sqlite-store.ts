@@ -1,11 +1,12 @@
 import type { FileRef, Message, MessageKind, Role } from "../protocol";
-import { type AppendedEvent, type LogStore, type RoomMeta, SEARCH_WORDS_MAX, type StoredEvent } from "./store";
+import { indexForms, matchQuery } from "./cjk";
+import type { AppendedEvent, LogStore, RoomMeta, StoredEvent } from "./store";
 
 /**
  * Append-only schema history of the object's SQLite. Never edit an entry
  * that has shipped; add a new one.
  */
-const MIGRATIONS: { id: string; statements: string[] }[] = [
+const MIGRATIONS: { id: string; statements: string[]; run?: (sql: SqlStorage) => void }[] = [
   {
     id: "0001_init",
     statements: [
@@ -31,7 +32,34 @@ const MIGRATIONS: { id: string; statements: string[] }[] = [
       `CREATE TABLE notify_state (k TEXT PRIMARY KEY, v INTEGER NOT NULL)`,
     ],
   },
+  {
+    id: "0003_search_erasure_files",
+    statements: [
+      // Finds the edits of a deleted message, whose stored bodies must lose their text.
+      `ALTER TABLE events ADD COLUMN target INTEGER`,
+      `UPDATE events SET target = json_extract(body, '$.target') WHERE type IN ('edit', 'delete', 'reaction')`,
+      `CREATE INDEX events_target_idx ON events (target, type) WHERE target IS NOT NULL`,
+      // Counts the live messages that still reference a file, so its bytes go with the last one.
+      `ALTER TABLE messages ADD COLUMN file_id TEXT`,
+      `UPDATE messages SET file_id = json_extract(file_json, '$.id') WHERE file_json IS NOT NULL`,
+      `CREATE INDEX messages_file_idx ON messages (file_id) WHERE file_id IS NOT NULL`,
+      `CREATE TABLE file_reclaim (file_id TEXT PRIMARY KEY, queued_at INTEGER NOT NULL)`,
+      // Contentless: the text already lives in `messages`; rowid = seq. See cjk.ts for the two columns.
+      `CREATE VIRTUAL TABLE messages_fts USING fts5(grams, chars, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2')`,
+    ],
+    run: (sql) => {
+      const rows = sql.exec<{ seq: number; text: string }>(
+        "SELECT seq, text FROM messages WHERE deleted = 0 AND text IS NOT NULL",
+      );
+      for (const r of rows) insertIndex(sql, r.seq, r.text);
+    },
+  },
 ];
+
+function insertIndex(sql: SqlStorage, seq: number, text: string): void {
+  const { grams, chars } = indexForms(text);
+  sql.exec("INSERT INTO messages_fts (rowid, grams, chars) VALUES (?, ?, ?)", seq, grams, chars);
+}
 
 type MessageRow = {
   seq: number;
@@ -61,6 +89,7 @@ export function migrate(sql: SqlStorage): void {
   for (const m of MIGRATIONS) {
     if (applied.has(m.id)) continue;
     for (const statement of m.statements) sql.exec(statement);
+    m.run?.(sql);
     sql.exec("INSERT INTO _migrations (id, applied_at) VALUES (?, ?)", m.id, Date.now());
   }
 }
@@ -84,8 +113,18 @@ function toMessage(r: MessageRow): Message {
 }
 
 export class SqliteLogStore implements LogStore {
+  lastRowsRead = 0;
+
   constructor(private readonly sql: SqlStorage) {
     migrate(sql);
+  }
+
+  /** Runs a paging query and keeps the cursor's rowsRead, the proof that a page is a keyset read. */
+  private page(query: string, ...params: (string | number)[]): Message[] {
+    const cursor = this.sql.exec<MessageRow>(query, ...params);
+    const rows = cursor.toArray().map(toMessage);
+    this.lastRowsRead = cursor.rowsRead;
+    return rows;
   }
 
   getMeta(): RoomMeta | null {
@@ -140,6 +179,15 @@ export class SqliteLogStore implements LogStore {
     this.sql.exec("DELETE FROM unread WHERE user_id = ?", userId);
   }
 
+  successor(): string | null {
+    const r = this.sql
+      .exec<{ user_id: string }>(
+        "SELECT user_id FROM members WHERE role != 'owner' ORDER BY role = 'admin' DESC, joined_at, user_id LIMIT 1",
+      )
+      .toArray()[0];
+    return r?.user_id ?? null;
+  }
+
   head(): number {
     const r = this.sql.exec<{ head: number | null }>("SELECT max(seq) AS head FROM events").one();
     return r.head ?? 0;
@@ -147,13 +195,14 @@ export class SqliteLogStore implements LogStore {
 
   append(e: AppendedEvent): void {
     this.sql.exec(
-      "INSERT INTO events (seq, type, sender_id, client_id, created_at, body) VALUES (?, ?, ?, ?, ?, ?)",
+      "INSERT INTO events (seq, type, sender_id, client_id, created_at, body, target) VALUES (?, ?, ?, ?, ?, ?, ?)",
       e.seq,
       e.type,
       e.senderId,
       e.clientId,
       e.createdAt,
       e.body,
+      e.target,
     );
     // One statement for every member, so the counter never drifts from `unreadCount`.
     if (e.type === "message") this.sql.exec("UPDATE unread SET n = n + 1 WHERE user_id != ?", e.senderId);
@@ -182,9 +231,28 @@ export class SqliteLogStore implements LogStore {
       .map((r) => ({ seq: r.seq, createdAt: r.created_at, body: r.body }));
   }
 
+  getEvent(seq: number): StoredEvent | null {
+    return this.eventsAfter(seq - 1, seq, 1)[0] ?? null;
+  }
+
+  eventsTargeting(seq: number, type: string): StoredEvent[] {
+    return this.sql
+      .exec<{ seq: number; created_at: number; body: string }>(
+        "SELECT seq, created_at, body FROM events WHERE target = ? AND type = ? ORDER BY seq",
+        seq,
+        type,
+      )
+      .toArray()
+      .map((r) => ({ seq: r.seq, createdAt: r.created_at, body: r.body }));
+  }
+
+  rewriteEvent(seq: number, body: string): void {
+    this.sql.exec("UPDATE events SET body = ? WHERE seq = ?", body, seq);
+  }
+
   putMessage(m: Message): void {
     this.sql.exec(
-      `INSERT OR REPLACE INTO messages (${MESSAGE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT OR REPLACE INTO messages (${MESSAGE_COLUMNS}, file_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       m.seq,
       m.senderId,
       m.clientId,
@@ -196,7 +264,13 @@ export class SqliteLogStore implements LogStore {
       m.editedAt ?? null,
       m.deleted ? 1 : 0,
       JSON.stringify(m.reactions),
+      m.file?.id ?? null,
     );
+  }
+
+  indexText(seq: number, text: string | null): void {
+    this.sql.exec("DELETE FROM messages_fts WHERE rowid = ?", seq);
+    if (text !== null) insertIndex(this.sql, seq, text);
   }
 
   getMessage(seq: number): Message | null {
@@ -205,44 +279,34 @@ export class SqliteLogStore implements LogStore {
   }
 
   messagesBefore(before: number, limit: number): Message[] {
-    return this.sql
-      .exec<MessageRow>(
-        `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE seq < ? ORDER BY seq DESC LIMIT ?`,
-        before,
-        limit,
-      )
-      .toArray()
-      .map(toMessage);
+    return this.page(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE seq < ? ORDER BY seq DESC LIMIT ?`, before, limit);
   }
 
-  messagesBetween(from: number, to: number, limit: number): Message[] {
-    return this.sql
-      .exec<MessageRow>(
-        `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE created_at >= ? AND created_at < ? ORDER BY created_at, seq LIMIT ?`,
-        from,
-        to,
-        limit,
-      )
-      .toArray()
-      .map(toMessage);
+  messagesBetween(from: number, to: number, afterSeq: number, limit: number): Message[] {
+    // A row-value comparison, so the (created_at, seq) index serves the cursor and the order.
+    return this.page(
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE (created_at, seq) > (?, ?) AND created_at < ?
+       ORDER BY created_at, seq LIMIT ?`,
+      from,
+      afterSeq,
+      to,
+      limit,
+    );
   }
 
   searchMessages(words: string[], before: number, limit: number): Message[] {
-    // Unused slots bind '', and instr(x, '') = 1, so one static statement serves 1..8 words.
-    const slots = Array.from({ length: SEARCH_WORDS_MAX }, (_, i) => (words[i] ?? "").toLowerCase());
-    return this.sql
-      .exec<MessageRow>(
-        `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE seq < ? AND deleted = 0 AND text IS NOT NULL
-           AND instr(lower(text), ?) > 0 AND instr(lower(text), ?) > 0 AND instr(lower(text), ?) > 0
-           AND instr(lower(text), ?) > 0 AND instr(lower(text), ?) > 0 AND instr(lower(text), ?) > 0
-           AND instr(lower(text), ?) > 0 AND instr(lower(text), ?) > 0
-         ORDER BY seq DESC LIMIT ?`,
-        before,
-        ...slots,
-        limit,
-      )
-      .toArray()
-      .map(toMessage);
+    const match = matchQuery(words);
+    if (match === null) return [];
+    const cols = MESSAGE_COLUMNS.split(", ")
+      .map((c) => `m.${c}`)
+      .join(", ");
+    return this.page(
+      `SELECT ${cols} FROM messages_fts JOIN messages m ON m.seq = messages_fts.rowid
+       WHERE messages_fts MATCH ? AND messages_fts.rowid < ? ORDER BY messages_fts.rowid DESC LIMIT ?`,
+      match,
+      before,
+      limit,
+    );
   }
 
   lastMessage(): Message | null {
@@ -276,5 +340,30 @@ export class SqliteLogStore implements LogStore {
     );
     // Recount once per read: a read is rare next to messages, and it resets the counter exactly.
     this.sql.exec("UPDATE unread SET n = ? WHERE user_id = ?", this.unreadCount(userId, this.getRead(userId)), userId);
+  }
+
+  fileReferenced(fileId: string): boolean {
+    return (
+      this.sql.exec("SELECT 1 FROM messages WHERE file_id = ? AND deleted = 0 LIMIT 1", fileId).toArray().length > 0
+    );
+  }
+
+  queueReclaim(fileId: string, at: number): void {
+    this.sql.exec("INSERT INTO file_reclaim (file_id, queued_at) VALUES (?, ?) ON CONFLICT DO NOTHING", fileId, at);
+  }
+
+  reclaimQueued(fileId: string): boolean {
+    return this.sql.exec("SELECT 1 FROM file_reclaim WHERE file_id = ?", fileId).toArray().length > 0;
+  }
+
+  reclaimQueue(limit: number): string[] {
+    return this.sql
+      .exec<{ file_id: string }>("SELECT file_id FROM file_reclaim ORDER BY queued_at LIMIT ?", limit)
+      .toArray()
+      .map((r) => r.file_id);
+  }
+
+  reclaimDone(fileId: string): void {
+    this.sql.exec("DELETE FROM file_reclaim WHERE file_id = ?", fileId);
   }
 }

@@ -23,6 +23,8 @@ export interface AppendedEvent extends StoredEvent {
   type: string;
   senderId: string;
   clientId: string | null;
+  /** The message an edit, delete or reaction points at. */
+  target: number | null;
 }
 
 /**
@@ -36,21 +38,35 @@ export interface LogStore {
   members(): Map<string, Role>;
   putMember(userId: string, role: Role, joinedAt: number): void;
   removeMember(userId: string): void;
+  /** Who inherits ownership: the longest-standing admin, else the longest-standing member. */
+  successor(): string | null;
 
   head(): number;
   append(event: AppendedEvent): void;
   findByClientId(senderId: string, clientId: string): StoredEvent | null;
   /** Events with after < seq <= upTo in seq order, at most `limit`. */
   eventsAfter(after: number, upTo: number, limit: number): StoredEvent[];
+  getEvent(seq: number): StoredEvent | null;
+  /** Events of `type` whose target is `seq`. */
+  eventsTargeting(seq: number, type: string): StoredEvent[];
+  /** Replaces a stored body (erasure of deleted content); seq and order never change. */
+  rewriteEvent(seq: number, body: string): void;
 
   putMessage(message: Message): void;
   getMessage(seq: number): Message | null;
   /** Newest first, seq < before. */
   messagesBefore(before: number, limit: number): Message[];
-  /** Oldest first, from <= createdAt < to. */
-  messagesBetween(from: number, to: number, limit: number): Message[];
-  /** Newest first, seq < before, not deleted, text containing every word (case-insensitive). */
+  /**
+   * Oldest first, from <= createdAt < to; on the `from` millisecond only seq > afterSeq
+   * (the keyset cursor for the next page: from = last createdAt, afterSeq = last seq).
+   */
+  messagesBetween(from: number, to: number, afterSeq: number, limit: number): Message[];
+  /** Sets (or with null, removes) a message's text in the search index. */
+  indexText(seq: number, text: string | null): void;
+  /** Newest first, seq < before, matching every word (see cjk.ts for what matches). */
   searchMessages(words: string[], before: number, limit: number): Message[];
+  /** Rows the last `messagesBefore`/`messagesBetween`/`searchMessages` read, for tests of keyset paging. */
+  readonly lastRowsRead: number;
   lastMessage(): Message | null;
   /** `message` events by others with seq > after. */
   unreadCount(userId: string, after: number): number;
@@ -59,4 +75,12 @@ export interface LogStore {
 
   getRead(userId: string): number;
   setRead(userId: string, seq: number): void;
+
+  /** A live (not deleted) message still points at the file. */
+  fileReferenced(fileId: string): boolean;
+  /** Durable queue of files whose bytes must go; a queued file can no longer be sent. */
+  queueReclaim(fileId: string, at: number): void;
+  reclaimQueued(fileId: string): boolean;
+  reclaimQueue(limit: number): string[];
+  reclaimDone(fileId: string): void;
 }

@@ -55,6 +55,7 @@ const MessagesQuery = v.pipe(
     before: v.optional(intParam(1, MAX_SEQ)),
     from: v.optional(intParam(0, MAX_SEQ)),
     to: v.optional(intParam(0, MAX_SEQ)),
+    after: v.optional(intParam(0, MAX_SEQ)),
     q: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(200))),
     limit: v.optional(intParam(1, Limits.messagesPageMax), String(Limits.pageDefault)),
   }),
@@ -63,6 +64,7 @@ const MessagesQuery = v.pipe(
     "from/to cannot be combined with before or q",
   ),
   v.check((q) => q.to === undefined || q.from !== undefined, "to needs from"),
+  v.check((q) => q.after === undefined || q.from !== undefined, "after pages a from/to range"),
 );
 
 const STATUS: Record<string, 400 | 401 | 403 | 404 | 409 | 413> = {
@@ -265,8 +267,11 @@ conversations.delete("/:id/members/:userId", async (c) => {
   const me = c.get("auth").userId;
   const { conversation } = await requireMember(c.env, c.req.param("id"), me);
   const target = c.req.param("userId");
-  unwrap(await conversationStub(c.env, conversation.id).changeMembers(me, { action: "removed", userId: target }));
+  const result = unwrap(
+    await conversationStub(c.env, conversation.id).changeMembers(me, { action: "removed", userId: target }),
+  );
   await removeMemberRow(c.env.DB, conversation.id, target);
+  if (result.newOwner !== undefined) await setMemberRole(c.env.DB, conversation.id, result.newOwner, "owner");
   return c.body(null, 204);
 });
 

@@ -27,7 +27,13 @@ export const EventSchema = v.variant("type", [
     file: v.optional(fileRef),
     replyTo: v.optional(seq),
   }),
-  v.object({ ...base, type: v.literal("edit"), target: seq, text: v.pipe(v.string(), v.maxLength(Limits.textMax)) }),
+  // Edits of a deleted message keep no text.
+  v.object({
+    ...base,
+    type: v.literal("edit"),
+    target: seq,
+    text: v.optional(v.pipe(v.string(), v.maxLength(Limits.textMax))),
+  }),
   v.object({ ...base, type: v.literal("delete"), target: seq }),
   v.object({ ...base, type: v.literal("reaction"), target: seq, emoji: v.string(), on: v.boolean() }),
   v.object({

@@ -1,0 +1,82 @@
+import { describe, expect, it } from "vitest";
+import { readConfig } from "../lib/config.mjs";
+import { listeningPorts, rssBytes } from "../lib/procs.mjs";
+import { goals, scaleReport, table } from "../lib/report.mjs";
+
+const side = (deliveredPerSec: number) => ({
+  conversations: 100,
+  clientsPerConversation: 5,
+  deliveredPerSec,
+  acceptedPerSec: deliveredPerSec / 5,
+  latencyMs: { p50: 1, p99: 2 },
+  delivered: 50,
+  expected: 50,
+  lost: 0,
+  duplicates: 0,
+  seqGaps: 0,
+  errors: {},
+  cpuSeconds: { server: 1, client: 1 },
+});
+
+describe("bench config", () => {
+  it("runs every scenario through both routes by default and refuses unknown routes and scenarios", () => {
+    const config = readConfig([], {});
+    expect(config.scenarios).toEqual(["burst", "paced", "multi", "catchup", "idle"]);
+    expect(config.route).toBe("both");
+    expect(readConfig(["--route=direct", "--scenarios=catchup"], {})).toMatchObject({
+      route: "direct",
+      scenarios: ["catchup"],
+    });
+    expect(() => readConfig(["--route=sideways"], {})).toThrow(/BENCH_ROUTE/);
+    expect(() => readConfig(["--scenarios=burst,nope"], {})).toThrow(/unknown scenario/);
+    expect(() => readConfig([], { BENCH_MULTI_CONVERSATIONS: "0" })).toThrow(/must be > 0/);
+  });
+});
+
+describe("bench report", () => {
+  it("prints both IMSystem routes against the baseline, with a ratio for each", () => {
+    const r = (n: number) => ({ deliveredPerSec: n, acceptedPerSec: n / 50, latencyMs: { p50: 1, p99: 2, max: 3 } });
+    const text = table(
+      { imsystem: { burst: r(50) }, "imsystem-direct": { burst: r(100) }, baseline: { burst: r(200) } },
+      { scenarios: ["burst"] },
+    );
+    const [head, , delivered] = text.split("\n");
+    expect(head).toMatch(/IMSystem proxy\s+IMSystem direct\s+baseline\s+proxy\/baseline\s+direct\/baseline/);
+    expect(delivered).toMatch(/50\s+100\s+200\s+0\.25\s+0\.50$/);
+  });
+
+  it("states raised send limits, the multi ratio and the catch-up and idle figures, and judges the goals", () => {
+    const scale = {
+      route: "direct to the Worker's workerd",
+      sendLimits: { SEND_RATE_PER_SECOND: "1000000", SEND_BURST: "1000000" },
+      multiOne: { ...side(1000), conversations: 1 },
+      multi: side(700),
+      catchup: { missed: 10000, lastSeq: 1, head: 10001, ms: [120, 1100], complete: true },
+      idle: {
+        sockets: 500,
+        waitS: 15,
+        rssBeforeMiB: 100,
+        rssOpenedMiB: 110,
+        rssIdleMiB: 109,
+        bytesPerSocketIdle: 20480,
+        stillOpen: 500,
+      },
+    };
+    const text = scaleReport(scale);
+    expect(text).toContain("RAISED to 1000000/s");
+    expect(text).toContain("100 conversations / 1 conversation, delivered msgs/s: 0.70");
+    expect(text).toContain("120 ms, 1,100 ms");
+    expect(text).toContain("20 KiB per socket");
+    expect(goals({ scale })).toBe(
+      "goal multi 100 conversations >= 0.8x one conversation: not met\ngoal catch-up of 10000 under 1 s: not met (slowest 1100 ms)",
+    );
+  });
+});
+
+describe("bench process helpers", () => {
+  it("reads this process's RSS and finds no listening port for a process without sockets", () => {
+    expect(rssBytes(process.pid)).toBeGreaterThan(1024 * 1024);
+    expect(rssBytes(2 ** 30)).toBeNull();
+    expect(listeningPorts([2 ** 30])).toEqual([]);
+  });
+});
