@@ -251,6 +251,8 @@ export interface SocketMember {
   userId: string;
   role: Role;
   online: boolean;
+  /** The member's read marker (0 before their first read), so "seen by" is right before any receipt. */
+  readSeq: number;
 }
 
 export type ConversationServerFrame =

@@ -203,7 +203,7 @@ export class ConversationLog {
         ...content,
       }),
       (e) => {
-        this.store.putMessage({
+        this.store.addMessage({
           seq: e.seq,
           senderId: userId,
           clientId: frame.clientId,
@@ -214,7 +214,6 @@ export class ConversationLog {
           createdAt: e.createdAt,
           reactions: {},
         });
-        if (text !== undefined) this.store.indexText(e.seq, text);
       },
     );
   }

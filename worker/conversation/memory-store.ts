@@ -67,6 +67,10 @@ export class MemoryLogStore implements LogStore {
   putMessage(m: Message): void {
     this.messages.set(m.seq, structuredClone(m));
   }
+  addMessage(m: Message): void {
+    this.putMessage(m);
+    if (m.text !== null) this.indexText(m.seq, m.text);
+  }
   getMessage(seq: number): Message | null {
     const m = this.messages.get(seq);
     return m ? structuredClone(m) : null;
@@ -119,6 +123,9 @@ export class MemoryLogStore implements LogStore {
   }
   getRead(userId: string): number {
     return this.reads.get(userId) ?? 0;
+  }
+  readMarkers(): Map<string, number> {
+    return new Map(this.reads);
   }
   setRead(userId: string, seq: number): void {
     this.reads.set(userId, Math.max(seq, this.getRead(userId)));

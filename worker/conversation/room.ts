@@ -201,12 +201,18 @@ export class Room {
     const online = new Set<string>();
     for (const s of this.hub.sockets()) online.add(s.userId);
     online.add(socket.userId);
+    const reads = this.log.store.readMarkers();
     socket.send(
       frame({
         type: "welcome",
         head: this.log.head,
         readSeq: this.log.store.getRead(socket.userId),
-        members: [...this.log.members].map(([userId, role]) => ({ userId, role, online: online.has(userId) })),
+        members: [...this.log.members].map(([userId, role]) => ({
+          userId,
+          role,
+          online: online.has(userId),
+          readSeq: reads.get(userId) ?? 0,
+        })),
         protocol: PROTOCOL_VERSION,
       }),
     );

@@ -1,3 +1,4 @@
+import { type Migration, migrate } from "../do/migrations";
 import type { FileRef, Message, MessageKind, Role } from "../protocol";
 import { indexForms, matchQuery } from "./cjk";
 import type { AppendedEvent, LogStore, RoomMeta, StoredEvent } from "./store";
@@ -6,7 +7,7 @@ import type { AppendedEvent, LogStore, RoomMeta, StoredEvent } from "./store";
  * Append-only schema history of the object's SQLite. Never edit an entry
  * that has shipped; add a new one.
  */
-const MIGRATIONS: { id: string; statements: string[]; run?: (sql: SqlStorage) => void }[] = [
+const MIGRATIONS: Migration[] = [
   {
     id: "0001_init",
     statements: [
@@ -54,6 +55,22 @@ const MIGRATIONS: { id: string; statements: string[]; run?: (sql: SqlStorage) =>
       for (const r of rows) insertIndex(sql, r.seq, r.text);
     },
   },
+  {
+    id: "0004_unread_ordinals",
+    statements: [
+      // `ord`: the message's position among all messages; `own_ord`: among its sender's.
+      // Unread of anyone is then four indexed lookups (see `unreadCount`), and a
+      // message writes its own row only, instead of one counter row per member.
+      `ALTER TABLE messages ADD COLUMN ord INTEGER NOT NULL DEFAULT 0`,
+      `ALTER TABLE messages ADD COLUMN own_ord INTEGER NOT NULL DEFAULT 0`,
+      `UPDATE messages SET ord = w.ord, own_ord = w.own_ord FROM (
+         SELECT seq, row_number() OVER (ORDER BY seq) AS ord,
+                row_number() OVER (PARTITION BY sender_id ORDER BY seq) AS own_ord FROM messages) AS w
+       WHERE messages.seq = w.seq`,
+      `CREATE INDEX messages_sender_idx ON messages (sender_id, seq)`,
+      `DROP TABLE unread`,
+    ],
+  },
 ];
 
 function insertIndex(sql: SqlStorage, seq: number, text: string): void {
@@ -78,22 +95,6 @@ type MessageRow = {
 const MESSAGE_COLUMNS =
   "seq, sender_id, client_id, kind, text, file_json, reply_to, created_at, edited_at, deleted, reactions_json";
 
-export function migrate(sql: SqlStorage): void {
-  sql.exec("CREATE TABLE IF NOT EXISTS _migrations (id TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)");
-  const applied = new Set(
-    sql
-      .exec<{ id: string }>("SELECT id FROM _migrations")
-      .toArray()
-      .map((r) => r.id),
-  );
-  for (const m of MIGRATIONS) {
-    if (applied.has(m.id)) continue;
-    for (const statement of m.statements) sql.exec(statement);
-    m.run?.(sql);
-    sql.exec("INSERT INTO _migrations (id, applied_at) VALUES (?, ?)", m.id, Date.now());
-  }
-}
-
 // Rows below are written only by this module, so their JSON columns are trusted.
 function toMessage(r: MessageRow): Message {
   const m: Message = {
@@ -116,7 +117,7 @@ export class SqliteLogStore implements LogStore {
   lastRowsRead = 0;
 
   constructor(private readonly sql: SqlStorage) {
-    migrate(sql);
+    migrate(sql, MIGRATIONS);
   }
 
   /** Runs a paging query and keeps the cursor's rowsRead, the proof that a page is a keyset read. */
@@ -167,16 +168,10 @@ export class SqliteLogStore implements LogStore {
       role,
       joinedAt,
     );
-    this.sql.exec(
-      "INSERT INTO unread (user_id, n) VALUES (?, ?) ON CONFLICT (user_id) DO NOTHING",
-      userId,
-      this.unreadCount(userId, this.getRead(userId)),
-    );
   }
 
   removeMember(userId: string): void {
     this.sql.exec("DELETE FROM members WHERE user_id = ?", userId);
-    this.sql.exec("DELETE FROM unread WHERE user_id = ?", userId);
   }
 
   successor(): string | null {
@@ -204,8 +199,6 @@ export class SqliteLogStore implements LogStore {
       e.body,
       e.target,
     );
-    // One statement for every member, so the counter never drifts from `unreadCount`.
-    if (e.type === "message") this.sql.exec("UPDATE unread SET n = n + 1 WHERE user_id != ?", e.senderId);
   }
 
   findByClientId(senderId: string, clientId: string): StoredEvent | null {
@@ -251,8 +244,15 @@ export class SqliteLogStore implements LogStore {
   }
 
   putMessage(m: Message): void {
+    // An update keeps the row's ordinals; only a new row takes the next ones.
     this.sql.exec(
-      `INSERT OR REPLACE INTO messages (${MESSAGE_COLUMNS}, file_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO messages (${MESSAGE_COLUMNS}, file_id, ord, own_ord) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+         coalesce((SELECT ord FROM messages ORDER BY seq DESC LIMIT 1), 0) + 1,
+         coalesce((SELECT own_ord FROM messages WHERE sender_id = ?2 ORDER BY seq DESC LIMIT 1), 0) + 1)
+       ON CONFLICT (seq) DO UPDATE SET client_id = excluded.client_id, kind = excluded.kind, text = excluded.text,
+         file_json = excluded.file_json, reply_to = excluded.reply_to, created_at = excluded.created_at,
+         edited_at = excluded.edited_at, deleted = excluded.deleted, reactions_json = excluded.reactions_json,
+         file_id = excluded.file_id`,
       m.seq,
       m.senderId,
       m.clientId,
@@ -266,6 +266,12 @@ export class SqliteLogStore implements LogStore {
       JSON.stringify(m.reactions),
       m.file?.id ?? null,
     );
+  }
+
+  addMessage(m: Message): void {
+    this.putMessage(m);
+    // A new seq has no index entry yet, so there is nothing to delete first.
+    if (m.text !== null) insertIndex(this.sql, m.seq, m.text);
   }
 
   indexText(seq: number, text: string | null): void {
@@ -316,15 +322,32 @@ export class SqliteLogStore implements LogStore {
     return r ? toMessage(r) : null;
   }
 
+  /**
+   * (messages after `after`) - (the user's own messages after `after`), each
+   * the difference of two ordinals read through an index: O(log n), however
+   * long the log and however many members.
+   */
   unreadCount(userId: string, after: number): number {
     return this.sql
-      .exec<{ n: number }>("SELECT count(*) AS n FROM messages WHERE seq > ? AND sender_id != ?", after, userId)
+      .exec<{ n: number }>(
+        `SELECT
+           coalesce((SELECT ord FROM messages ORDER BY seq DESC LIMIT 1), 0)
+         - coalesce((SELECT ord FROM messages WHERE seq <= ?1 ORDER BY seq DESC LIMIT 1), 0)
+         - coalesce((SELECT own_ord FROM messages WHERE sender_id = ?2 ORDER BY seq DESC LIMIT 1), 0)
+         + coalesce((SELECT own_ord FROM messages WHERE sender_id = ?2 AND seq <= ?1 ORDER BY seq DESC LIMIT 1), 0) AS n`,
+        after,
+        userId,
+      )
       .one().n;
   }
 
   unread(userId: string): number {
-    const r = this.sql.exec<{ n: number }>("SELECT n FROM unread WHERE user_id = ?", userId).toArray()[0];
-    return r?.n ?? this.unreadCount(userId, this.getRead(userId));
+    return this.unreadCount(userId, this.getRead(userId));
+  }
+
+  readMarkers(): Map<string, number> {
+    const rows = this.sql.exec<{ user_id: string; seq: number }>("SELECT user_id, seq FROM reads").toArray();
+    return new Map(rows.map((r) => [r.user_id, r.seq]));
   }
 
   getRead(userId: string): number {
@@ -338,8 +361,6 @@ export class SqliteLogStore implements LogStore {
       userId,
       seq,
     );
-    // Recount once per read: a read is rare next to messages, and it resets the counter exactly.
-    this.sql.exec("UPDATE unread SET n = ? WHERE user_id = ?", this.unreadCount(userId, this.getRead(userId)), userId);
   }
 
   fileReferenced(fileId: string): boolean {

@@ -52,7 +52,10 @@ export interface LogStore {
   /** Replaces a stored body (erasure of deleted content); seq and order never change. */
   rewriteEvent(seq: number, body: string): void;
 
+  /** Inserts or updates the folded row of a message. */
   putMessage(message: Message): void;
+  /** A new message (seq above every stored one): its row and its text's search entry. */
+  addMessage(message: Message): void;
   getMessage(seq: number): Message | null;
   /** Newest first, seq < before. */
   messagesBefore(before: number, limit: number): Message[];
@@ -70,10 +73,12 @@ export interface LogStore {
   lastMessage(): Message | null;
   /** `message` events by others with seq > after. */
   unreadCount(userId: string, after: number): number;
-  /** `unreadCount` after the user's read marker, kept incrementally where the store can. */
+  /** `unreadCount` after the user's read marker. */
   unread(userId: string): number;
 
   getRead(userId: string): number;
+  /** Every member's read marker that is above 0, in one read. */
+  readMarkers(): Map<string, number>;
   setRead(userId: string, seq: number): void;
 
   /** A live (not deleted) message still points at the file. */

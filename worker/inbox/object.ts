@@ -12,10 +12,11 @@ import {
   PONG_TEXT,
   SUBPROTOCOL,
 } from "../protocol";
-import { type PushFetch, sendPush } from "../push/send";
+import { type PushFetch, type PushPayload, sendPush } from "../push/send";
+import { countSubscriptions } from "../push/subscriptions";
 import type { ConversationNote } from "./note";
 import { broadcastPresence, friendRows, readPresences } from "./presence-sync";
-import { pushPayloadFor } from "./push-hook";
+import { pushPayloadFor, pushTiming } from "./push-hook";
 import { type EpochPresence, InboxStore } from "./store";
 
 interface Attachment {
@@ -45,6 +46,8 @@ export class InboxObject extends DurableObject<Env> {
   readonly store: InboxStore;
   /** Tests swap in a fake push service. */
   pushFetch: PushFetch | undefined;
+  /** D1 reads for pushes (subscription count, subscription list) since the object started; tests check the cache holds. */
+  pushD1Reads = 0;
   private readonly protocolErrors = new WeakMap<WebSocket, number>();
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -198,7 +201,10 @@ export class InboxObject extends DurableObject<Env> {
       }
     }
     this.updatePresence();
-    if (this.openSockets().length > 0) await this.ctx.storage.setAlarm(now + timeout / 2);
+    const nextPush = await this.sendHeldPushes(now);
+    const nextSweep = this.openSockets().length > 0 ? now + timeout / 2 : null;
+    const next = Math.min(nextPush ?? Number.POSITIVE_INFINITY, nextSweep ?? Number.POSITIVE_INFINITY);
+    if (Number.isFinite(next)) await this.ctx.storage.setAlarm(next);
   }
 
   // ---------- RPC (Worker and other objects -> this inbox); `userId` is whose inbox the caller meant ----------
@@ -212,16 +218,84 @@ export class InboxObject extends DurableObject<Env> {
       return { ok: true, applied };
     }
     this.broadcast({ type: "conversation", conversation: note.summary });
-    const payload = pushPayloadFor(userId, note.summary, previous);
+    const notified = Math.max(previous?.lastMessage?.seq ?? 0, this.store.pushWindow(note.conversationId)?.seq ?? 0);
+    const payload = pushPayloadFor(userId, note.summary, notified);
     // Only a user with no open inbox socket gets a push; never awaited by the conversation.
-    if (payload && this.openSockets().length === 0) {
-      this.ctx.waitUntil(
-        sendPush(this.env, userId, payload, this.pushFetch)
-          .then(() => undefined)
-          .catch((err: unknown) => console.error("push failed", err instanceof Error ? err.name : "non-error")),
-      );
-    }
+    if (payload && this.openSockets().length === 0) this.ctx.waitUntil(this.push(userId, payload));
     return { ok: true, applied };
+  }
+
+  /** Sends now, or holds for the end of the conversation's coalescing window (see push-hook.ts). */
+  private async push(userId: string, payload: PushPayload): Promise<void> {
+    try {
+      if (!(await this.hasPushSubscriptions(userId))) return;
+      const id = payload.conversationId;
+      const window = this.store.pushWindow(id);
+      if (window && payload.seq <= window.seq) return;
+      const timing = pushTiming(window?.sentAt ?? null, window?.dueAt ?? null, Date.now());
+      if (!timing.send) {
+        if (timing.holdUntil !== null) {
+          this.store.pushHeld(id, timing.holdUntil);
+          await this.armAlarm(timing.holdUntil);
+        }
+        return;
+      }
+      await this.deliverPush(userId, payload);
+    } catch (err) {
+      console.error("push failed", err instanceof Error ? err.name : "non-error");
+    }
+  }
+
+  /** Marks the window first, so pushes racing this one coalesce into it. */
+  private async deliverPush(userId: string, payload: PushPayload): Promise<void> {
+    this.store.pushSent(payload.conversationId, payload.seq, Date.now());
+    this.pushD1Reads += 1;
+    const result = await sendPush(this.env, userId, payload, this.pushFetch);
+    if (result.removed > 0) this.store.invalidatePushSubscriptions();
+  }
+
+  /** The cached answer; D1 is read once, and again only after the push routes said it changed. */
+  private async hasPushSubscriptions(userId: string): Promise<boolean> {
+    const cached = this.store.pushSubscriptions();
+    if (cached.n !== null) return cached.n > 0;
+    this.pushD1Reads += 1;
+    const n = await countSubscriptions(this.env.DB, userId);
+    this.store.setPushSubscriptions(n, cached.gen);
+    return n > 0;
+  }
+
+  /** Sends the held pushes that are due, with each conversation's newest summary; returns the next due time. */
+  private async sendHeldPushes(now: number): Promise<number | null> {
+    const userId = this.store.userId();
+    if (!userId) return null;
+    // Someone with an inbox socket open sees the conversations; held pushes are moot.
+    if (this.openSockets().length > 0) {
+      this.store.dropHeldPushes();
+      return null;
+    }
+    const { due, next } = this.store.duePushes(now);
+    const sends: Promise<void>[] = [];
+    for (const id of due) {
+      const summary = this.store.note(id)?.summary;
+      const payload = summary ? pushPayloadFor(userId, summary, this.store.pushWindow(id)?.seq ?? 0) : null;
+      if (payload) sends.push(this.deliverPush(userId, payload));
+      else this.store.pushHeld(id, null);
+    }
+    const results = await Promise.allSettled(sends);
+    if (results.some((r) => r.status === "rejected")) console.error("held push failed");
+    return next;
+  }
+
+  /** Moves the alarm earlier, never later (it also runs the heartbeat sweep). */
+  private async armAlarm(at: number): Promise<void> {
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || current > at) await this.ctx.storage.setAlarm(at);
+  }
+
+  /** The push routes call this after a subscribe or unsubscribe: the next push re-reads D1. */
+  pushSubscriptionsChanged(userId: string): { ok: true } {
+    if (this.store.claim(userId)) this.store.invalidatePushSubscriptions();
+    return { ok: true };
   }
 
   summaries(userId: string): { ok: true; conversations: ReturnType<InboxStore["summaries"]> } {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ConversationSummary } from "../protocol";
-import { pushPayloadFor } from "./push-hook";
+import { PUSH_COALESCE_MS, pushPayloadFor, pushTiming } from "./push-hook";
 
 const base: ConversationSummary = {
   id: "c_1",
@@ -18,15 +18,28 @@ const base: ConversationSummary = {
 
 describe("pushPayloadFor", () => {
   it("notifies a new unread message from someone else, titled by the DM peer or the group title", () => {
-    expect(pushPayloadFor("u_me", base, null)).toEqual({ conversationId: "c_1", seq: 5, title: "Alice", body: "hi" });
-    expect(pushPayloadFor("u_me", { ...base, kind: "group", title: "Team" }, null)?.title).toBe("Team");
+    expect(pushPayloadFor("u_me", base, 0)).toEqual({ conversationId: "c_1", seq: 5, title: "Alice", body: "hi" });
+    expect(pushPayloadFor("u_me", { ...base, kind: "group", title: "Team" }, 0)?.title).toBe("Team");
+    expect(pushPayloadFor("u_me", base, 4)?.seq).toBe(5);
   });
 
-  it("stays silent for own messages, read summaries and messages already seen", () => {
-    expect(pushPayloadFor("u_a", base, null)).toBeNull();
-    expect(pushPayloadFor("u_me", { ...base, unread: 0 }, null)).toBeNull();
-    expect(pushPayloadFor("u_me", base, base)).toBeNull();
+  it("stays silent for own messages, read summaries and messages already notified", () => {
+    expect(pushPayloadFor("u_a", base, 0)).toBeNull();
+    expect(pushPayloadFor("u_me", { ...base, unread: 0 }, 0)).toBeNull();
+    expect(pushPayloadFor("u_me", base, 5)).toBeNull();
     const { lastMessage: _none, ...noMessage } = base;
-    expect(pushPayloadFor("u_me", noMessage, null)).toBeNull();
+    expect(pushPayloadFor("u_me", noMessage, 0)).toBeNull();
+  });
+});
+
+describe("pushTiming", () => {
+  it("sends the first push and any push after a quiet window", () => {
+    expect(pushTiming(null, null, 1000)).toEqual({ send: true });
+    expect(pushTiming(1000, null, 1000 + PUSH_COALESCE_MS)).toEqual({ send: true });
+  });
+
+  it("holds a push inside the window until its end, once", () => {
+    expect(pushTiming(1000, null, 1001)).toEqual({ send: false, holdUntil: 1000 + PUSH_COALESCE_MS });
+    expect(pushTiming(1000, 1000 + PUSH_COALESCE_MS, 1002)).toEqual({ send: false, holdUntil: null });
   });
 });

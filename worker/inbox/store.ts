@@ -1,10 +1,11 @@
 // The inbox object's SQLite: who it belongs to, its owner's presence, the
 // member summaries conversations sent it, and its friends' presence.
+import { type Migration, migrate } from "../do/migrations";
 import type { ConversationSummary, PresenceStatus } from "../protocol";
 import type { ConversationNote } from "./note";
 
 /** Append-only schema history; never edit an entry that has shipped. */
-const MIGRATIONS: { id: string; statements: string[] }[] = [
+const MIGRATIONS: Migration[] = [
   {
     id: "0001_init",
     statements: [
@@ -12,6 +13,17 @@ const MIGRATIONS: { id: string; statements: string[] }[] = [
       `CREATE TABLE summaries (id TEXT PRIMARY KEY, version INTEGER NOT NULL, removed INTEGER NOT NULL, updated_at INTEGER NOT NULL, body TEXT)`,
       `CREATE INDEX summaries_updated_idx ON summaries (updated_at)`,
       `CREATE TABLE friends (user_id TEXT PRIMARY KEY, status TEXT NOT NULL, last_seen_at INTEGER, epoch INTEGER NOT NULL)`,
+    ],
+  },
+  {
+    id: "0002_push_state",
+    statements: [
+      // How many push subscriptions the user has, as last read from D1 (no row: not known,
+      // read on the next push). `gen` moves on every invalidation, so a read that raced one is not kept.
+      `CREATE TABLE push_subs (id INTEGER PRIMARY KEY CHECK (id = 1), n INTEGER, gen INTEGER NOT NULL)`,
+      // Push coalescing per conversation: when the last push left, which seq it showed,
+      // and when a held-back one is due (null: none).
+      `CREATE TABLE push_window (conversation_id TEXT PRIMARY KEY, sent_at INTEGER NOT NULL, seq INTEGER NOT NULL, due_at INTEGER)`,
     ],
   },
 ];
@@ -23,6 +35,12 @@ export interface EpochPresence {
   epoch: number;
 }
 
+export interface PushWindow {
+  sentAt: number;
+  seq: number;
+  dueAt: number | null;
+}
+
 export interface FriendPresence {
   userId: string;
   status: PresenceStatus;
@@ -31,18 +49,7 @@ export interface FriendPresence {
 
 export class InboxStore {
   constructor(private readonly sql: SqlStorage) {
-    sql.exec("CREATE TABLE IF NOT EXISTS _migrations (id TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)");
-    const applied = new Set(
-      sql
-        .exec<{ id: string }>("SELECT id FROM _migrations")
-        .toArray()
-        .map((r) => r.id),
-    );
-    for (const m of MIGRATIONS) {
-      if (applied.has(m.id)) continue;
-      for (const statement of m.statements) sql.exec(statement);
-      sql.exec("INSERT INTO _migrations (id, applied_at) VALUES (?, ?)", m.id, Date.now());
-    }
+    migrate(sql, MIGRATIONS);
   }
 
   userId(): string | null {
@@ -163,5 +170,67 @@ export class InboxStore {
   /** Drops rows of users who are no longer friends (per D1). */
   keepFriends(userIds: ReadonlySet<string>): void {
     for (const f of this.friends()) if (!userIds.has(f.userId)) this.removeFriend(f.userId);
+  }
+
+  /** The cached subscription count (null: unknown) and the generation a D1 read must quote back. */
+  pushSubscriptions(): { n: number | null; gen: number } {
+    const r = this.sql.exec<{ n: number | null; gen: number }>("SELECT n, gen FROM push_subs").toArray()[0];
+    return { n: r?.n ?? null, gen: r?.gen ?? 0 };
+  }
+
+  /** Keeps a count read from D1 unless an invalidation happened since the read began. */
+  setPushSubscriptions(n: number, readAtGen: number): void {
+    this.sql.exec(
+      "INSERT INTO push_subs (id, n, gen) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET n = excluded.n WHERE gen = excluded.gen",
+      n,
+      readAtGen,
+    );
+  }
+
+  invalidatePushSubscriptions(): void {
+    this.sql.exec(
+      "INSERT INTO push_subs (id, n, gen) VALUES (1, NULL, 1) ON CONFLICT (id) DO UPDATE SET n = NULL, gen = gen + 1",
+    );
+  }
+
+  pushWindow(conversationId: string): PushWindow | null {
+    const r = this.sql
+      .exec<{ sent_at: number; seq: number; due_at: number | null }>(
+        "SELECT sent_at, seq, due_at FROM push_window WHERE conversation_id = ?",
+        conversationId,
+      )
+      .toArray()[0];
+    return r ? { sentAt: r.sent_at, seq: r.seq, dueAt: r.due_at } : null;
+  }
+
+  pushSent(conversationId: string, seq: number, at: number): void {
+    this.sql.exec(
+      `INSERT INTO push_window (conversation_id, sent_at, seq, due_at) VALUES (?, ?, ?, NULL)
+       ON CONFLICT (conversation_id) DO UPDATE SET sent_at = excluded.sent_at, seq = excluded.seq, due_at = NULL`,
+      conversationId,
+      at,
+      seq,
+    );
+  }
+
+  pushHeld(conversationId: string, dueAt: number | null): void {
+    this.sql.exec("UPDATE push_window SET due_at = ? WHERE conversation_id = ?", dueAt, conversationId);
+  }
+
+  /** Held-back pushes due by `now`, and the earliest one due later (for the alarm). */
+  duePushes(now: number): { due: string[]; next: number | null } {
+    const rows = this.sql
+      .exec<{ conversation_id: string; due_at: number }>(
+        "SELECT conversation_id, due_at FROM push_window WHERE due_at IS NOT NULL",
+      )
+      .toArray();
+    const due = rows.filter((r) => r.due_at <= now).map((r) => r.conversation_id);
+    const later = rows.filter((r) => r.due_at > now).map((r) => r.due_at);
+    return { due, next: later.length > 0 ? Math.min(...later) : null };
+  }
+
+  /** Forgets held-back pushes: the user came online and sees the conversations. */
+  dropHeldPushes(): void {
+    this.sql.exec("UPDATE push_window SET due_at = NULL WHERE due_at IS NOT NULL");
   }
 }

@@ -1,4 +1,4 @@
-import { and, desc, eq, ne, notInArray } from "drizzle-orm";
+import { and, count, desc, eq, ne, notInArray } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { pushSubscriptions } from "../db/schema";
 
@@ -59,4 +59,12 @@ export function listSubscriptions(d1: D1Database, userId: string): Promise<Store
     .select({ endpoint: pushSubscriptions.endpoint, p256dh: pushSubscriptions.p256dh, auth: pushSubscriptions.auth })
     .from(pushSubscriptions)
     .where(eq(pushSubscriptions.userId, userId));
+}
+
+export async function countSubscriptions(d1: D1Database, userId: string): Promise<number> {
+  const rows = await drizzle(d1)
+    .select({ n: count() })
+    .from(pushSubscriptions)
+    .where(eq(pushSubscriptions.userId, userId));
+  return rows[0]?.n ?? 0;
 }

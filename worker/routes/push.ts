@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { requireAuth } from "../auth/middleware";
 import type { AppEnv } from "../http/env";
 import { valid } from "../http/validate";
+import { inboxStub } from "../inbox/stub";
 import { requirePushEndpoint, requireUsableKey, SubscribeBody, UnsubscribeBody } from "../push/schemas";
 import { deleteSubscription, saveSubscription } from "../push/subscriptions";
 
@@ -18,12 +19,17 @@ push.post("/subscriptions", valid("json", SubscribeBody), async (c) => {
   const { endpoint, keys } = c.req.valid("json");
   requirePushEndpoint(endpoint, c.env.PUSH_ALLOW_INSECURE_ENDPOINTS === "true");
   await requireUsableKey(keys.p256dh);
-  await saveSubscription(c.env.DB, c.get("auth").userId, { endpoint, ...keys }, Date.now());
+  const { userId } = c.get("auth");
+  await saveSubscription(c.env.DB, userId, { endpoint, ...keys }, Date.now());
+  // The inbox caches whether its user has subscriptions, so a message costs no D1 read.
+  await inboxStub(c.env, userId).pushSubscriptionsChanged(userId);
   return c.body(null, 201);
 });
 
 // Idempotent, and silent about endpoints that belong to someone else.
 push.delete("/subscriptions", valid("json", UnsubscribeBody), async (c) => {
-  await deleteSubscription(c.env.DB, c.get("auth").userId, c.req.valid("json").endpoint);
+  const { userId } = c.get("auth");
+  await deleteSubscription(c.env.DB, userId, c.req.valid("json").endpoint);
+  await inboxStub(c.env, userId).pushSubscriptionsChanged(userId);
   return c.body(null, 204);
 });

@@ -21,11 +21,13 @@ describe("conversation socket: replay and live", () => {
     const s = await join(group.id, b, 0);
     await waitFor(() => receivedSeqs(s).length === 4);
     expect(s.frames[0]).toMatchObject({ type: "welcome", head: 4, readSeq: 0, protocol: 1 });
-    const welcome = s.frames[0] as unknown as { members: { userId: string; role: string; online: boolean }[] };
+    const welcome = s.frames[0] as unknown as {
+      members: { userId: string; role: string; online: boolean; readSeq: number }[];
+    };
     expect(welcome.members).toEqual(
       expect.arrayContaining([
-        { userId: a.user.id, role: "owner", online: false },
-        { userId: b.user.id, role: "member", online: true },
+        { userId: a.user.id, role: "owner", online: false, readSeq: 0 },
+        { userId: b.user.id, role: "member", online: true, readSeq: 0 },
       ]),
     );
     expect(receivedSeqs(s)).toEqual([1, 2, 3, 4]);
@@ -85,7 +87,12 @@ describe("conversation socket: replay and live", () => {
     expect(sa.frames.some((f) => f.type === "typing")).toBe(false);
     const again = await join(group.id, b);
     expect(again.frames[0]).toMatchObject({ type: "welcome", readSeq: 2 });
-    for (const s of [sa, sb, again]) s.close();
+    // Receipts are not replayed: a new socket of the other member learns b's marker from the welcome.
+    const other = await join(group.id, a);
+    const members = (other.frames[0] as unknown as { members: { userId: string; readSeq: number }[] }).members;
+    expect(members.find((m) => m.userId === b.user.id)?.readSeq).toBe(2);
+    expect(members.find((m) => m.userId === a.user.id)?.readSeq).toBe(0);
+    for (const s of [sa, sb, again, other]) s.close();
   });
 
   it("answers sends over the rate limit with rate_limited and keeps the socket open", async () => {

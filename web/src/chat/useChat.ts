@@ -106,7 +106,18 @@ export function useChat(conversationId: string, selfId: string): Chat {
             setConnection(state);
             if (state === "forbidden") setError(t("notMember"));
           },
-          onWelcome: () => markRead(),
+          onWelcome: (welcome) => {
+            markRead();
+            // Receipts are not replayed: the welcome's markers cover what was read while this client was away.
+            setMarkers((m) => {
+              let next = m;
+              for (const member of welcome.members) {
+                if (member.userId !== selfId) next = withReceipt(next, member.userId, member.readSeq);
+              }
+              if (next !== m) void saveReceipts(conversationId, next);
+              return next;
+            });
+          },
           onEvents: (events) => {
             setTimeline((tl) => applyEvents(tl, events));
             windowRef.current?.(events);

@@ -24,7 +24,15 @@ const ServerFrameSchema: v.GenericSchema<unknown, ConversationServerFrame> = v.v
     head: seq,
     readSeq: v.optional(seq, 0),
     members: v.optional(
-      v.array(v.object({ userId: v.string(), role: RoleSchema, online: v.optional(v.boolean(), false) })),
+      v.array(
+        v.object({
+          userId: v.string(),
+          role: RoleSchema,
+          online: v.optional(v.boolean(), false),
+          // Older servers did not send it; 0 adds no "seen" marker.
+          readSeq: v.optional(seq, 0),
+        }),
+      ),
       [],
     ),
     protocol: v.literal(1),
