@@ -8,16 +8,14 @@ const root = fileURLToPath(new URL("../..", import.meta.url));
 const wranglerJs = `${root}node_modules/wrangler/bin/wrangler.js`;
 const env = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" };
 
-function wrangler(args, opts = {}) {
+/** Spawns the project's wrangler with telemetry off. Shared with scripts/lib/fault/server.mjs. */
+export function wrangler(args, opts = {}) {
   // process.execPath is the pinned Node 24 when run through `npm run`.
   return spawn(process.execPath, [wranglerJs, ...args], { cwd: root, env, ...opts });
 }
 
-/**
- * @param {{port: number, persistDir: string, quiet?: boolean, vars?: Record<string,string>}} opts
- * @returns {Promise<{url: string, stop: () => Promise<void>, pid: number}>}
- */
-export async function startDevServer({ port, persistDir, quiet = true, vars = {} }) {
+/** Applies the D1 migrations to the local database under `persistDir` (writing .dev.vars first if missing). */
+export function migrateLocalD1(persistDir) {
   if (!existsSync(`${root}.dev.vars`))
     spawnSync(process.execPath, [`${root}scripts/dev-vars.mjs`], { stdio: "inherit" });
   const migrate = spawnSync(
@@ -26,26 +24,42 @@ export async function startDevServer({ port, persistDir, quiet = true, vars = {}
     { cwd: root, env, encoding: "utf8" },
   );
   if (migrate.status !== 0) throw new Error(`D1 migrations failed:\n${migrate.stdout}\n${migrate.stderr}`);
+}
+
+/**
+ * The `wrangler dev` arguments for a local server on 127.0.0.1:`port` that
+ * accepts its own origin (both host spellings), plus any extra `vars`.
+ * @param {{port: number, persistDir: string, logLevel: string, vars?: Record<string,string>}} opts
+ */
+export function devArgs({ port, persistDir, logLevel, vars = {} }) {
+  const origins = `http://127.0.0.1:${port},http://localhost:${port}`;
+  const varArgs = Object.entries({ ALLOWED_ORIGINS: origins, ...vars }).flatMap(([k, v]) => ["--var", `${k}:${v}`]);
+  return [
+    "dev",
+    "--ip",
+    "127.0.0.1",
+    "--port",
+    String(port),
+    "--persist-to",
+    persistDir,
+    "--show-interactive-dev-session=false",
+    "--log-level",
+    logLevel,
+    ...varArgs,
+  ];
+}
+
+/**
+ * @param {{port: number, persistDir: string, quiet?: boolean, vars?: Record<string,string>}} opts
+ * @returns {Promise<{url: string, stop: () => Promise<void>, pid: number}>}
+ */
+export async function startDevServer({ port, persistDir, quiet = true, vars = {} }) {
+  migrateLocalD1(persistDir);
 
   const url = `http://127.0.0.1:${port}`;
-  const origins = `${url},http://localhost:${port}`;
-  const varArgs = Object.entries({ ALLOWED_ORIGINS: origins, ...vars }).flatMap(([k, v]) => ["--var", `${k}:${v}`]);
-  const child = wrangler(
-    [
-      "dev",
-      "--ip",
-      "127.0.0.1",
-      "--port",
-      String(port),
-      "--persist-to",
-      persistDir,
-      "--show-interactive-dev-session=false",
-      "--log-level",
-      quiet ? "warn" : "info",
-      ...varArgs,
-    ],
-    { stdio: ["ignore", quiet ? "ignore" : "inherit", "inherit"] },
-  );
+  const child = wrangler(devArgs({ port, persistDir, logLevel: quiet ? "warn" : "info", vars }), {
+    stdio: ["ignore", quiet ? "ignore" : "inherit", "inherit"],
+  });
   const exited = new Promise((resolve) => child.once("exit", resolve));
 
   const deadline = Date.now() + 60_000;

@@ -2,27 +2,21 @@
 // serious or critical findings.
 
 import { readFile } from "node:fs/promises";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import {
   axeViolations,
   BASE_URL,
   befriendByApi,
   groupByApi,
-  launchBrowser,
   registerByApi,
   sendByApi,
   sendFileByApi,
   signInOn,
+  useBrowser,
 } from "./helpers";
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 async function check(page: Page, screen: string): Promise<void> {
   expect(await axeViolations(page), screen).toEqual([]);
@@ -41,7 +35,7 @@ describe("accessibility", () => {
         await sendByApi(lee, conversation.id, "Hello 你好 😀");
         await sendByApi(kim, conversation.id, "Hi there 👋");
 
-        const context = await browser.newContext({ baseURL: BASE_URL, locale, colorScheme });
+        const context = await browser().newContext({ baseURL: BASE_URL, locale, colorScheme });
         const page = await context.newPage();
         await page.goto("/");
         await page.locator('input[name="username"]').waitFor();

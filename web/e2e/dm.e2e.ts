@@ -1,30 +1,23 @@
 // Two people in two browser contexts: sign up, befriend, and chat live in a
 // direct conversation; a reload keeps the history and the chat going.
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   expectLive,
   expectMessage,
   gotoContacts,
-  launchBrowser,
   messages,
   type Person,
   registerPerson,
   sendMessage,
+  useBrowser,
 } from "./helpers";
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 describe("direct messages in the browser", () => {
   it("befriends, chats live both ways, and keeps history across a reload", async () => {
-    const alice: Person = await registerPerson(browser, "alice", "Alice Liddell");
-    const bob: Person = await registerPerson(browser, "bob", "Bob Builder");
+    const alice: Person = await registerPerson(browser(), "alice", "Alice Liddell");
+    const bob: Person = await registerPerson(browser(), "bob", "Bob Builder");
 
     // Alice finds Bob by a prefix of his username and asks to be friends.
     await gotoContacts(alice.page);
@@ -126,7 +119,7 @@ describe("direct messages in the browser", () => {
   });
 
   it("signs out, refuses a wrong password with the server's message, and signs back in", async () => {
-    const carol = await registerPerson(browser, "carol", "Carol");
+    const carol = await registerPerson(browser(), "carol", "Carol");
     const { page } = carol;
     await page.getByRole("button", { name: "Log out" }).click();
     await page.getByRole("heading", { name: "Sign in" }).waitFor();

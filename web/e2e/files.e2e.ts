@@ -4,26 +4,20 @@
 // and resume by hand, and a voice message recorded from the fake microphone.
 import { createHash, randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import {
   befriendByApi,
   expectLive,
   FAKE_MEDIA_ARGS,
-  launchBrowser,
   messages,
   registerByApi,
   signIn,
+  useBrowser,
   watchCsp,
 } from "./helpers";
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser(FAKE_MEDIA_ARGS);
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser(FAKE_MEDIA_ARGS);
 
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
 
@@ -47,8 +41,8 @@ async function openPair() {
   const ada = await registerByApi("ada", "Ada Sender");
   const ben = await registerByApi("ben", "Ben Reader");
   const dm = await befriendByApi(ada, ben);
-  const adaPage = await signIn(browser, ada.username, ada.password);
-  const benPage = await signIn(browser, ben.username, ben.password);
+  const adaPage = await signIn(browser(), ada.username, ada.password);
+  const benPage = await signIn(browser(), ben.username, ben.password);
   const csp = [await watchCsp(adaPage), await watchCsp(benPage)];
   for (const page of [adaPage, benPage]) {
     await page.goto(`/c/${dm.id}`);

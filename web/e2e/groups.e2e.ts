@@ -1,8 +1,8 @@
 // Three people in a group: creating it from friends, replies, an edit, a
 // reaction and "seen by" arriving live, roles in the group's info page, and
 // search (and jump to a date) bringing back a message far up the history.
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import {
   type ApiPerson,
   apiCall,
@@ -10,23 +10,17 @@ import {
   expectLive,
   expectMessage,
   groupByApi,
-  launchBrowser,
   messageAction,
   messages,
   messageWith,
   registerByApi,
   sendMessage,
   signIn,
+  useBrowser,
   watchCsp,
 } from "./helpers";
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 /** Sends a text over REST, waiting out the per-user rate limit (the clientId makes a retry safe). */
 async function post(who: ApiPerson, conversationId: string, clientId: string, text: string): Promise<void> {
@@ -61,7 +55,7 @@ describe("groups in the browser", () => {
     await befriendByApi(ann, bo);
     await befriendByApi(ann, cy);
 
-    const annPage = await signIn(browser, ann.username, ann.password);
+    const annPage = await signIn(browser(), ann.username, ann.password);
     const csp = await watchCsp(annPage);
     await annPage.reload();
     await annPage.getByRole("link", { name: "New group" }).click();
@@ -74,8 +68,8 @@ describe("groups in the browser", () => {
     await expectLive(annPage);
 
     // The others see the new group in their lists and open it.
-    const boPage = await signIn(browser, bo.username, bo.password);
-    const cyPage = await signIn(browser, cy.username, cy.password);
+    const boPage = await signIn(browser(), bo.username, bo.password);
+    const cyPage = await signIn(browser(), cy.username, cy.password);
     await openChat(boPage, "Climbing crew");
     await openChat(cyPage, "Climbing crew");
 
@@ -189,7 +183,7 @@ describe("groups in the browser", () => {
     // 70 more, so the first page (50) does not hold it.
     for (let i = 1; i <= 70; i += 1) await post(i % 2 === 0 ? eli : fay, group.id, `m${i}`, `filler message ${i}`);
 
-    const page = await signIn(browser, dee.username, dee.password);
+    const page = await signIn(browser(), dee.username, dee.password);
     const csp = await watchCsp(page);
     await page.goto(`/c/${group.id}`);
     await expectLive(page);
@@ -246,7 +240,7 @@ describe("groups in the browser", () => {
     );
     await post(first, group.id, "newest", "The newest straw");
 
-    const page = await signIn(browser, gil.username, gil.password);
+    const page = await signIn(browser(), gil.username, gil.password);
     await page.goto(`/c/${group.id}`);
     await expectLive(page);
     await expectMessage(page, "The newest straw");

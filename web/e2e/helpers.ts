@@ -4,7 +4,7 @@ import { randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
-import { expect } from "vitest";
+import { afterAll, beforeAll, expect } from "vitest";
 import type { AuthResult, Conversation, ConversationEvent } from "../../worker/protocol";
 
 const require = createRequire(import.meta.url);
@@ -27,6 +27,24 @@ const CHROMIUM_ARGS = [
 
 export function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, ...extraArgs] });
+}
+
+/**
+ * One browser for the calling test file: launched before its tests, closed
+ * after them. The getter is for use inside a test (or hook), once it is up.
+ */
+export function useBrowser(extraArgs: string[] = []): () => Browser {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    browser = await launchBrowser(extraArgs);
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return () => {
+    if (browser === undefined) throw new Error("the browser is not launched yet");
+    return browser;
+  };
 }
 
 /** Chromium's built-in fake microphone and camera, granted without a prompt. */

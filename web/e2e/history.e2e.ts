@@ -1,25 +1,19 @@
 // Long histories: the chat shows the newest page (virtualised: only what is
 // on screen is in the DOM) and pages older ones on demand.
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import {
   apiCall,
   befriendByApi,
   expectLive,
   expectMessage,
-  launchBrowser,
   messages,
   registerByApi,
   signIn,
+  useBrowser,
 } from "./helpers";
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 /** Numbers of the rendered "history message N" rows, top to bottom. */
 async function renderedNumbers(page: Page): Promise<number[]> {
@@ -50,7 +44,7 @@ describe("chat history", () => {
       });
     }
 
-    const page = await signIn(browser, dan.username, dan.password);
+    const page = await signIn(browser(), dan.username, dan.password);
     await page.goto(`/c/${conversation.id}`);
     await expectLive(page);
     await expectMessage(page, "history message 60");

@@ -1,16 +1,9 @@
 // The inbox socket in the browser: presence and unread badges change live on
 // the conversation list, and a message elsewhere raises an in-app notice.
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { befriendByApi, expectMessage, launchBrowser, registerByApi, sendByApi, signIn } from "./helpers";
+import { describe, expect, it } from "vitest";
+import { befriendByApi, expectMessage, registerByApi, sendByApi, signIn, useBrowser } from "./helpers";
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 describe("the conversation list, live from the inbox socket", () => {
   it("shows a friend coming online, an unread badge without a reload, and clears it on opening", async () => {
@@ -18,7 +11,7 @@ describe("the conversation list, live from the inbox socket", () => {
     const ben = await registerByApi("ben", "Ben Reader");
     const conversation = await befriendByApi(amy, ben);
 
-    const benPage = await signIn(browser, ben.username, ben.password);
+    const benPage = await signIn(browser(), ben.username, ben.password);
     const row = benPage
       .getByRole("list", { name: "Conversations" })
       .getByRole("listitem")
@@ -29,7 +22,7 @@ describe("the conversation list, live from the inbox socket", () => {
     expect(await row.getByTestId("unread").count()).toBe(0);
 
     // Amy opens the app: Ben sees her come online, no reload.
-    const amyPage = await signIn(browser, amy.username, amy.password);
+    const amyPage = await signIn(browser(), amy.username, amy.password);
     await row.locator('[data-presence="online"]').waitFor();
 
     // Amy writes: the badge appears live, with the preview, and a notice offers to open it.

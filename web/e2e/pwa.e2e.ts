@@ -3,8 +3,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   BASE_URL,
   befriendByApi,
@@ -12,23 +11,17 @@ import {
   eventsOf,
   expectLive,
   expectMessage,
-  launchBrowser,
   launchPersistent,
   messages,
   registerByApi,
   sendByApi,
   signIn,
+  useBrowser,
   waitForServiceWorker,
   watchCsp,
 } from "./helpers";
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 describe("the PWA", () => {
   it("sends a CSP without 'unsafe-inline' and the other security headers, on every app route", async () => {
@@ -90,7 +83,7 @@ describe("the PWA", () => {
     await sendByApi(gus, conversation.id, "cached hello");
     await sendByApi(fay, conversation.id, "cached reply 你好 👋");
 
-    const page = await signIn(browser, fay.username, fay.password);
+    const page = await signIn(browser(), fay.username, fay.password);
     const cspViolations = await watchCsp(page);
     await waitForServiceWorker(page);
     await page.goto(`/c/${conversation.id}`);
@@ -121,12 +114,12 @@ describe("the PWA", () => {
     const conversation = await befriendByApi(hal, ivy);
     const texts = ["offline one", "offline two", "offline three"];
 
-    const halPage = await signIn(browser, hal.username, hal.password);
+    const halPage = await signIn(browser(), hal.username, hal.password);
     const cspViolations = await watchCsp(halPage);
     await waitForServiceWorker(halPage);
     await halPage.goto(`/c/${conversation.id}`);
     await expectLive(halPage);
-    const ivyPage = await signIn(browser, ivy.username, ivy.password);
+    const ivyPage = await signIn(browser(), ivy.username, ivy.password);
     await ivyPage.goto(`/c/${conversation.id}`);
     await expectLive(ivyPage);
     const headBefore = (await eventsOf(hal, conversation.id)).length;

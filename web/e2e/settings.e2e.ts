@@ -1,30 +1,23 @@
 // Settings and keyboard use: the language and theme switches persist, and the
 // conversation list and the messages are walked with the arrow keys.
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   befriendByApi,
   expectLive,
   expectMessage,
-  launchBrowser,
   registerByApi,
   sendByApi,
   signIn,
+  useBrowser,
   watchCsp,
 } from "./helpers";
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 describe("settings and keyboard", () => {
   it("switches to Chinese and dark, and keeps both across a reload", async () => {
     const max = await registerByApi("max", "Max");
-    const page = await signIn(browser, max.username, max.password);
+    const page = await signIn(browser(), max.username, max.password);
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Settings" }).click();
     await page.getByLabel("Language").selectOption("zh-CN");
     const nav = page.getByRole("navigation", { name: "主导航" });
@@ -50,7 +43,7 @@ describe("settings and keyboard", () => {
     await sendByApi(ola, withOla.id, "first");
     await sendByApi(ola, withOla.id, "second");
 
-    const page = await signIn(browser, ned.username, ned.password);
+    const page = await signIn(browser(), ned.username, ned.password);
     const list = page.getByRole("list", { name: "Conversations" });
     await expect.poll(() => list.getByRole("link").count()).toBe(2);
     // One tab stop for the whole list; the arrows move it.
@@ -75,7 +68,7 @@ describe("settings and keyboard", () => {
     const quinn = await registerByApi("quinn", "Quinn");
     const rosa = await registerByApi("rosa", "Rosa");
     const conversation = await befriendByApi(quinn, rosa);
-    const page = await signIn(browser, quinn.username, quinn.password);
+    const page = await signIn(browser(), quinn.username, quinn.password);
     const cspViolations = await watchCsp(page);
     const requests: string[] = [];
     page.on("request", (r) => requests.push(r.url()));

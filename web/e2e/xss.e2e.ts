@@ -1,9 +1,8 @@
 // Message text is data, never markup: payloads that would run script if
 // rendered as HTML arrive, are shown verbatim, and nothing executes, in the
 // chat, in the conversation list preview and in highlighted search results.
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { befriendByApi, expectMessage, launchBrowser, registerByApi, sendByApi, signIn, watchCsp } from "./helpers";
+import { describe, expect, it } from "vitest";
+import { befriendByApi, expectMessage, registerByApi, sendByApi, signIn, useBrowser, watchCsp } from "./helpers";
 
 const PAYLOADS = [
   `<img src=x onerror="window.__xss=(window.__xss||0)+1">`,
@@ -13,13 +12,7 @@ const PAYLOADS = [
   `[click](javascript:window.__xss=1) payload`,
 ];
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 describe("message text is never rendered as HTML", () => {
   it("shows script payloads verbatim and runs none of them", async () => {
@@ -28,7 +21,7 @@ describe("message text is never rendered as HTML", () => {
     const dm = await befriendByApi(mallory, victim);
     for (const text of PAYLOADS) await sendByApi(mallory, dm.id, text);
 
-    const page = await signIn(browser, victim.username, victim.password);
+    const page = await signIn(browser(), victim.username, victim.password);
     const dialogs: string[] = [];
     page.on("dialog", (d) => {
       dialogs.push(d.message());

@@ -1,13 +1,8 @@
 // A `wrangler dev` that can be killed like a crashed host: SIGKILL to wrangler
 // and every workerd under it, then restarted on the same persist dir.
-import { spawn, spawnSync } from "node:child_process";
-import { existsSync, openSync, readdirSync, readFileSync } from "node:fs";
+import { openSync, readdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
-import { fileURLToPath } from "node:url";
-
-const root = fileURLToPath(new URL("../../..", import.meta.url));
-const wranglerJs = `${root}node_modules/wrangler/bin/wrangler.js`;
-const env = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" };
+import { devArgs, migrateLocalD1, wrangler } from "../dev-server.mjs";
 
 export function freePort() {
   return new Promise((resolve, reject) => {
@@ -57,16 +52,7 @@ const alive = (pid) => {
   }
 };
 
-export function migrate(persistDir) {
-  if (!existsSync(`${root}.dev.vars`))
-    spawnSync(process.execPath, [`${root}scripts/dev-vars.mjs`], { stdio: "inherit" });
-  const r = spawnSync(
-    process.execPath,
-    [wranglerJs, "d1", "migrations", "apply", "DB", "--local", "--persist-to", persistDir],
-    { cwd: root, env, encoding: "utf8" },
-  );
-  if (r.status !== 0) throw new Error(`D1 migrations failed:\n${r.stdout}\n${r.stderr}`);
-}
+export { migrateLocalD1 as migrate };
 
 /**
  * One wrangler dev process in its own process group (detached), so a kill
@@ -84,27 +70,11 @@ export class DevServer {
 
   async start(deadlineMs = 60_000) {
     const { port, persistDir, logFile, vars } = this.opts;
-    const origins = `${this.url},http://localhost:${port}`;
-    const varArgs = Object.entries({ ALLOWED_ORIGINS: origins, ...vars }).flatMap(([k, v]) => ["--var", `${k}:${v}`]);
     const log = openSync(logFile, "a");
-    this.child = spawn(
-      process.execPath,
-      [
-        wranglerJs,
-        "dev",
-        "--ip",
-        "127.0.0.1",
-        "--port",
-        String(port),
-        "--persist-to",
-        persistDir,
-        "--show-interactive-dev-session=false",
-        "--log-level",
-        "warn",
-        ...varArgs,
-      ],
-      { cwd: root, env, detached: true, stdio: ["ignore", log, log] },
-    );
+    this.child = wrangler(devArgs({ port, persistDir, logLevel: "warn", vars }), {
+      detached: true,
+      stdio: ["ignore", log, log],
+    });
     this.starts += 1;
     const child = this.child;
     const deadline = Date.now() + deadlineMs;

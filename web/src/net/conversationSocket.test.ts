@@ -1,44 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { ConversationEvent } from "../../../worker/protocol";
 import { BACKOFF_CAP_MS, backoffDelay } from "./backoff";
-import {
-  ConversationSocket,
-  type ConversationSocketListener,
-  type SocketFactory,
-  type SocketHandlers,
-} from "./conversationSocket";
-
-/** A fake socket the test opens, feeds and closes by hand. */
-class FakeSocket {
-  sent: string[] = [];
-  closedWith: number | null = null;
-  constructor(
-    readonly url: string,
-    readonly protocols: string[],
-    readonly handlers: SocketHandlers,
-  ) {}
-  send(data: string) {
-    this.sent.push(data);
-  }
-  close(code?: number) {
-    this.closedWith = code ?? 1000;
-  }
-  frames(): Array<Record<string, unknown>> {
-    return this.sent.filter((s) => s !== '{"type":"ping"}').map((s) => JSON.parse(s) as Record<string, unknown>);
-  }
-  open() {
-    this.handlers.onOpen();
-  }
-  receive(frame: unknown) {
-    this.handlers.onMessage(JSON.stringify(frame));
-  }
-  welcome(head = 0) {
-    this.receive({ type: "welcome", head, readSeq: 0, members: [], protocol: 1 });
-  }
-  serverClose(code: number) {
-    this.handlers.onClose(code, "");
-  }
-}
+import { ConversationSocket, type ConversationSocketListener, type SocketFactory } from "./conversationSocket";
+import { FakeSocket } from "./fakeSocket.test-helper";
 
 const msg = (seq: number, text = `m${seq}`, clientId?: string): ConversationEvent => ({
   seq,

@@ -3,6 +3,7 @@ import * as v from "valibot";
 import type { ConversationServerFrame } from "../../../worker/protocol";
 import { int, maybe, seq } from "../wire/common";
 import { EventSchema, RoleSchema } from "../wire/events";
+import { parseJsonFrame } from "./jsonFrame";
 
 const errorCode = v.picklist([
   "invalid_request",
@@ -53,13 +54,5 @@ const ServerFrameSchema: v.GenericSchema<unknown, ConversationServerFrame> = v.v
 
 /** The frame, or null for anything that is not a frame this client knows. */
 export function parseServerFrame(text: unknown): ConversationServerFrame | null {
-  if (typeof text !== "string") return null;
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    return null;
-  }
-  const result = v.safeParse(ServerFrameSchema, json);
-  return result.success ? result.output : null;
+  return parseJsonFrame(ServerFrameSchema, text);
 }

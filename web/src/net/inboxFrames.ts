@@ -3,6 +3,7 @@ import * as v from "valibot";
 import type { InboxServerFrame } from "../../../worker/protocol";
 import { int, orNull } from "../wire/common";
 import { FriendRequestSchema, FriendSchema, SummarySchema } from "../wire/rest";
+import { parseJsonFrame } from "./jsonFrame";
 
 const status = v.picklist(["online", "offline"]);
 
@@ -22,13 +23,5 @@ const InboxFrameSchema: v.GenericSchema<unknown, InboxServerFrame> = v.variant("
 
 /** The frame, or null for anything this client does not know (a newer server's frames included). */
 export function parseInboxFrame(text: unknown): InboxServerFrame | null {
-  if (typeof text !== "string") return null;
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    return null;
-  }
-  const result = v.safeParse(InboxFrameSchema, json);
-  return result.success ? result.output : null;
+  return parseJsonFrame(InboxFrameSchema, text);
 }

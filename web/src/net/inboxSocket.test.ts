@@ -2,27 +2,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { ConversationSummary } from "../../../worker/protocol";
 import type { InboxFrame } from "../inbox/inboxState";
 import { BACKOFF_CAP_MS } from "./backoff";
+import { FakeSocket } from "./fakeSocket.test-helper";
 import { InboxSocket } from "./inboxSocket";
-import type { SocketHandlers } from "./socketFactory";
-
-class FakeSocket {
-  sent: string[] = [];
-  closedWith: number | null = null;
-  constructor(
-    readonly url: string,
-    readonly protocols: string[],
-    readonly handlers: SocketHandlers,
-  ) {}
-  send(data: string) {
-    this.sent.push(data);
-  }
-  close(code?: number) {
-    this.closedWith = code ?? 1000;
-  }
-  receive(frame: unknown) {
-    this.handlers.onMessage(JSON.stringify(frame));
-  }
-}
 
 const summary: ConversationSummary = {
   id: "c1",
