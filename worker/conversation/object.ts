@@ -103,25 +103,6 @@ const TOUCH_DELAY_MS = 5000;
  * messages themselves (docs/benchmarks.md). Ordinary chat never waits.
  */
 const NOTIFY_ROUNDS: RateLimit = { perSecond: 2, burst: 5 };
-/** Inbox calls in flight at once (the notifier's own cap is for fan-out width, not for latency). */
-const NOTIFY_DELIVERIES_IN_FLIGHT = 4;
-
-/** At most `max` of the tasks passed to `run` in flight; the rest wait in arrival order. */
-class Limiter {
-  private active = 0;
-  private readonly waiting: (() => void)[] = [];
-  constructor(private readonly max: number) {}
-  async run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.active >= this.max) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    this.active += 1;
-    try {
-      return await task();
-    } finally {
-      this.active -= 1;
-      this.waiting.shift()?.();
-    }
-  }
-}
 /** A failed file reclaim is retried after this long. */
 const FILE_RECLAIM_RETRY_MS = 60_000;
 
@@ -143,7 +124,6 @@ export class ConversationObject extends DurableObject<Env> {
   private alarmAt: number | null = null;
   private readonly notifyRounds = new TokenBuckets(NOTIFY_ROUNDS);
   private markedThisTurn = false;
-  private readonly deliveries = new Limiter(NOTIFY_DELIVERIES_IN_FLIGHT);
   /** A DM's two users, for `peer` in summaries; profiles change rarely and a restart refreshes them. */
   private peers: Map<string, User> | null = null;
 
@@ -162,11 +142,10 @@ export class ConversationObject extends DurableObject<Env> {
       },
       notes: (userIds) => inboxNotes(this.room.log, userIds, this.peers ?? new Map()),
       deliver: async (userId, note) => {
-        // Few calls at a time: each is an event on the same runtime thread as
-        // this conversation's frames, and 50 at once queue ahead of them.
-        await this.deliveries.run(() => inboxStub(this.env, userId).conversationChanged(userId, note));
+        await inboxStub(this.env, userId).conversationChanged(userId, note);
       },
       retryLater: (ms) => this.ensureAlarm(Date.now() + ms),
+      pause: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     });
     this.room = new Room(
       new SqliteLogStore(ctx.storage.sql),

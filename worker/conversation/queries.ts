@@ -125,8 +125,11 @@ export function inboxNotes(
   if (!meta) return out;
   const lastMessage = lastMessageOf(log);
   const updatedAt = updatedAtOf(log);
-  for (const userId of userIds) {
-    const readSeq = log.store.getRead(userId);
+  const ids = [...userIds];
+  // A round for every member reads all markers at once; one for a read or two looks them up.
+  const reads = ids.length > 8 ? log.store.readMarkers() : null;
+  for (const userId of ids) {
+    const readSeq = reads ? (reads.get(userId) ?? 0) : log.store.getRead(userId);
     const version = log.head + readSeq;
     const role = log.members.get(userId);
     if (!role) {
@@ -141,7 +144,7 @@ export function inboxNotes(
       role,
       lastSeq: log.head,
       readSeq,
-      unread: log.store.unread(userId),
+      unread: log.store.unreadCount(userId, readSeq),
       updatedAt,
     };
     if (meta.kind === "dm") {

@@ -1,6 +1,7 @@
 import { type Migration, migrate } from "../do/migrations";
 import type { FileRef, Message, MessageKind, Role } from "../protocol";
 import { indexForms, matchQuery } from "./cjk";
+import { ClientIdCache } from "./client-ids";
 import type { AppendedEvent, LogStore, RoomMeta, StoredEvent } from "./store";
 
 /**
@@ -116,8 +117,21 @@ function toMessage(r: MessageRow): Message {
 export class SqliteLogStore implements LogStore {
   lastRowsRead = 0;
 
+  /** Answers "never used" without SQLite; rebuilt from SQLite after every wake. */
+  private readonly clientIds: ClientIdCache;
+
   constructor(private readonly sql: SqlStorage) {
     migrate(sql, MIGRATIONS);
+    this.clientIds = new ClientIdCache((senderId, limit) => {
+      const rows = sql
+        .exec<{ client_id: string }>(
+          "SELECT client_id FROM events WHERE sender_id = ? AND client_id IS NOT NULL LIMIT ?",
+          senderId,
+          limit + 1,
+        )
+        .toArray();
+      return rows.length > limit ? null : rows.map((r) => r.client_id);
+    });
   }
 
   /** Runs a paging query and keeps the cursor's rowsRead, the proof that a page is a keyset read. */
@@ -199,9 +213,11 @@ export class SqliteLogStore implements LogStore {
       e.body,
       e.target,
     );
+    if (e.clientId !== null) this.clientIds.added(e.senderId, e.clientId);
   }
 
   findByClientId(senderId: string, clientId: string): StoredEvent | null {
+    if (!this.clientIds.mayHave(senderId, clientId)) return null;
     const r = this.sql
       .exec<{ seq: number; created_at: number; body: string }>(
         "SELECT seq, created_at, body FROM events WHERE sender_id = ? AND client_id = ?",

@@ -52,13 +52,25 @@ export class InboxStore {
     migrate(sql, MIGRATIONS);
   }
 
+  /** The owner, once known: the `me` row is written once and never changes, so memory may keep it. */
+  private owner: string | null = null;
+
   userId(): string | null {
-    return this.sql.exec<{ user_id: string }>("SELECT user_id FROM me").toArray()[0]?.user_id ?? null;
+    if (this.owner === null) {
+      this.owner = this.sql.exec<{ user_id: string }>("SELECT user_id FROM me").toArray()[0]?.user_id ?? null;
+    }
+    return this.owner;
   }
 
-  /** The Worker names the object after the user and passes the id on every call; the first one is kept. */
+  /**
+   * The Worker names the object after the user and passes the id on every call; the first one is kept.
+   * Read first: every inbox note calls this, and the insert it used to run each time is needed once.
+   */
   claim(userId: string): boolean {
+    const owner = this.userId();
+    if (owner !== null) return owner === userId;
     this.sql.exec("INSERT INTO me (id, user_id) VALUES (1, ?) ON CONFLICT (id) DO NOTHING", userId);
+    this.owner = null;
     return this.userId() === userId;
   }
 
