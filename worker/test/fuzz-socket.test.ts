@@ -169,7 +169,8 @@ describe("fuzzing conversation socket frames", () => {
           s.close();
         },
       ),
-      { numRuns: 200 },
+      // Fixed seed: the coverage checks below must not depend on the draw.
+      { numRuns: 200, seed: 20261127 },
     );
     expectContractFrames(observer);
     // The fuzz really reached each path: refusals, oversized frames, bad first frames.
