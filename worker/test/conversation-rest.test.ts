@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { Conversation, ConversationEvent, ConversationSummary, Message } from "../protocol";
 import { expectError, makeGroup, stubOf } from "./conversation-fixtures";
-import { api, apiOk, befriend, signUp } from "./helpers";
+import { api, apiOk, befriend, signUp, waitFor } from "./helpers";
 
 const createDm = (token: string, userId: string) => api("/api/conversations", { token, body: { kind: "dm", userId } });
 
@@ -161,9 +161,19 @@ describe("conversation reads and REST messages", () => {
       201,
     );
 
-    const { conversations } = await apiOk<{ conversations: ConversationSummary[] }>("/api/conversations", {
-      token: b.accessToken,
-    });
+    // Summaries reach the inbox asynchronously (coalesced notification rounds),
+    // so the list converges within moments of the send rather than at once.
+    let conversations: ConversationSummary[] = [];
+    await waitFor(
+      () => conversations[0]?.id === group.id && conversations[0]?.lastSeq === 2,
+      5000,
+      "the group's new message to reach b's list",
+      async () => {
+        ({ conversations } = await apiOk<{ conversations: ConversationSummary[] }>("/api/conversations", {
+          token: b.accessToken,
+        }));
+      },
+    );
     expect(conversations.map((s) => s.id)).toEqual([group.id, dm.conversation.id]);
     expect(conversations[0]).toMatchObject({
       kind: "group",

@@ -119,12 +119,22 @@ export function expectSocket(s: TestSocket | Response): TestSocket {
   return s;
 }
 
-/** Waits until `predicate` holds over the received frames, or fails after `timeoutMs`. */
-export async function waitFor(predicate: () => boolean, timeoutMs = 5000, what = "condition"): Promise<void> {
+/**
+ * Waits until `predicate` holds, or fails after `timeoutMs`. With `poll`, it
+ * is awaited before each check (e.g. to re-read an eventually consistent list).
+ */
+export async function waitFor(
+  predicate: () => boolean,
+  timeoutMs = 5000,
+  what = "condition",
+  poll?: () => Promise<void>,
+): Promise<void> {
   const start = Date.now();
-  while (!predicate()) {
+  for (;;) {
+    await poll?.();
+    if (predicate()) return;
     if (Date.now() - start > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, poll ? 50 : 5));
   }
 }
 
