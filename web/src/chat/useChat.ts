@@ -7,6 +7,7 @@ import { freshAccessToken, refreshSession } from "../api/refresh";
 import { getConversation, listMessages } from "../api/resources";
 import { t } from "../i18n";
 import { type ConnectionState, ConversationSocket } from "../net/conversationSocket";
+import { wsUrl } from "../net/socketFactory";
 import { onWake } from "../net/wake";
 import {
   loadConversation,
@@ -50,9 +51,6 @@ export interface Chat extends Jumps {
   typing(): void;
 }
 
-export const socketUrl = (conversationId: string) =>
-  `${location.origin.replace(/^http/, "ws")}/api/conversations/${encodeURIComponent(conversationId)}/ws`;
-
 const visible = () => document.visibilityState === "visible";
 
 export function useChat(conversationId: string, selfId: string): Chat {
@@ -82,22 +80,27 @@ export function useChat(conversationId: string, selfId: string): Chat {
     setConversation(null);
     setTimeline(emptyTimeline);
     setMarkers({});
-    const reloadDetails = () =>
-      getConversation(conversationId).then(
-        (conv) => {
-          if (cancelled) return;
-          setConversation(conv);
-          void saveConversation(conv);
-        },
-        () => undefined,
-      );
     setConnection("connecting");
     setError(null);
     setReady(false);
+    const fetchDetails = () =>
+      getConversation(conversationId).then((conv) => {
+        if (cancelled) return;
+        setConversation(conv);
+        void saveConversation(conv);
+      });
+    // Other members' read positions; self is not shown a marker.
+    const takeReceipts = (receipts: { userId: string; readSeq: number }[]) =>
+      setMarkers((m) => {
+        let next = m;
+        for (const r of receipts) if (r.userId !== selfId) next = withReceipt(next, r.userId, r.readSeq);
+        if (next !== m) void saveReceipts(conversationId, next);
+        return next;
+      });
 
     const startSocket = (lastSeq: number, queued: OutboxEntry[]) => {
       socket = new ConversationSocket({
-        url: socketUrl(conversationId),
+        url: wsUrl(`/api/conversations/${encodeURIComponent(conversationId)}/ws`),
         lastSeq,
         getAccessToken: freshAccessToken,
         refreshAccessToken: refreshSession,
@@ -109,19 +112,12 @@ export function useChat(conversationId: string, selfId: string): Chat {
           onWelcome: (welcome) => {
             markRead();
             // Receipts are not replayed: the welcome's markers cover what was read while this client was away.
-            setMarkers((m) => {
-              let next = m;
-              for (const member of welcome.members) {
-                if (member.userId !== selfId) next = withReceipt(next, member.userId, member.readSeq);
-              }
-              if (next !== m) void saveReceipts(conversationId, next);
-              return next;
-            });
+            takeReceipts(welcome.members);
           },
           onEvents: (events) => {
             setTimeline((tl) => applyEvents(tl, events));
             windowRef.current?.(events);
-            if (events.some((e) => e.type === "member")) void reloadDetails();
+            if (events.some((e) => e.type === "member")) fetchDetails().catch(() => undefined);
             typingClear(events.map((e) => e.senderId));
             markRead();
           },
@@ -134,14 +130,7 @@ export function useChat(conversationId: string, selfId: string): Chat {
             if (changeIds.current.delete(clientId)) setError(message);
             else setTimeline((tl) => markFailed(tl, selfId, clientId, message));
           },
-          onReceipt: (userId, seq) => {
-            if (userId === selfId) return;
-            setMarkers((m) => {
-              const next = withReceipt(m, userId, seq);
-              if (next !== m) void saveReceipts(conversationId, next);
-              return next;
-            });
-          },
+          onReceipt: (userId, readSeq) => takeReceipts([{ userId, readSeq }]),
           onTyping: (userId) => {
             if (userId !== selfId) typingSeen(userId);
           },
@@ -177,11 +166,7 @@ export function useChat(conversationId: string, selfId: string): Chat {
       setTimeline(start);
       if (cachedConv) setConversation(cachedConv);
 
-      const details = getConversation(conversationId).then((conv) => {
-        if (cancelled) return;
-        setConversation(conv);
-        void saveConversation(conv);
-      });
+      const details = fetchDetails();
       if (cachedItems.length > 0) {
         // The socket replays everything after the cached head.
         startSocket(lastSeqOf(start), queued);
@@ -230,11 +215,22 @@ export function useChat(conversationId: string, selfId: string): Chat {
     };
   }, [conversationId, selfId, typingSeen, typingClear]);
 
+  // Every change goes through the outbox, so a reload or a drop resends it; false when not started yet.
+  const enqueue = useCallback(
+    (frame: ChangeFrame, queuedAt: number): boolean => {
+      const socket = socketRef.current;
+      if (!socket) return false;
+      void queueOutbox({ clientId: frame.clientId, conversationId, frame, queuedAt });
+      socket.send(frame);
+      return true;
+    },
+    [conversationId],
+  );
+
   const send = useCallback(
     (text: string, replyTo?: number) => {
-      const socket = socketRef.current;
-      if (!socket) return;
       const clientId = crypto.randomUUID();
+      const now = Date.now();
       const frame: ChangeFrame = {
         type: "send",
         clientId,
@@ -242,24 +238,20 @@ export function useChat(conversationId: string, selfId: string): Chat {
         text,
         ...(replyTo === undefined ? {} : { replyTo }),
       };
-      void queueOutbox({ clientId, conversationId, frame, queuedAt: Date.now() });
-      socket.send(frame);
+      if (!enqueue(frame, now)) return;
       jumps.backToLatest(); // one's own message shows at the live end
-      setTimeline((tl) => addPending(tl, clientId, selfId, text, Date.now(), replyTo));
+      setTimeline((tl) => addPending(tl, clientId, selfId, text, now, replyTo));
     },
-    [selfId, conversationId, jumps.backToLatest],
+    [selfId, enqueue, jumps.backToLatest],
   );
 
-  // Edits, deletes and reactions go through the outbox too; their events fold into the list.
+  // Edits, deletes and reactions: their events fold into the list; only a refusal needs telling apart.
   const change = useCallback(
     (frame: ChangeFrame) => {
-      const socket = socketRef.current;
-      if (!socket) return;
-      changeIds.current.add(frame.clientId);
-      void queueOutbox({ clientId: frame.clientId, conversationId, frame, queuedAt: Date.now() });
-      socket.send(frame);
+      // A refusal arrives as a later frame, so noting the id after sending is soon enough.
+      if (enqueue(frame, Date.now())) changeIds.current.add(frame.clientId);
     },
-    [conversationId],
+    [enqueue],
   );
   const edit = useCallback(
     (target: number, text: string) => change({ type: "edit", clientId: crypto.randomUUID(), target, text }),

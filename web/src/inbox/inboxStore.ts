@@ -3,8 +3,9 @@
 // per session (started by the app shell, stopped on sign-out).
 import { freshAccessToken, refreshSession } from "../api/refresh";
 import { listConversations } from "../api/resources";
-import type { ConnectionState } from "../net/conversationSocket";
 import { InboxSocket } from "../net/inboxSocket";
+import type { ConnectionState } from "../net/reconnectingSocket";
+import { wsUrl } from "../net/socketFactory";
 import { onWake } from "../net/wake";
 import { notify, setBadge } from "../notify/notices";
 import { loadSummaries, saveSummaries } from "../store/db";
@@ -27,8 +28,6 @@ export const inboxLoaded = createStore(false);
 
 let openConversationId: string | null = null;
 let session: { stop(): void; reload(): void } | null = null;
-
-export const inboxUrl = () => `${location.origin.replace(/^http/, "ws")}/api/inbox/ws`;
 
 /** The chat being looked at: no notices for it, and its badge clears. */
 export function setOpenConversation(id: string | null): void {
@@ -84,7 +83,7 @@ export function startInbox(selfId: string): void {
   };
 
   const socket = new InboxSocket({
-    url: inboxUrl(),
+    url: wsUrl("/api/inbox/ws"),
     getAccessToken: freshAccessToken,
     refreshAccessToken: refreshSession,
     onFrame,

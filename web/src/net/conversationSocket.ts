@@ -41,7 +41,6 @@ export interface ConversationSocketOptions extends SocketConnectionOptions {
   listener: ConversationSocketListener;
 }
 
-export const HEARTBEAT_MS = 25_000;
 const RATE_LIMIT_RETRY_MS = 1_000;
 
 export class ConversationSocket {
@@ -56,7 +55,6 @@ export class ConversationSocket {
     this.#sequencer = new Sequencer(opts.lastSeq);
     this.#conn = new ReconnectingSocket({
       connection: opts,
-      defaultHeartbeatMs: HEARTBEAT_MS,
       endOnForbidden: true,
       onState: (state) => opts.listener.onState?.(state),
       onOpen: () => this.#onOpen(),

@@ -11,8 +11,6 @@ export interface InboxSocketOptions extends SocketConnectionOptions {
   onState?(state: ConnectionState): void;
 }
 
-export const INBOX_HEARTBEAT_MS = 25_000;
-
 export class InboxSocket {
   #opts: InboxSocketOptions;
   #conn: ReconnectingSocket;
@@ -21,7 +19,6 @@ export class InboxSocket {
     this.#opts = opts;
     this.#conn = new ReconnectingSocket({
       connection: opts,
-      defaultHeartbeatMs: INBOX_HEARTBEAT_MS,
       // For the inbox 4003 is not final: it is retried like any drop.
       endOnForbidden: false,
       onState: (state) => opts.onState?.(state),

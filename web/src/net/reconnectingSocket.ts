@@ -23,8 +23,6 @@ export interface SocketConnectionOptions {
 
 export interface ReconnectingSocketOptions {
   connection: SocketConnectionOptions;
-  /** The ping interval when `connection.heartbeatMs` is not given. */
-  defaultHeartbeatMs: number;
   /** Whether a 4003 close ends for good in "forbidden" (else it is retried like a drop). */
   endOnForbidden: boolean;
   onState(state: ConnectionState): void;
@@ -35,6 +33,8 @@ export interface ReconnectingSocketOptions {
   onHalt?(): void;
 }
 
+/** The ping interval when `connection.heartbeatMs` is not given. */
+const HEARTBEAT_MS = 25_000;
 /** Pings in a row with nothing heard back before the socket counts as dead. */
 const MAX_SILENT_PINGS = 2;
 
@@ -129,10 +129,7 @@ export class ReconnectingSocket {
     this.#open = true;
     this.#silentPings = 0;
     this.#opts.onOpen();
-    this.#heartbeat = setInterval(
-      () => this.#beat(),
-      this.#opts.connection.heartbeatMs ?? this.#opts.defaultHeartbeatMs,
-    );
+    this.#heartbeat = setInterval(() => this.#beat(), this.#opts.connection.heartbeatMs ?? HEARTBEAT_MS);
   }
 
   #beat(): void {

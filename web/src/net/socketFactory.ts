@@ -13,6 +13,9 @@ export interface SocketLike {
 
 export type SocketFactory = (url: string, protocols: string[], handlers: SocketHandlers) => SocketLike;
 
+/** The ws(s) URL of an endpoint path on this page's origin. */
+export const wsUrl = (path: string) => `${location.origin.replace(/^http/, "ws")}${path}`;
+
 export const browserSocket: SocketFactory = (url, protocols, handlers) => {
   const ws = new WebSocket(url, protocols);
   ws.onopen = () => handlers.onOpen();

@@ -49,15 +49,25 @@ function update(key: string, change: Partial<UploadView>): void {
   uploads.set((list) => list.map((u) => (u.key === key ? { ...u, ...change } : u)));
 }
 
+/** Lists an upload and fetches its thumbnail in the background. */
+function show(view: UploadView, blob: Blob): void {
+  uploads.set((list) => [...list, view]);
+  void thumbnailUrl(blob).then((thumb) => thumb && update(view.key, { thumb }));
+}
+
+function clearRetryTimer(key: string): void {
+  const timer = retryTimers.get(key);
+  if (timer !== undefined) clearTimeout(timer);
+  retryTimers.delete(key);
+}
+
 function drop(key: string): void {
   const gone = uploads.get().find((u) => u.key === key);
   if (gone?.thumb) URL.revokeObjectURL(gone.thumb);
   uploads.set((list) => list.filter((u) => u.key !== key));
   records.delete(key);
   retryAttempts.delete(key);
-  const timer = retryTimers.get(key);
-  if (timer !== undefined) clearTimeout(timer);
-  retryTimers.delete(key);
+  clearRetryTimer(key);
 }
 
 const isNetwork = (err: unknown) => err instanceof ApiFailure && err.status === 0;
@@ -72,8 +82,7 @@ export async function startUpload(
   const contentType = blob.type || "application/octet-stream";
   const key = `tmp:${crypto.randomUUID()}`;
   const kind = kindOf(contentType);
-  uploads.set((list) => [...list, { key, conversationId, name, size: blob.size, kind, loaded: 0, state: "preparing" }]);
-  void thumbnailUrl(blob).then((thumb) => thumb && update(key, { thumb }));
+  show({ key, conversationId, name, size: blob.size, kind, loaded: 0, state: "preparing" }, blob);
   try {
     const created = await createUpload({ conversationId, name, size: blob.size, contentType });
     const record: UploadRecord = {
@@ -106,19 +115,11 @@ export async function resumeUploads(): Promise<void> {
   for (const record of await loadUploads()) {
     if (records.has(record.id)) continue;
     records.set(record.id, record);
-    uploads.set((list) => [
-      ...list,
-      {
-        key: record.id,
-        conversationId: record.conversationId,
-        name: record.name,
-        size: record.size,
-        kind: record.kind,
-        loaded: 0,
-        state: record.paused ? "paused" : "preparing",
-      },
-    ]);
-    void thumbnailUrl(record.blob).then((thumb) => thumb && update(record.id, { thumb }));
+    const { id: key, conversationId, name, size, kind } = record;
+    show(
+      { key, conversationId, name, size, kind, loaded: 0, state: record.paused ? "paused" : "preparing" },
+      record.blob,
+    );
     if (!record.paused) void run(record.id);
   }
 }
@@ -203,12 +204,7 @@ async function sendBytes(record: UploadRecord): Promise<void> {
     return handle.done;
   };
   if (record.method === "single") {
-    try {
-      await track(putBytes(contentPath(key), record.blob, (loaded) => update(key, { loaded })));
-    } catch (err) {
-      // Uploaded before a reload that came too early to note it: the file is there.
-      if (!(err instanceof ApiFailure && err.status === 409 && (await isReady(key)))) throw err;
-    }
+    await track(putBytes(contentPath(key), record.blob, (loaded) => update(key, { loaded }))).catch(unlessReady(key));
     return;
   }
   const parts = await listParts(key);
@@ -223,12 +219,15 @@ async function sendBytes(record: UploadRecord): Promise<void> {
     base += end - start;
     retryAttempts.delete(key); // progress made: the next drop starts its backoff afresh
   }
-  try {
-    await completeUpload(key);
-  } catch (err) {
-    if (!(err instanceof ApiFailure && err.status === 409 && (await isReady(key)))) throw err;
-  }
+  await completeUpload(key).catch(unlessReady(key));
 }
+
+/** Rethrows, unless it is a 409 because the file is already complete (done before a reload that came too early to note it). */
+const unlessReady =
+  (fileId: string) =>
+  async (err: unknown): Promise<void> => {
+    if (!(err instanceof ApiFailure && err.status === 409 && (await isReady(fileId)))) throw err;
+  };
 
 async function isReady(fileId: string): Promise<boolean> {
   try {
@@ -271,9 +270,7 @@ function retryLater(key: string): void {
 function retryWaitingNow(): void {
   for (const u of uploads.get()) {
     if (u.state !== "waiting") continue;
-    const timer = retryTimers.get(u.key);
-    if (timer !== undefined) clearTimeout(timer);
-    retryTimers.delete(u.key);
+    clearRetryTimer(u.key);
     void run(u.key);
   }
 }

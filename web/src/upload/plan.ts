@@ -39,12 +39,10 @@ export function missingParts(size: number, partSize: number, done: FilePart[]): 
 
 /** Bytes already on the server, counting only complete parts. */
 export function bytesDone(size: number, partSize: number, done: FilePart[]): number {
-  const missing = new Set(missingParts(size, partSize, done));
-  let total = 0;
-  for (let n = 1; n <= partCount(size, partSize); n += 1) {
-    if (missing.has(n)) continue;
+  let total = size;
+  for (const n of missingParts(size, partSize, done)) {
     const [start, end] = partRange(n, size, partSize);
-    total += end - start;
+    total -= end - start;
   }
   return total;
 }
