@@ -7,6 +7,6 @@ export { InboxObject } from "./inbox/object";
 export default {
   fetch: app.fetch,
   async scheduled(_controller, env, ctx) {
-    ctx.waitUntil(cleanupStaleUploads(env, Date.now()).then(() => undefined));
+    ctx.waitUntil(cleanupStaleUploads(env, Date.now()));
   },
 } satisfies ExportedHandler<Env>;

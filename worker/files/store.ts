@@ -51,8 +51,10 @@ export async function requireMember(env: Bindings, conversationId: string, userI
   throw forbidden("not a member of this conversation");
 }
 
-/** Uploading is for the uploader while still a member of the conversation. */
-export async function requireUploader(env: Bindings, row: FileRow, userId: string): Promise<void> {
+/** File `id`, for its uploader while still a member of the conversation: uploading is theirs alone. */
+export async function requireUpload(env: Bindings, id: string, userId: string): Promise<FileRow> {
+  const row = await requireFile(env, id);
   if (row.uploaderId !== userId) throw forbidden("only the uploader can upload this file");
   await requireMember(env, row.conversationId, userId);
+  return row;
 }

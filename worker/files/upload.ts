@@ -2,11 +2,11 @@ import { asc, eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { fileParts, files } from "../db/schema";
 import type { Bindings } from "../http/env";
-import { conflict, invalidRequest } from "../http/errors";
+import { conflict, invalidRequest, notFound } from "../http/errors";
 import type { FilePart } from "../protocol";
 import { checkDeclaredLength, exactLength, lengthError } from "./exact-length";
 import { detectType } from "./sniff";
-import { type FileRow, requireFile } from "./store";
+import type { FileRow } from "./store";
 
 export const isMultipart = (row: FileRow) => row.partSize !== null && row.partSize < row.size;
 export const partCount = (row: FileRow) => Math.ceil(row.size / (row.partSize ?? row.size));
@@ -38,11 +38,13 @@ function requireOpenMultipart(row: FileRow): string {
 
 async function markReady(env: Bindings, row: FileRow, etag: string, now: number): Promise<FileRow> {
   const detectedType = await detectType(env, row.r2Key, row.size);
-  await drizzle(env.DB)
+  const [ready] = await drizzle(env.DB)
     .update(files)
     .set({ status: "ready", etag, detectedType, uploadId: null, completedAt: now })
-    .where(eq(files.id, row.id));
-  return requireFile(env, row.id);
+    .where(eq(files.id, row.id))
+    .returning();
+  if (!ready) throw notFound("no such file");
+  return ready;
 }
 
 export async function uploadSingle(env: Bindings, row: FileRow, req: Request, now: number): Promise<FileRow> {

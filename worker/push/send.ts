@@ -2,7 +2,7 @@
 // (the inbox object) decides when: only while the user has no live socket.
 import { fromBase64Url } from "../ids";
 import { encryptAes128gcm } from "./ece";
-import { encodePayload, type PushPayload } from "./payload";
+import { type EncodedPayload, encodePayload, type PushPayload } from "./payload";
 import { deleteSubscription, listSubscriptions, type StoredSubscription } from "./subscriptions";
 import { type VapidEnv, type VapidSigner, vapidAuthorization, vapidSigner } from "./vapid";
 
@@ -40,7 +40,7 @@ async function deliver(
   env: PushEnv,
   userId: string,
   sub: StoredSubscription,
-  message: ReturnType<typeof encodePayload>,
+  message: EncodedPayload,
   signer: VapidSigner,
   fetcher: PushFetch,
 ): Promise<Outcome> {
@@ -93,7 +93,7 @@ export async function sendPush(
   if (subs.length === 0) return summary;
 
   let signer: VapidSigner;
-  let message: ReturnType<typeof encodePayload>;
+  let message: EncodedPayload;
   try {
     signer = await vapidSigner(env);
     message = encodePayload(payload);

@@ -8,7 +8,7 @@ import { serveFile } from "../files/download";
 import { removeFile } from "../files/remove";
 import { createFileBody, partParams, signedQuery } from "../files/schemas";
 import { signedFileUrl, verifyFileSignature } from "../files/signing";
-import { getRole, requireFile, requireMember, requireUploader, toFileInfo } from "../files/store";
+import { getRole, requireFile, requireMember, requireUpload, toFileInfo } from "../files/store";
 import { completeMultipart, listParts, uploadPart, uploadSingle } from "../files/upload";
 import type { AppEnv } from "../http/env";
 import { forbidden, notFound, unauthorized } from "../http/errors";
@@ -22,28 +22,24 @@ files.post("/", requireAuth, limitByUser("UPLOAD_USER_LIMIT"), valid("json", cre
 });
 
 files.put("/:id/content", requireAuth, async (c) => {
-  const row = await requireFile(c.env, c.req.param("id"));
-  await requireUploader(c.env, row, c.get("auth").userId);
+  const row = await requireUpload(c.env, c.req.param("id"), c.get("auth").userId);
   const ready = await uploadSingle(c.env, row, c.req.raw, Date.now());
   return c.json({ file: toFileInfo(ready) });
 });
 
 files.put("/:id/parts/:n", requireAuth, valid("param", partParams), async (c) => {
   const { id, n } = c.req.valid("param");
-  const row = await requireFile(c.env, id);
-  await requireUploader(c.env, row, c.get("auth").userId);
+  const row = await requireUpload(c.env, id, c.get("auth").userId);
   return c.json(await uploadPart(c.env, row, n, c.req.raw, Date.now()));
 });
 
 files.get("/:id/parts", requireAuth, async (c) => {
-  const row = await requireFile(c.env, c.req.param("id"));
-  await requireUploader(c.env, row, c.get("auth").userId);
+  const row = await requireUpload(c.env, c.req.param("id"), c.get("auth").userId);
   return c.json({ parts: await listParts(c.env, row) });
 });
 
 files.post("/:id/complete", requireAuth, async (c) => {
-  const row = await requireFile(c.env, c.req.param("id"));
-  await requireUploader(c.env, row, c.get("auth").userId);
+  const row = await requireUpload(c.env, c.req.param("id"), c.get("auth").userId);
   const ready = await completeMultipart(c.env, row, Date.now());
   return c.json({ file: toFileInfo(ready) });
 });

@@ -1,10 +1,11 @@
 import { Hono } from "hono";
 import { requireAuth } from "../auth/middleware";
 import { limitByUser } from "../auth/ratelimit";
-import type { AppEnv } from "../http/env";
+import type { AppEnv, Bindings } from "../http/env";
 import { conflict, forbidden, invalidRequest, notFound } from "../http/errors";
 import { valid } from "../http/validate";
 import { newId } from "../ids";
+import type { Friend } from "../protocol";
 import { getFriend, listFriends } from "../social/friends";
 import { onSocialChange } from "../social/notify";
 import { acceptRequest, deleteRequest, getRelationState, insertRequest, removeFriendship } from "../social/relations";
@@ -15,6 +16,18 @@ import { getUserById, getUserByUsername } from "../social/users";
 export const friends = new Hono<AppEnv>();
 
 friends.use("*", requireAuth);
+
+/**
+ * Accepts request `requestId` from `otherId`, tells both inboxes, and returns
+ * the new friend; null when the request was already gone.
+ */
+async function acceptAsFriend(env: Bindings, requestId: string, me: string, otherId: string): Promise<Friend | null> {
+  if (!(await acceptRequest(env.DB, requestId, me, Date.now()))) return null;
+  await onSocialChange(env, { type: "friend_added", userIds: [me, otherId] });
+  const friend = await getFriend(env, me, otherId);
+  if (!friend) throw conflict("the friendship changed meanwhile; try again");
+  return friend;
+}
 
 friends.get("/", async (c) => c.json({ friends: await listFriends(c.env, c.get("auth").userId) }));
 
@@ -41,12 +54,9 @@ friends.post("/requests", limitByUser("FRIEND_REQUEST_USER_LIMIT"), valid("json"
     if (state.friends) throw conflict("already friends");
     if (state.outgoingId) throw conflict("a friend request to this user is already pending");
 
-    const now = Date.now();
     if (state.incomingId) {
-      if (!(await acceptRequest(c.env.DB, state.incomingId, me, now))) continue;
-      await onSocialChange(c.env, { type: "friend_added", userIds: [me, target.id] });
-      const friend = await getFriend(c.env, me, target.id);
-      if (!friend) throw conflict("the friendship changed meanwhile; try again");
+      const friend = await acceptAsFriend(c.env, state.incomingId, me, target.id);
+      if (!friend) continue;
       return c.json({ friend }, 200);
     }
 
@@ -55,7 +65,7 @@ friends.post("/requests", limitByUser("FRIEND_REQUEST_USER_LIMIT"), valid("json"
       fromId: me,
       toId: target.id,
       message: body.message ?? "",
-      createdAt: now,
+      createdAt: Date.now(),
     };
     if (!(await insertRequest(c.env.DB, row))) continue;
     const [request] = await toRequests(c.env.DB, [row]);
@@ -89,10 +99,8 @@ async function requireRequestAs(
 friends.post("/requests/:id/accept", valid("param", IdParam), async (c) => {
   const me = c.get("auth").userId;
   const row = await requireRequestAs(c.env.DB, c.req.valid("param").id, me, "receiver");
-  if (!(await acceptRequest(c.env.DB, row.id, me, Date.now()))) throw notFound("no such friend request");
-  await onSocialChange(c.env, { type: "friend_added", userIds: [me, row.fromId] });
-  const friend = await getFriend(c.env, me, row.fromId);
-  if (!friend) throw conflict("the friendship changed meanwhile; try again");
+  const friend = await acceptAsFriend(c.env, row.id, me, row.fromId);
+  if (!friend) throw notFound("no such friend request");
   return c.json({ friend }, 200);
 });
 

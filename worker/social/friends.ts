@@ -3,7 +3,7 @@ import { and, asc, eq, type SQL, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { conversations, friendships, users } from "../db/schema";
 import type { Bindings } from "../http/env";
-import type { Friend } from "../protocol";
+import type { Friend, Presence } from "../protocol";
 import { getPresence } from "./presence";
 import { toUser } from "./users";
 
@@ -18,8 +18,8 @@ const rowDmKey = sql`CASE WHEN ${friendships.userId} < ${friendships.friendId}
   THEN ${friendships.userId} || ':' || ${friendships.friendId}
   ELSE ${friendships.friendId} || ':' || ${friendships.userId} END`;
 
-async function queryFriends(env: Bindings, where: SQL | undefined): Promise<Friend[]> {
-  const rows = await drizzle(env.DB)
+function queryFriendRows(env: Bindings, where: SQL | undefined) {
+  return drizzle(env.DB)
     .select({
       id: users.id,
       username: users.username,
@@ -33,21 +33,35 @@ async function queryFriends(env: Bindings, where: SQL | undefined): Promise<Frie
     .leftJoin(conversations, eq(conversations.dmKey, rowDmKey))
     .where(where)
     .orderBy(asc(users.username));
+}
+
+type FriendRow = Awaited<ReturnType<typeof queryFriendRows>>[number];
+
+function toFriend(r: FriendRow, presence: Presence): Friend {
+  return { user: toUser(r), presence, conversationId: r.conversationId, since: r.since };
+}
+
+export async function listFriends(env: Bindings, viewerId: string): Promise<Friend[]> {
+  const rows = await queryFriendRows(env, eq(friendships.userId, viewerId));
   const presence = await getPresence(env, rows);
-  return rows.map((r) => ({
-    user: toUser(r),
-    presence: presence.get(r.id) ?? { status: "offline", lastSeenAt: r.lastSeenAt },
-    conversationId: r.conversationId,
-    since: r.since,
-  }));
+  return rows.map((r) => toFriend(r, presence.get(r.id) ?? { status: "offline", lastSeenAt: r.lastSeenAt }));
 }
 
-export function listFriends(env: Bindings, viewerId: string): Promise<Friend[]> {
-  return queryFriends(env, eq(friendships.userId, viewerId));
-}
-
-/** `otherId` as `viewerId`'s friend, or null when they are not friends. */
-export async function getFriend(env: Bindings, viewerId: string, otherId: string): Promise<Friend | null> {
-  const [friend] = await queryFriends(env, and(eq(friendships.userId, viewerId), eq(friendships.friendId, otherId)));
-  return friend ?? null;
+/**
+ * `otherId` as `viewerId`'s friend, or null when they are not friends. A
+ * caller that has just read the friend's inbox passes that presence, so the
+ * inbox is not asked twice; D1's last_seen_at fills a never-seen one.
+ */
+export async function getFriend(
+  env: Bindings,
+  viewerId: string,
+  otherId: string,
+  live?: Presence,
+): Promise<Friend | null> {
+  const [row] = await queryFriendRows(env, and(eq(friendships.userId, viewerId), eq(friendships.friendId, otherId)));
+  if (!row) return null;
+  const presence = live
+    ? { status: live.status, lastSeenAt: live.lastSeenAt ?? row.lastSeenAt }
+    : (await getPresence(env, [row])).get(row.id);
+  return toFriend(row, presence ?? { status: "offline", lastSeenAt: row.lastSeenAt });
 }

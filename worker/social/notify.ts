@@ -11,13 +11,10 @@ export type SocialChange =
 
 /** Tells `viewerId`'s inbox about its new friend, with the friend's live presence (and its epoch). */
 async function announceFriend(env: Bindings, viewerId: string, friendId: string): Promise<void> {
-  const [friend, presence] = await Promise.all([
-    getFriend(env, viewerId, friendId),
-    inboxStub(env, friendId).presence(),
-  ]);
+  const presence = await inboxStub(env, friendId).presence();
+  const friend = await getFriend(env, viewerId, friendId, presence);
   if (!friend) return; // removed again meanwhile; the removal has its own notice
-  const live = { status: presence.status, lastSeenAt: presence.lastSeenAt ?? friend.presence.lastSeenAt };
-  await inboxStub(env, viewerId).friendAdded(viewerId, { ...friend, presence: live }, presence.epoch);
+  await inboxStub(env, viewerId).friendAdded(viewerId, friend, presence.epoch);
 }
 
 /**

@@ -2,6 +2,7 @@
 // change is one D1 batch (a transaction), and every write re-checks its
 // preconditions inside SQL, so a concurrent block, accept or cancel can never
 // leave half a friendship or a request between blocked users.
+import type { RequestRow } from "./requests";
 
 /** What lies between two users, read in one consistent batch. */
 export interface RelationState {
@@ -36,20 +37,12 @@ export async function getRelationState(d1: D1Database, a: string, b: string): Pr
   };
 }
 
-export interface NewRequest {
-  id: string;
-  fromId: string;
-  toId: string;
-  message: string;
-  createdAt: number;
-}
-
 /**
  * Inserts the request unless, at that instant, the pair is blocked either way,
  * already friends, or has a pending request in either direction.
  * Returns false when it inserted nothing.
  */
-export async function insertRequest(d1: D1Database, r: NewRequest): Promise<boolean> {
+export async function insertRequest(d1: D1Database, r: RequestRow): Promise<boolean> {
   const res = await d1
     .prepare(
       `INSERT OR IGNORE INTO friend_requests (id, from_id, to_id, message, created_at)

@@ -1,6 +1,7 @@
 // Valibot schemas for the users/friends/blocks routes.
 import * as v from "valibot";
-import { Limits, USERNAME_PATTERN } from "../protocol";
+import { username } from "../auth/schemas";
+import { Limits } from "../protocol";
 
 /** Ids are opaque; this only bounds them so junk never reaches a query. */
 export const Id = v.pipe(v.string(), v.minLength(1, "must not be empty"), v.maxLength(64, "too long"));
@@ -15,7 +16,7 @@ export const SearchQuery = v.object({
 export const SendRequestBody = v.pipe(
   v.object({
     userId: v.optional(Id),
-    username: v.optional(v.pipe(v.string(), v.toLowerCase(), v.regex(USERNAME_PATTERN, "must be 3-32 of [a-z0-9_.-]"))),
+    username: v.optional(username),
     message: v.optional(
       v.pipe(v.string(), v.maxLength(Limits.requestMessageMax, `at most ${Limits.requestMessageMax} characters`)),
     ),

@@ -149,18 +149,24 @@ describe("PUT /api/files/:id/content", () => {
     expect((await putContent(file.id, alice, pseudoRandomBytes(100_000, 8))).status).toBe(409);
   });
 
+  /** A pending 1000-byte single upload of Alice's. */
+  const pendingFile = async () => {
+    const { alice, conversationId } = await setup();
+    const { file } = await createFile(alice.token, {
+      conversationId,
+      name: "x",
+      size: 1000,
+      contentType: "text/plain",
+    });
+    return { alice, conversationId, file };
+  };
+
   for (const how of ["with a Content-Length", "streamed without a length"] as const) {
     const body = (bytes: Uint8Array<ArrayBuffer>) =>
       how === "streamed without a length" ? streamOf(bytes.subarray(0, 600), bytes.subarray(600)) : bytes;
 
     it(`refuses a body longer than declared with 413 and stores nothing (${how})`, async () => {
-      const { alice, conversationId } = await setup();
-      const { file } = await createFile(alice.token, {
-        conversationId,
-        name: "x",
-        size: 1000,
-        contentType: "text/plain",
-      });
+      const { alice, conversationId, file } = await pendingFile();
       const res = await putContent(file.id, alice, body(pseudoRandomBytes(1500)));
       expect((await json<ErrorBody>(res, 413)).error.code).toBe("too_large");
       expect(await env.FILES.head(`c/${conversationId}/${file.id}`)).toBeNull();
@@ -170,13 +176,7 @@ describe("PUT /api/files/:id/content", () => {
     });
 
     it(`refuses a body shorter than declared with 400 and stores nothing (${how})`, async () => {
-      const { alice, conversationId } = await setup();
-      const { file } = await createFile(alice.token, {
-        conversationId,
-        name: "x",
-        size: 1000,
-        contentType: "text/plain",
-      });
+      const { alice, conversationId, file } = await pendingFile();
       const res = await putContent(file.id, alice, body(pseudoRandomBytes(999)));
       expect((await json<ErrorBody>(res, 400)).error.code).toBe("invalid_request");
       expect(await env.FILES.head(`c/${conversationId}/${file.id}`)).toBeNull();

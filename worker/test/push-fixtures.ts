@@ -4,21 +4,11 @@
 // key schedule cannot make a round trip pass. No cloudflare:* imports: the
 // Node unit tests use it too.
 import { fromBase64Url, toBase64Url } from "../ids";
-import { ecdhParams, generateEcdhKeyPair } from "../push/ece";
+import { concat, ecdhParams, generateEcdhKeyPair } from "../push/ece";
 
 const text = new TextEncoder();
 
 const own = (bytes: Uint8Array): Uint8Array<ArrayBuffer> => new Uint8Array(bytes);
-
-function concat(...parts: Uint8Array[]): Uint8Array<ArrayBuffer> {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 async function hmac(key: Uint8Array, data: Uint8Array): Promise<Uint8Array> {
   const k = await crypto.subtle.importKey("raw", own(key), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
