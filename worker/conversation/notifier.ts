@@ -1,13 +1,6 @@
 import type { ConversationNote } from "../inbox/note";
 
 /**
- * Minimum gap between flush starts. Coalescing comes mostly from back-pressure:
- * one flush in flight at a time, and every change made meanwhile goes out in
- * the single next one. A fixed window would only add latency when idle (and
- * make GET /api/conversations lag a just-sent message).
- */
-export const NOTIFY_COALESCE_MS = 0;
-/**
  * Inbox calls per slice of a round; the round yields a turn between slices.
  * Locally every inbox runs on the conversation's thread, and a round of 50
  * calls back to back held the conversation's frames for 50-80 ms (the paced
@@ -50,7 +43,6 @@ export interface NotifierDeps {
 export class InboxNotifier {
   private scheduled = false;
   private running = false;
-  private lastStart = 0;
 
   constructor(private readonly deps: NotifierDeps) {}
 
@@ -77,19 +69,18 @@ export class InboxNotifier {
 
   /**
    * Leading edge at once (a microtask, so the change's turn finishes first
-   * and its response never waits); changes during a flush wait for it and
-   * then share the next one.
+   * and its response never waits). Coalescing comes from back-pressure, not
+   * a fixed window (which would only add latency when idle and make
+   * GET /api/conversations lag a just-sent message): one flush in flight at
+   * a time, and every change made meanwhile goes out in the single next one.
    */
   private kick(): void {
     if (this.scheduled || this.running) return;
     this.scheduled = true;
-    const wait = Math.max(0, this.lastStart + NOTIFY_COALESCE_MS - Date.now());
-    const run = () => {
+    queueMicrotask(() => {
       this.scheduled = false;
       void this.flush();
-    };
-    if (wait === 0) queueMicrotask(run);
-    else setTimeout(run, wait);
+    });
   }
 
   private generations(): { allGen: number; allDone: number } {
@@ -102,7 +93,6 @@ export class InboxNotifier {
   async flush(): Promise<boolean> {
     if (this.running) return false;
     this.running = true;
-    this.lastStart = Date.now();
     let failed = new Set<string>();
     try {
       await this.deps.prepare();

@@ -298,7 +298,7 @@ export class ConversationObject extends DurableObject<Env> {
     if (this.notifier.hasWork()) await this.notifier.flush();
     if (!(await this.reclaimFiles())) this.ensureAlarm(Date.now() + FILE_RECLAIM_RETRY_MS);
     const { meta, head, store } = this.room.log;
-    const updatedAt = store.eventsAfter(head - 1, head, 1)[0]?.createdAt;
+    const updatedAt = store.getEvent(head)?.createdAt;
     if (!meta || updatedAt === undefined) return;
     await drizzle(this.env.DB)
       .update(conversations)

@@ -91,18 +91,18 @@ function lastMessageOf(log: ConversationLog): LastMessage | undefined {
 }
 
 function updatedAtOf(log: ConversationLog): number {
-  const headEvent = log.store.eventsAfter(log.head - 1, log.head, 1)[0];
-  return headEvent?.createdAt ?? log.meta?.createdAt ?? 0;
+  return log.store.getEvent(log.head)?.createdAt ?? log.meta?.createdAt ?? 0;
 }
 
 export function summary(log: ConversationLog, userId: string): Summary | Refusal {
   const denied = log.check(userId);
   if (denied) return denied;
+  const readSeq = log.store.getRead(userId);
   const result: Summary = {
     ok: true,
     lastSeq: log.head,
-    readSeq: log.store.getRead(userId),
-    unread: log.store.unread(userId),
+    readSeq,
+    unread: log.store.unreadCount(userId, readSeq),
     updatedAt: updatedAtOf(log),
   };
   const lastMessage = lastMessageOf(log);

@@ -206,7 +206,7 @@ export class Room {
       frame({
         type: "welcome",
         head: this.log.head,
-        readSeq: this.log.store.getRead(socket.userId),
+        readSeq: reads.get(socket.userId) ?? 0,
         members: [...this.log.members].map(([userId, role]) => ({
           userId,
           role,

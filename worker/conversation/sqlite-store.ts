@@ -95,6 +95,14 @@ type MessageRow = {
 
 const MESSAGE_COLUMNS =
   "seq, sender_id, client_id, kind, text, file_json, reply_to, created_at, edited_at, deleted, reactions_json";
+/** The same columns qualified, for the search join. */
+const MESSAGE_COLUMNS_M = MESSAGE_COLUMNS.split(", ")
+  .map((c) => `m.${c}`)
+  .join(", ");
+/** A `StoredEvent` as SQLite returns it, so rows need no mapping. */
+const EVENT_COLUMNS = "seq, created_at AS createdAt, body";
+// A type alias (not the interface) so it fits `exec`'s row constraint.
+type EventRow = { seq: number; createdAt: number; body: string };
 
 // Rows below are written only by this module, so their JSON columns are trusted.
 function toMessage(r: MessageRow): Message {
@@ -219,25 +227,20 @@ export class SqliteLogStore implements LogStore {
   findByClientId(senderId: string, clientId: string): StoredEvent | null {
     if (!this.clientIds.mayHave(senderId, clientId)) return null;
     const r = this.sql
-      .exec<{ seq: number; created_at: number; body: string }>(
-        "SELECT seq, created_at, body FROM events WHERE sender_id = ? AND client_id = ?",
-        senderId,
-        clientId,
-      )
+      .exec<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE sender_id = ? AND client_id = ?`, senderId, clientId)
       .toArray()[0];
-    return r ? { seq: r.seq, createdAt: r.created_at, body: r.body } : null;
+    return r ?? null;
   }
 
   eventsAfter(after: number, upTo: number, limit: number): StoredEvent[] {
     return this.sql
-      .exec<{ seq: number; created_at: number; body: string }>(
-        "SELECT seq, created_at, body FROM events WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?",
+      .exec<EventRow>(
+        `SELECT ${EVENT_COLUMNS} FROM events WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?`,
         after,
         upTo,
         limit,
       )
-      .toArray()
-      .map((r) => ({ seq: r.seq, createdAt: r.created_at, body: r.body }));
+      .toArray();
   }
 
   getEvent(seq: number): StoredEvent | null {
@@ -246,13 +249,8 @@ export class SqliteLogStore implements LogStore {
 
   eventsTargeting(seq: number, type: string): StoredEvent[] {
     return this.sql
-      .exec<{ seq: number; created_at: number; body: string }>(
-        "SELECT seq, created_at, body FROM events WHERE target = ? AND type = ? ORDER BY seq",
-        seq,
-        type,
-      )
-      .toArray()
-      .map((r) => ({ seq: r.seq, createdAt: r.created_at, body: r.body }));
+      .exec<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE target = ? AND type = ? ORDER BY seq`, seq, type)
+      .toArray();
   }
 
   rewriteEvent(seq: number, body: string): void {
@@ -319,11 +317,8 @@ export class SqliteLogStore implements LogStore {
   searchMessages(words: string[], before: number, limit: number): Message[] {
     const match = matchQuery(words);
     if (match === null) return [];
-    const cols = MESSAGE_COLUMNS.split(", ")
-      .map((c) => `m.${c}`)
-      .join(", ");
     return this.page(
-      `SELECT ${cols} FROM messages_fts JOIN messages m ON m.seq = messages_fts.rowid
+      `SELECT ${MESSAGE_COLUMNS_M} FROM messages_fts JOIN messages m ON m.seq = messages_fts.rowid
        WHERE messages_fts MATCH ? AND messages_fts.rowid < ? ORDER BY messages_fts.rowid DESC LIMIT ?`,
       match,
       before,

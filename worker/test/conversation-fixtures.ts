@@ -50,4 +50,56 @@ export async function expectError(res: Response, status: number, code: string): 
   expect(JSON.parse(text)).toMatchObject({ error: { code } });
 }
 
+/** Deterministic generator (mulberry32), so a failure reproduces. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * A client that applies events strictly in order. Within one socket session
+ * the server must send lastSeq+1, lastSeq+2, ... with no gap and no repeat;
+ * any deviation (or an error frame) is recorded as a violation.
+ */
+export abstract class InOrderClient {
+  applied: ConversationEvent[] = [];
+  violations: string[] = [];
+  private cursor = 0;
+  private sessionNext = 1;
+
+  /** The current socket's frames, in arrival order. */
+  protected abstract frames(): TestSocket["frames"];
+
+  get highest(): number {
+    return this.applied.at(-1)?.seq ?? 0;
+  }
+
+  /** Call before opening a socket that resumes after `highest`. */
+  protected startSession(): void {
+    this.cursor = 0;
+    this.sessionNext = this.highest + 1;
+  }
+
+  /** Applies frames received so far on the current socket. */
+  pump(): void {
+    const frames = this.frames();
+    for (; this.cursor < frames.length; this.cursor++) {
+      const f = frames[this.cursor];
+      if (f?.type === "error") this.violations.push(`error frame ${JSON.stringify(f)}`);
+      if (f?.type !== "events") continue;
+      for (const e of f.events as ConversationEvent[]) {
+        if (e.seq !== this.sessionNext) this.violations.push(`expected seq ${this.sessionNext}, got ${e.seq}`);
+        this.sessionNext = e.seq + 1;
+        if (e.seq === this.highest + 1) this.applied.push(e);
+      }
+    }
+  }
+}
+
 export { api };

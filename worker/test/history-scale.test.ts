@@ -2,7 +2,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { ConversationObject } from "../conversation/object";
 import type { Message, MessageEvent } from "../protocol";
-import { makeGroup, stubOf } from "./conversation-fixtures";
+import { makeGroup, rng, stubOf } from "./conversation-fixtures";
 import { apiOk, signUp } from "./helpers";
 
 const N = 100_000;
@@ -11,18 +11,6 @@ const SPAN = 20_000_000;
 const ENGLISH = ["apple", "Banana", "cherry", "river", "Mountain", "window", "signal", "orbit", "planet", "forest"];
 const CHINESE = ["世界", "你好", "天气", "朋友", "学习", "电脑", "计算机", "中华人民", "音乐", "咖啡"];
 const RARE = ["zephyr", "龙猫"];
-
-/** Deterministic generator (mulberry32), so a failure reproduces. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Row {
   seq: number;

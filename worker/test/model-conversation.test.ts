@@ -5,8 +5,8 @@
 // the server's folded messages must equal the model's where checked.
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { ConversationEvent, Message } from "../protocol";
-import { join, makeGroup } from "./conversation-fixtures";
+import type { Message } from "../protocol";
+import { InOrderClient, join, makeGroup } from "./conversation-fixtures";
 import { assertProperty, fetchLog, keepAlive } from "./fuzz-invariants";
 import { apiOk, befriend, signUp, type TestSocket, type TestUser, waitFor } from "./helpers";
 
@@ -29,41 +29,23 @@ interface Model {
 }
 
 /** One client: a socket (or none) and the events it applied, strictly in order. */
-class Client {
+class Client extends InOrderClient {
   socket: TestSocket | null = null;
-  applied: ConversationEvent[] = [];
-  violations: string[] = [];
-  private cursor = 0;
-  private sessionNext = 1;
   lastWelcome: Record<string, unknown> | null = null;
 
-  constructor(readonly user: TestUser) {}
+  constructor(readonly user: TestUser) {
+    super();
+  }
 
-  get highest(): number {
-    return this.applied.at(-1)?.seq ?? 0;
+  protected frames(): TestSocket["frames"] {
+    return this.socket?.frames ?? [];
   }
 
   async connect(conversationId: string): Promise<void> {
-    this.cursor = 0;
-    this.sessionNext = this.highest + 1;
+    this.startSession();
     this.socket = await join(conversationId, this.user, this.highest);
     keepAlive(this.socket);
     this.lastWelcome = this.socket.frames.find((f) => f.type === "welcome") ?? null;
-  }
-
-  /** Within one socket session the server must send lastSeq+1, +2, ...: anything else is a violation. */
-  pump(): void {
-    const frames = this.socket?.frames ?? [];
-    for (; this.cursor < frames.length; this.cursor++) {
-      const f = frames[this.cursor];
-      if (f?.type === "error") this.violations.push(`error frame ${JSON.stringify(f)}`);
-      if (f?.type !== "events") continue;
-      for (const e of f.events as ConversationEvent[]) {
-        if (e.seq !== this.sessionNext) this.violations.push(`expected seq ${this.sessionNext}, got ${e.seq}`);
-        this.sessionNext = e.seq + 1;
-        if (e.seq === this.highest + 1) this.applied.push(e);
-      }
-    }
   }
 
   disconnect(): void {

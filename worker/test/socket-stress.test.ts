@@ -2,54 +2,32 @@ import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { ConversationObject } from "../conversation/object";
 import type { ConversationEvent, MessageEvent } from "../protocol";
-import { join, makeGroup, stubOf } from "./conversation-fixtures";
+import { InOrderClient, join, makeGroup, stubOf } from "./conversation-fixtures";
 import { apiOk, signUp, type TestSocket, type TestUser, waitFor } from "./helpers";
 
 const PER_SENDER = 200;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const jitter = (min: number, max: number) => min + Math.floor(Math.random() * (max - min));
 
-/**
- * A client that applies events strictly in order. Within one socket session
- * the server must deliver lastSeq+1, lastSeq+2, ... with no gap and no
- * repeat; any deviation is recorded as a violation.
- */
-class Receiver {
-  applied: ConversationEvent[] = [];
-  violations: string[] = [];
+/** An in-order client on one conversation that can drop and resume its socket. */
+class Receiver extends InOrderClient {
   reconnects = 0;
   socket!: TestSocket;
-  private cursor = 0;
-  private sessionNext = 1;
 
   constructor(
     readonly conversationId: string,
     readonly user: TestUser,
-  ) {}
+  ) {
+    super();
+  }
 
-  get highest(): number {
-    return this.applied.at(-1)?.seq ?? 0;
+  protected frames(): TestSocket["frames"] {
+    return this.socket.frames;
   }
 
   async connect(): Promise<void> {
-    this.cursor = 0;
-    this.sessionNext = this.highest + 1;
+    this.startSession();
     this.socket = await join(this.conversationId, this.user, this.highest);
-  }
-
-  /** Applies frames received so far on the current socket. */
-  pump(): void {
-    const frames = this.socket.frames;
-    for (; this.cursor < frames.length; this.cursor++) {
-      const f = frames[this.cursor];
-      if (f?.type === "error") this.violations.push(`error frame ${JSON.stringify(f)}`);
-      if (f?.type !== "events") continue;
-      for (const e of f.events as ConversationEvent[]) {
-        if (e.seq !== this.sessionNext) this.violations.push(`expected seq ${this.sessionNext}, got ${e.seq}`);
-        this.sessionNext = e.seq + 1;
-        if (e.seq === this.highest + 1) this.applied.push(e);
-      }
-    }
   }
 
   async reconnect(): Promise<void> {

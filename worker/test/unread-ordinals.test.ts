@@ -5,7 +5,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { ConversationObject } from "../conversation/object";
 import { SqliteLogStore } from "../conversation/sqlite-store";
-import { makeGroup, stubOf } from "./conversation-fixtures";
+import { makeGroup, rng, stubOf } from "./conversation-fixtures";
 import { signUp } from "./helpers";
 
 /** The contract's definition, the slow way: message events by others with seq > the read marker. */
@@ -14,18 +14,6 @@ function bruteUnread(sql: SqlStorage, userId: string): number {
   return sql
     .exec<{ n: number }>("SELECT count(*) AS n FROM messages WHERE seq > ? AND sender_id != ?", read, userId)
     .one().n;
-}
-
-/** Deterministic generator (mulberry32), so a failure reproduces. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 describe("unread from message ordinals", () => {
