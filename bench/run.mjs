@@ -8,7 +8,13 @@ import { goals, header, integrity, machineInfo, scaleReport, table, writeResults
 import { scaleScenarios } from "./lib/scale.mjs";
 import { burst, paced } from "./lib/scenarios.mjs";
 import { sourceState } from "./lib/snapshot.mjs";
-import { imsystemTarget, ROUTE_LABEL, startBaselineTarget, startImsystemServer } from "./lib/targets.mjs";
+import {
+  imsystemTarget,
+  ROUTE_LABEL,
+  startBaselineTarget,
+  startFloorTarget,
+  startImsystemServer,
+} from "./lib/targets.mjs";
 
 if (process.argv.includes("--help")) {
   console.log(`usage: npm run bench [-- --name=value ...]\n\nknobs (env var, flag, default):\n${describeKnobs()}`);
@@ -203,6 +209,7 @@ console.log(
     (config.snapshot ? ", wrangler dev runs a frozen copy" : ", wrangler dev runs the live tree"),
 );
 if (config.target !== "imsystem") await benchTarget("baseline", startBaselineTarget);
+if (config.target !== "imsystem" && config.floor) await benchTarget("floor", startFloorTarget);
 if (config.target !== "baseline") await benchImsystem();
 await cleanUp();
 // abort() owns the exit once it started; the main flow must not report "ok" over it.

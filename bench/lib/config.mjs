@@ -26,11 +26,13 @@ const DEFAULTS = {
   idleWait: 15, // seconds the idle sockets stay silent before memory is read
   deflate: false,
   drain: 10,
-  timeout: 170,
+  timeout: 240,
   retryMs: 200,
   out: "bench/results/latest.json",
   quiet: true,
   snapshot: true, // run wrangler dev from a frozen copy of the Worker (see lib/snapshot.mjs)
+  floor: true, // also measure the workerd floor: a bare broadcast Durable Object under the same wrangler dev
+  localObservability: false, // wrangler's local tracing of every invocation (X_LOCAL_OBSERVABILITY); see docs/benchmarks.md
 };
 
 /** burst and paced run on every target; the rest are IMSystem-only scale scenarios (lib/scale.mjs). */

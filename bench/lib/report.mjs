@@ -44,6 +44,10 @@ export function header(machine, config, startedAt) {
     config.scenarios.includes("paced")
       ? `paced: ${config.rate} msgs/s offered over ${config.pacedSenders} senders for ${config.duration} s`
       : null,
+    `wrangler local observability (X_LOCAL_OBSERVABILITY): ${config.localObservability ? "ON (BENCH_LOCAL_OBSERVABILITY=1): every invocation is traced, about 160 us per incoming frame" : "OFF for IMSystem and the floor (a dev-tool tracer, not in production; BENCH_LOCAL_OBSERVABILITY=1 keeps it)"}`,
+    config.floor && config.target !== "imsystem"
+      ? "workerd floor: bench/floor/worker.js (a Durable Object that only broadcasts, hibernatable sockets) under the same wrangler dev, direct"
+      : null,
     `IMSystem route: ${{ proxy: "through wrangler's proxy (the public port)", direct: "direct to the Worker's workerd", both: "both through wrangler's proxy and direct to the Worker's workerd" }[config.route]}`,
     config.scenarios.includes("multi")
       ? `multi: ${config.multiConversations} conversations x ${config.multiClients} clients x ${config.multiMessages} msgs per sender vs 1 conversation x ${config.multiClients} with the same total, window ${config.window}`
@@ -70,14 +74,18 @@ const COLUMNS = [
   ["imsystem", "IMSystem proxy"],
   ["imsystem-direct", "IMSystem direct"],
   ["baseline", "baseline"],
+  ["floor", "workerd floor"],
 ];
 
 /** @param {Record<string, Record<string, any>>} results target -> scenario -> summary */
 export function table(results, config) {
   const base = results.baseline ?? {};
   const present = COLUMNS.filter(([name]) => results[name]);
+  // Every other column as a ratio of the Node baseline.
   const imsystems = present.filter(([name]) => name !== "baseline");
-  const ratioHeads = results.baseline ? imsystems.map(([, label]) => `${label.replace("IMSystem ", "")}/baseline`) : [];
+  const ratioHeads = results.baseline
+    ? imsystems.map(([, label]) => `${label.replace("IMSystem ", "").replace("workerd ", "")}/baseline`)
+    : [];
   const rows = [["scenario", "metric", ...present.map(([, label]) => label), ...ratioHeads]];
   const metric = (scenario, label, pick, digits) => {
     const value = (name) => (results[name]?.[scenario] ? pick(results[name][scenario]) : null);
@@ -155,7 +163,7 @@ export function integrity(results) {
         .map(([code, n]) => `${code} x${n}`)
         .join(", ");
       lines.push(
-        `${target.padEnd(8)} ${name.padEnd(5)} delivered ${r.delivered}/${r.expectedDeliveries}` +
+        `${target.padEnd(15)} ${name.padEnd(5)} delivered ${r.delivered}/${r.expectedDeliveries}` +
           ` lost ${r.lost} dup ${r.duplicates} accepted ${r.accepted}/${r.messages}` +
           ` rate_limited(retried) ${r.rateLimitedRetries} errors ${errors || "none"}` +
           (target.startsWith("imsystem") ? ` seq gaps ${r.seqGaps} repeats ${r.seqRepeats}` : "") +
@@ -187,6 +195,12 @@ export function goals(results) {
         `goal (${label}) paced p99 <= 3x baseline: ${ims.paced.latencyMs.p99 <= 3 * base.paced.latencyMs.p99 ? "met" : "not met"}`,
       );
   }
+  // For reference: the runtime alone (no log, no checks) against the same goals.
+  const floor = results.floor;
+  if (floor?.paced?.latencyMs && base?.paced?.latencyMs)
+    out.push(
+      `for reference, workerd floor paced p99 <= 3x baseline: ${floor.paced.latencyMs.p99 <= 3 * base.paced.latencyMs.p99 ? "met" : "not met"} (${floor.paced.latencyMs.p99} ms vs ${base.paced.latencyMs.p99} ms)`,
+    );
   const one = results.scale?.multiOne;
   const many = results.scale?.multi;
   if (one?.deliveredPerSec && many?.deliveredPerSec)

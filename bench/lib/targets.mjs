@@ -45,6 +45,65 @@ export async function startBaselineTarget(config, onStop) {
   };
 }
 
+/**
+ * wrangler 4's local observability (on by default) traces every invocation
+ * through a tail worker on the same thread, each hibernatable WebSocket
+ * message included: measured at about 160 us of CPU per incoming frame, six
+ * times what workerd itself spends on one. It is a dev-tool feature with no
+ * counterpart in production, so the bench turns it off (BENCH_LOCAL_OBSERVABILITY=1
+ * keeps it) for IMSystem and the floor alike.
+ */
+export function wranglerEnv(config) {
+  return { X_LOCAL_OBSERVABILITY: config.localObservability ? "true" : "false" };
+}
+
+/**
+ * The workerd floor: bench/floor/worker.js, a Durable Object that broadcasts
+ * every text frame to every hibernatable socket and does nothing else, under
+ * the same `wrangler dev` flags as IMSystem, measured direct to its workerd
+ * (compare with IMSystem direct). It shows what the runtime alone costs.
+ * @returns {Promise<Target>}
+ */
+export async function startFloorTarget(config, onStop, log) {
+  const port = await freePort();
+  const persistDir = mkdtempSync(join(tmpdir(), "imsystem-bench-floor-"));
+  let server = null;
+  const stop = async () => {
+    if (server) {
+      const tree = processTree(server.pid);
+      await server.stop();
+      await reapLeftovers(tree);
+      server = null;
+    }
+    rmSync(persistDir, { recursive: true, force: true });
+  };
+  onStop(stop);
+  server = await startLiveDevServer({
+    port,
+    persistDir,
+    quiet: config.quiet,
+    env: wranglerEnv(config),
+    config: "bench/floor/wrangler.toml",
+  });
+  const direct = await findDirectPort(processTree(server.pid), port);
+  if (!direct) throw new Error("the floor worker's direct port was not found");
+  log(`workerd floor: bench/floor/worker.js, direct on port ${direct.port} (pid ${direct.pid})`);
+  return {
+    name: "floor",
+    label: "workerd floor",
+    socketUrl: () => `ws://127.0.0.1:${direct.port}/`,
+    socketHeaders: () => ({}),
+    hello: null,
+    decode: decodeBaseline,
+    echoIsAck: true,
+    heartbeat: null,
+    serverPids: () => (server ? processTree(server.pid) : []),
+    logHead: null,
+    info: { port, directPort: direct.port, pid: server.pid, workerPid: direct.pid, route: ROUTE_LABEL.direct },
+    stop,
+  };
+}
+
 /** Rate-limit vars the scale scenarios need (the contract's 10/s per user would measure the limiter). */
 export const RAISED_SEND_LIMITS = { SEND_RATE_PER_SECOND: "1000000", SEND_BURST: "1000000" };
 
@@ -105,7 +164,7 @@ export async function startImsystemServer(config, onStop, log) {
   }
   const raise = config.scenarios.some((s) => s === "multi" || s === "catchup");
   const vars = raise ? RAISED_SEND_LIMITS : {};
-  server = await startDevServer({ port, persistDir, quiet: config.quiet, vars });
+  server = await startDevServer({ port, persistDir, quiet: config.quiet, vars, env: wranglerEnv(config) });
   const startMs = performance.now() - t0;
   log(`wrangler dev up on ${server.url} in ${Math.round(startMs)} ms`);
   const direct = await findDirectPort(processTree(server.pid), port);

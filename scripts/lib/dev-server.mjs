@@ -8,10 +8,14 @@ const root = fileURLToPath(new URL("../..", import.meta.url));
 const wranglerJs = `${root}node_modules/wrangler/bin/wrangler.js`;
 const env = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" };
 
-/** Spawns the project's wrangler with telemetry off. Shared with scripts/lib/fault/server.mjs. */
-export function wrangler(args, opts = {}) {
+/**
+ * Spawns the project's wrangler with telemetry off. Shared with
+ * scripts/lib/fault/server.mjs. `opts.env` adds variables to wrangler's
+ * environment (the bench turns wrangler's local observability off with it).
+ */
+export function wrangler(args, { env: extraEnv = {}, ...opts } = {}) {
   // process.execPath is the pinned Node 24 when run through `npm run`.
-  return spawn(process.execPath, [wranglerJs, ...args], { cwd: root, env, ...opts });
+  return spawn(process.execPath, [wranglerJs, ...args], { cwd: root, env: { ...env, ...extraEnv }, ...opts });
 }
 
 /** Applies the D1 migrations to the local database under `persistDir` (writing .dev.vars first if missing). */
@@ -50,14 +54,19 @@ export function devArgs({ port, persistDir, logLevel, vars = {} }) {
 }
 
 /**
- * @param {{port: number, persistDir: string, quiet?: boolean, vars?: Record<string,string>}} opts
+ * @param {{port: number, persistDir: string, quiet?: boolean, vars?: Record<string,string>,
+ *   env?: Record<string,string>, config?: string}} opts `config`: another wrangler.toml (no D1
+ *   migrations are applied for it); `env`: extra environment for wrangler.
  * @returns {Promise<{url: string, stop: () => Promise<void>, pid: number}>}
  */
-export async function startDevServer({ port, persistDir, quiet = true, vars = {} }) {
-  migrateLocalD1(persistDir);
+export async function startDevServer({ port, persistDir, quiet = true, vars = {}, env: extraEnv = {}, config }) {
+  if (!config) migrateLocalD1(persistDir);
 
   const url = `http://127.0.0.1:${port}`;
-  const child = wrangler(devArgs({ port, persistDir, logLevel: quiet ? "warn" : "info", vars }), {
+  const args = devArgs({ port, persistDir, logLevel: quiet ? "warn" : "info", vars });
+  if (config) args.push("--config", config);
+  const child = wrangler(args, {
+    env: extraEnv,
     stdio: ["ignore", quiet ? "ignore" : "inherit", "inherit"],
   });
   const exited = new Promise((resolve) => child.once("exit", resolve));

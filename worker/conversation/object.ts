@@ -153,6 +153,7 @@ export class ConversationObject extends DurableObject<Env> {
       {
         now: () => Date.now(),
         schedule: (fn) => setTimeout(fn, 0),
+        scheduleSoon: (fn) => queueMicrotask(fn),
         rateLimit: {
           perSecond: Number(env.SEND_RATE_PER_SECOND) || Limits.sendsPerSecond,
           burst: Number(env.SEND_BURST) || Limits.sendBurst,

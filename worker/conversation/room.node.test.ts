@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import type { ConversationEvent } from "../protocol";
 import { MemoryLogStore } from "./memory-store";
-import { Room, type RoomSocket } from "./room";
+import { IDLE_GAP_MS, Room, type RoomSocket } from "./room";
 
 type Frame = Record<string, unknown> & { type: string };
 
@@ -33,15 +33,22 @@ class FakeSocket implements RoomSocket {
   }
 }
 
-function makeRoom() {
+/** `soon`: the room may flush an isolated change in its own turn (workerd's microtask), as in production. */
+function makeRoom({ soon = false } = {}) {
   const sockets: FakeSocket[] = [];
   const timers: (() => void)[] = [];
+  const microtasks: (() => void)[] = [];
   let now = 1_000_000;
   const store = new MemoryLogStore();
   const room = new Room(
     store,
     { sockets: () => sockets },
-    { now: () => now, schedule: (fn) => timers.push(fn), rateLimit: { perSecond: 10, burst: 30 } },
+    {
+      now: () => now,
+      schedule: (fn) => timers.push(fn),
+      ...(soon ? { scheduleSoon: (fn: () => void) => microtasks.push(fn) } : {}),
+      rateLimit: { perSecond: 10, burst: 30 },
+    },
   );
   room.log.init({
     id: "c_test",
@@ -55,6 +62,7 @@ function makeRoom() {
     ],
   });
   while (timers.length) timers.shift()?.();
+  while (microtasks.length) microtasks.shift()?.();
   const connect = (userId: string, sessionId = "s1") => {
     const s = new FakeSocket(userId, sessionId);
     sockets.push(s);
@@ -65,7 +73,12 @@ function makeRoom() {
   const tick = () => {
     while (timers.length) timers.shift()?.();
   };
-  return { room, store, connect, frame, tick, advance: (ms: number) => (now += ms) };
+  /** Runs the flushes queued as microtasks, as the end of the current turn would. */
+  const endTurn = () => {
+    while (microtasks.length) microtasks.shift()?.();
+  };
+  const queued = () => ({ timers: timers.length, microtasks: microtasks.length });
+  return { room, store, connect, frame, tick, endTurn, queued, advance: (ms: number) => (now += ms) };
 }
 
 const send = (clientId: string, text = clientId) => ({ type: "send", clientId, kind: "text", text });
@@ -156,6 +169,39 @@ describe("Room", () => {
     r.tick();
     expect(c.seqs()).toEqual([1, 2, 3, 4, 5]);
     expect(b.seqs()).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it("flushes an isolated change in its own turn and batches the changes that follow a flush closely", () => {
+    const { connect, frame, tick, endTurn, queued, advance } = makeRoom({ soon: true });
+    const a = connect("alice");
+    const b = connect("bob");
+    frame(a, { type: "hello", lastSeq: 1 });
+    frame(b, { type: "hello", lastSeq: 1 });
+    const seqsOfLastFrame = () => ((b.ofType("events").at(-1)?.events ?? []) as { seq: number }[]).map((e) => e.seq);
+
+    advance(IDLE_GAP_MS);
+    frame(a, { type: "send", clientId: "c1", kind: "text", text: "alone" });
+    expect(queued()).toEqual({ timers: 0, microtasks: 1 });
+    endTurn();
+    expect(seqsOfLastFrame()).toEqual([2]);
+    expect(a.ofType("ack").map((f) => f.seq)).toEqual([2]);
+
+    // Right after a flush the room is busy: the change waits for the frames queued behind it.
+    advance(IDLE_GAP_MS - 1);
+    frame(a, { type: "send", clientId: "c2", kind: "text", text: "first" });
+    frame(b, { type: "send", clientId: "c3", kind: "text", text: "second" });
+    expect(queued()).toEqual({ timers: 1, microtasks: 0 });
+    endTurn();
+    expect(b.ofType("events")).toHaveLength(1);
+    tick();
+    expect(seqsOfLastFrame()).toEqual([3, 4]);
+    expect(b.ofType("ack").map((f) => f.seq)).toEqual([4]);
+
+    advance(IDLE_GAP_MS);
+    frame(b, { type: "send", clientId: "c4", kind: "text", text: "later" });
+    expect(queued()).toEqual({ timers: 0, microtasks: 1 });
+    endTurn();
+    expect(seqsOfLastFrame()).toEqual([5]);
   });
 
   it("answers a change that throws with an internal error and still applies the rest of its batch", () => {
