@@ -34,7 +34,7 @@ import {
 } from "./queries";
 import { type RateLimit, TokenBuckets } from "./rate-limit";
 import type { Refusal } from "./results";
-import { Room, type RoomSocket } from "./room";
+import { type FlushClock, Room, type RoomSocket } from "./room";
 import { SqliteLogStore } from "./sqlite-store";
 
 interface Attachment {
@@ -103,6 +103,8 @@ const TOUCH_DELAY_MS = 5000;
  * messages themselves (docs/benchmarks.md). Ordinary chat never waits.
  */
 const NOTIFY_ROUNDS: RateLimit = { perSecond: 2, burst: 5 };
+/** The conversation objects of one isolate share its thread, so they share the load signal (room.ts). */
+const ISOLATE_FLUSH_CLOCK: FlushClock = { last: Number.NEGATIVE_INFINITY };
 /** A failed file reclaim is retried after this long. */
 const FILE_RECLAIM_RETRY_MS = 60_000;
 
@@ -154,6 +156,7 @@ export class ConversationObject extends DurableObject<Env> {
         now: () => Date.now(),
         schedule: (fn) => setTimeout(fn, 0),
         scheduleSoon: (fn) => queueMicrotask(fn),
+        flushClock: ISOLATE_FLUSH_CLOCK,
         rateLimit: {
           perSecond: Number(env.SEND_RATE_PER_SECOND) || Limits.sendsPerSecond,
           burst: Number(env.SEND_BURST) || Limits.sendBurst,

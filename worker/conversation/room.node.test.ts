@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import type { ConversationEvent } from "../protocol";
 import { MemoryLogStore } from "./memory-store";
-import { IDLE_GAP_MS, Room, type RoomSocket } from "./room";
+import { type FlushClock, IDLE_GAP_MS, Room, type RoomSocket } from "./room";
 
 type Frame = Record<string, unknown> & { type: string };
 
@@ -34,7 +34,7 @@ class FakeSocket implements RoomSocket {
 }
 
 /** `soon`: the room may flush an isolated change in its own turn (workerd's microtask), as in production. */
-function makeRoom({ soon = false } = {}) {
+function makeRoom({ soon = false, flushClock }: { soon?: boolean; flushClock?: FlushClock } = {}) {
   const sockets: FakeSocket[] = [];
   const timers: (() => void)[] = [];
   const microtasks: (() => void)[] = [];
@@ -47,6 +47,7 @@ function makeRoom({ soon = false } = {}) {
       now: () => now,
       schedule: (fn) => timers.push(fn),
       ...(soon ? { scheduleSoon: (fn: () => void) => microtasks.push(fn) } : {}),
+      ...(flushClock ? { flushClock } : {}),
       rateLimit: { perSecond: 10, burst: 30 },
     },
   );
@@ -202,6 +203,26 @@ describe("Room", () => {
     expect(queued()).toEqual({ timers: 0, microtasks: 1 });
     endTurn();
     expect(seqsOfLastFrame()).toEqual([5]);
+  });
+
+  it("batches in a room whose neighbours on the same thread just flushed", () => {
+    const clock: FlushClock = { last: Number.NEGATIVE_INFINITY };
+    const one = makeRoom({ soon: true, flushClock: clock });
+    const two = makeRoom({ soon: true, flushClock: clock });
+    const a1 = one.connect("alice");
+    const a2 = two.connect("alice");
+    one.frame(a1, { type: "hello", lastSeq: 1 });
+    two.frame(a2, { type: "hello", lastSeq: 1 });
+    one.advance(IDLE_GAP_MS);
+    two.advance(IDLE_GAP_MS);
+    one.frame(a1, { type: "send", clientId: "c1", kind: "text", text: "one" });
+    expect(one.queued()).toEqual({ timers: 0, microtasks: 1 });
+    one.endTurn();
+    // Same instant, other room: the thread is busy, so it waits for the frames queued behind it.
+    two.frame(a2, { type: "send", clientId: "c1", kind: "text", text: "two" });
+    expect(two.queued()).toEqual({ timers: 1, microtasks: 0 });
+    two.tick();
+    expect(a2.ofType("ack").map((f) => f.seq)).toEqual([2]);
   });
 
   it("answers a change that throws with an internal error and still applies the rest of its batch", () => {

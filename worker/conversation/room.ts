@@ -46,6 +46,11 @@ export interface RoomOptions {
    * without it every flush waits for `schedule`.
    */
   scheduleSoon?(fn: () => void): void;
+  /**
+   * When a room last flushed, shared by the rooms of one isolate (they share
+   * its thread): a room whose neighbours are busy batches too. Default: its own.
+   */
+  flushClock?: FlushClock;
   rateLimit: RateLimit;
   /** After each append, in the same turn (the object coalesces its D1 bookkeeping here). */
   onAppend?(): void;
@@ -54,10 +59,16 @@ export interface RoomOptions {
 }
 
 const PROTOCOL_ERRORS_MAX = 10;
+
+/** The time of the latest flush of any room that shares this clock. */
+export interface FlushClock {
+  last: number;
+}
 /**
- * A change arriving at least this long after the previous flush is flushed at
- * the end of its own turn; one arriving sooner waits for the frames queued
- * behind it, which then share its commit and its events frame. Measured in
+ * A change arriving at least this long after the previous flush (of any room
+ * on this thread, see `flushClock`) is flushed at the end of its own turn; one
+ * arriving sooner waits for the frames queued behind it, which then share its
+ * commit and its events frame. Measured in
  * workerd (docs/benchmarks.md, round 4): a 0 ms timer costs about 1.3 ms of
  * latency, which an isolated message need not pay, while under load the
  * batching is what keeps the cost per message low.
@@ -86,7 +97,7 @@ export class Room {
   /** Ephemeral frames (typing, receipts) that must not overtake pending events. */
   private afterFlush: { text: string; skipUser?: string }[] = [];
   private flushScheduled = false;
-  private lastFlushAt = Number.NEGATIVE_INFINITY;
+  private readonly flushClock: FlushClock;
   /** Socket changes received since the last flush, applied together at its start. */
   private incoming: { socket: RoomSocket; frame: ChangeFrame; files: ReadonlyMap<string, FileFacts | null> }[] = [];
   private applying = false;
@@ -103,6 +114,7 @@ export class Room {
       (_seq, body) => this.enqueue(body),
     );
     this.buckets = new TokenBuckets(opts.rateLimit);
+    this.flushClock = opts.flushClock ?? { last: Number.NEGATIVE_INFINITY };
     this.broadcastHead = this.log.head;
   }
 
@@ -316,7 +328,7 @@ export class Room {
     // Busy: a microtask runs before the next incoming frame is delivered, so
     // every frame would flush alone. A 0 ms timer runs after the frames
     // already queued for this object, which then share one flush.
-    const idle = this.opts.now() - this.lastFlushAt >= IDLE_GAP_MS;
+    const idle = this.opts.now() - this.flushClock.last >= IDLE_GAP_MS;
     if (idle && this.opts.scheduleSoon) this.opts.scheduleSoon(() => this.flush());
     else this.opts.schedule(() => this.flush());
   }
@@ -327,7 +339,7 @@ export class Room {
    */
   flush(): void {
     this.flushScheduled = false;
-    this.lastFlushAt = this.opts.now();
+    this.flushClock.last = this.opts.now();
     const changes = this.incoming;
     this.incoming = [];
     this.applying = true;
