@@ -31,6 +31,17 @@ describe("inbox state", () => {
     expect(totalUnread(markSeen(s, "a"))).toBe(0);
   });
 
+  it("drops a conversation the user left or was removed from", () => {
+    let s = applyInboxFrame(emptyInbox, {
+      type: "welcome",
+      conversations: [summary("a", 1, 1), summary("b", 2, 3)],
+      friends: [],
+    });
+    s = applyInboxFrame(s, { type: "conversation_removed", conversationId: "b" });
+    expect(s.conversations.map((c) => c.id)).toEqual(["a"]);
+    expect(totalUnread(s)).toBe(1);
+  });
+
   it("tracks presence and bumps the contacts version on friend frames", () => {
     let s = applyInboxFrame(emptyInbox, { type: "presence", userId: "u1", status: "online", lastSeenAt: null });
     expect(s.presence.u1).toEqual({ status: "online", lastSeenAt: null });

@@ -51,6 +51,8 @@ export function applyInboxFrame(state: InboxState, frame: InboxFrame): InboxStat
     }
     case "conversation":
       return upsertConversation(state, frame.conversation);
+    case "conversation_removed":
+      return { ...state, conversations: state.conversations.filter((c) => c.id !== frame.conversationId) };
     case "presence":
       return {
         ...state,

@@ -79,7 +79,8 @@ export function startInbox(selfId: string): void {
     if (openConversationId !== null) next = markSeen(next, openConversationId);
     inbox.set(next);
     inboxLoaded.set(true);
-    if (frame.type === "welcome" || frame.type === "conversation") persist(next);
+    if (frame.type === "welcome" || frame.type === "conversation" || frame.type === "conversation_removed")
+      persist(next);
   };
 
   const socket = new InboxSocket({

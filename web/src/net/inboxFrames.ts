@@ -14,6 +14,7 @@ const InboxFrameSchema: v.GenericSchema<unknown, InboxServerFrame> = v.variant("
     friends: v.array(v.object({ userId: v.string(), status, lastSeenAt: orNull(int) })),
   }),
   v.object({ type: v.literal("conversation"), conversation: SummarySchema }),
+  v.object({ type: v.literal("conversation_removed"), conversationId: v.string() }),
   v.object({ type: v.literal("presence"), userId: v.string(), status, lastSeenAt: orNull(int) }),
   v.object({ type: v.literal("friend_request"), request: FriendRequestSchema }),
   v.object({ type: v.literal("friend_added"), friend: FriendSchema }),

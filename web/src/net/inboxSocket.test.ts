@@ -65,6 +65,8 @@ describe("InboxSocket", () => {
     s.receive({ type: "pong" });
     s.receive({ type: "conversation", conversation: { ...summary, unread: "3" } });
     expect(h.frames.map((f) => f.type)).toEqual(["welcome", "presence"]);
+    s.receive({ type: "conversation_removed", conversationId: "c_gone" });
+    expect(h.frames.at(-1)).toEqual({ type: "conversation_removed", conversationId: "c_gone" });
   });
 
   it("pings with the exact text every 25 s and reconnects a silent socket with backoff", async () => {
