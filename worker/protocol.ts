@@ -285,6 +285,8 @@ export type InboxServerFrame =
   | { type: "friend_request"; request: FriendRequest }
   | { type: "friend_added"; friend: Friend }
   | { type: "friend_removed"; userId: string }
+  /** Added to v1: the answer to any frame other than the ping text (the socket stays open). */
+  | { type: "error"; code: ErrorCode; message: string }
   | { type: "pong" };
 
 /** Exact heartbeat texts, answered by the runtime without waking the object. */

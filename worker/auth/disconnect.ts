@@ -1,8 +1,9 @@
 import { closeUserSessions } from "../conversation/sessions";
 import type { Bindings } from "../http/env";
 import { inboxStub } from "../inbox/stub";
+import type { SessionScope } from "./scope";
 
-export type SessionScope = { only: string } | { except: string };
+export type { SessionScope } from "./scope";
 
 /**
  * The one place that tells live connections that sessions ended: their

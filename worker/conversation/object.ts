@@ -1,9 +1,10 @@
 import { DurableObject } from "cloudflare:workers";
 import { and, eq, lt } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
+import type { SessionScope } from "../auth/scope";
 import { conversations } from "../db/schema";
 import { fileFacts, reclaimFiles } from "../files/reclaim";
-import { ApiError, errorResponse } from "../http/errors";
+import { ApiError, errorResponse, refusalError } from "../http/errors";
 import { inboxStub } from "../inbox/stub";
 import {
   type ChangeFrame,
@@ -208,8 +209,7 @@ export class ConversationObject extends DurableObject<Env> {
       return errorResponse(new ApiError(400, ErrorCode.invalidRequest, "expected a forwarded WebSocket upgrade"));
     }
     const denied = this.room.log.check(userId);
-    if (denied)
-      return errorResponse(new ApiError(denied.code === ErrorCode.notFound ? 404 : 403, denied.code, denied.message));
+    if (denied) return errorResponse(refusalError(denied));
 
     const existing = this.ctx.getWebSockets(`u:${userId}`).length;
     const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket];
@@ -343,8 +343,8 @@ export class ConversationObject extends DurableObject<Env> {
     return summary(this.room.log, userId);
   }
 
-  closeSessions(userId: string, opts: { only?: string; except?: string }): { ok: true; closed: number } {
-    return { ok: true, closed: this.room.closeSessions(userId, opts) };
+  closeSessions(userId: string, scope: SessionScope): { ok: true; closed: number } {
+    return { ok: true, closed: this.room.closeSessions(userId, scope) };
   }
 
   // ---------- file messages (issue 5) ----------

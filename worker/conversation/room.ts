@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { inScope, type SessionScope } from "../auth/scope";
 import {
   type ChangeFrame,
   CloseCode,
@@ -304,12 +305,10 @@ export class Room {
   }
 
   /** Closes the user's sockets of the matching sessions (logout: only; password change: except). */
-  closeSessions(userId: string, opts: { only?: string; except?: string }): number {
+  closeSessions(userId: string, scope: SessionScope): number {
     let closed = 0;
     for (const s of this.hub.sockets()) {
-      if (s.userId !== userId) continue;
-      if (opts.only !== undefined && s.sessionId !== opts.only) continue;
-      if (opts.except !== undefined && s.sessionId === opts.except) continue;
+      if (s.userId !== userId || !inScope(s.sessionId, scope)) continue;
       s.close(CloseCode.unauthorized, "session revoked");
       closed += 1;
     }

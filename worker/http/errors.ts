@@ -32,6 +32,21 @@ export const tooLarge = (message = "too large") => new ApiError(413, ErrorCode.t
 export const rateLimited = (retryAfterSeconds: number, message = "too many requests") =>
   new ApiError(429, ErrorCode.rateLimited, message, undefined, { "Retry-After": String(retryAfterSeconds) });
 
+const REFUSAL_STATUS: Partial<Record<ErrorCode, 400 | 401 | 403 | 404 | 409 | 413>> = {
+  invalid_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  too_large: 413,
+};
+
+/** A refusal an object returned as data, as the contract's HTTP error. */
+export function refusalError(refusal: { code: ErrorCode; message: string }): ApiError {
+  if (refusal.code === ErrorCode.rateLimited) return rateLimited(1, refusal.message);
+  return new ApiError(REFUSAL_STATUS[refusal.code] ?? 400, refusal.code, refusal.message);
+}
+
 export function errorResponse(err: ApiError): Response {
   return Response.json(err.body(), { status: err.status, headers: err.headers });
 }

@@ -1,4 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
+import { inScope, type SessionScope } from "../auth/scope";
 import { InternalHeader } from "../conversation/internal";
 import { ApiError, errorResponse } from "../http/errors";
 import {
@@ -163,11 +164,7 @@ export class InboxObject extends DurableObject<Env> {
     }
     try {
       ws.send(
-        JSON.stringify({
-          type: "error",
-          code: ErrorCode.invalidRequest,
-          message: "the inbox socket takes only the ping text",
-        }),
+        frame({ type: "error", code: ErrorCode.invalidRequest, message: "the inbox socket takes only the ping text" }),
       );
     } catch {}
   }
@@ -335,13 +332,11 @@ export class InboxObject extends DurableObject<Env> {
   }
 
   /** Closes (4001) sockets of ended sessions: logout passes `only`, a password change `except`. */
-  closeSessions(opts: { only?: string; except?: string }): { ok: true; closed: number } {
+  closeSessions(scope: SessionScope): { ok: true; closed: number } {
     let closed = 0;
     for (const ws of this.openSockets()) {
       const att = readAttachment(ws.deserializeAttachment());
-      if (!att) continue;
-      if (opts.only !== undefined && att.sessionId !== opts.only) continue;
-      if (opts.except !== undefined && att.sessionId === opts.except) continue;
+      if (!att || !inScope(att.sessionId, scope)) continue;
       try {
         ws.close(CloseCode.unauthorized, "session revoked");
       } catch {}
