@@ -29,6 +29,11 @@ describe("settings and keyboard", () => {
     await page.reload();
     await nav.getByRole("link", { name: "设置" }).waitFor();
     expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe("dark");
+    // The pinned theme wins over the (light) system preference: the dark palette is in use.
+    const background = () => page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+    expect(await background()).toBe("rgb(11, 18, 32)");
+    await page.getByRole("radio", { name: "浅色" }).check();
+    expect(await background()).toBe("rgb(255, 255, 255)");
     await page.getByLabel("语言").selectOption("en");
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Chats" }).waitFor();
     await page.context().close();

@@ -1,25 +1,16 @@
 // The chat's message list as plain data: REST history, live events and the
 // user's own pending sends folded into one list ordered by seq (pending last).
 // Pure functions, no Preact, so the rules are unit-tested in Node.
-import type { ConversationEvent, FileRef, Message, MessageKind } from "../../../worker/protocol";
+import type { ConversationEvent, Message } from "../../../worker/protocol";
 
 export type ItemStatus = "sent" | "pending" | "failed";
 
-export interface TimelineItem {
+/** A message as the timeline shows it: the folded `Message`, or a pending send with no seq yet. */
+export interface TimelineItem extends Omit<Message, "seq" | "deleted"> {
   /** Stable across pending -> sent, so the row is not re-mounted. */
   key: string;
   seq: number | null;
-  clientId: string | null;
-  senderId: string;
-  kind: MessageKind;
-  text: string | null;
-  file?: FileRef;
-  /** Seq of the message this one answers. */
-  replyTo?: number;
-  createdAt: number;
-  editedAt?: number;
   deleted: boolean;
-  reactions: Record<string, string[]>;
   status: ItemStatus;
   failure?: string;
 }
