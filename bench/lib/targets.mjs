@@ -19,15 +19,22 @@ import { snapshotProject } from "./snapshot.mjs";
  *   stop: () => Promise<void>}} Target
  */
 
+/**
+ * Stops a server and then, by pid, whatever of its process tree outlived it
+ * (wrangler stops its workerd children on SIGTERM, but no run may leak one).
+ * @returns {Promise<number[]>} the pids that had to be killed
+ */
+async function stopTree(server) {
+  const tree = processTree(server.pid);
+  await server.stop();
+  return reapLeftovers(tree);
+}
+
 /** @returns {Promise<Target>} */
 export async function startBaselineTarget(config, onStop) {
   const port = await freePort();
   const server = await startBaseline({ port, deflate: config.deflate });
-  const stop = async () => {
-    const tree = processTree(server.pid);
-    await server.stop();
-    await reapLeftovers(tree);
-  };
+  const stop = () => stopTree(server);
   onStop(stop);
   return {
     name: "baseline",
@@ -69,12 +76,8 @@ export async function startFloorTarget(config, onStop, log) {
   const persistDir = mkdtempSync(join(tmpdir(), "imsystem-bench-floor-"));
   let server = null;
   const stop = async () => {
-    if (server) {
-      const tree = processTree(server.pid);
-      await server.stop();
-      await reapLeftovers(tree);
-      server = null;
-    }
+    if (server) await stopTree(server);
+    server = null;
     rmSync(persistDir, { recursive: true, force: true });
   };
   onStop(stop);
@@ -143,14 +146,8 @@ export async function startImsystemServer(config, onStop, log) {
   const stop = async () => {
     if (stopped) return;
     stopped = true;
-    if (server) {
-      // wrangler stops its workerd children on SIGTERM; anything of that tree
-      // still alive afterwards is killed by pid so no run leaks processes.
-      const tree = processTree(server.pid);
-      await server.stop();
-      const leftover = await reapLeftovers(tree);
-      if (leftover.length > 0) log(`killed leftover wrangler/workerd pids ${leftover.join(", ")}`);
-    }
+    const leftover = server ? await stopTree(server) : [];
+    if (leftover.length > 0) log(`killed leftover wrangler/workerd pids ${leftover.join(", ")}`);
     rmSync(persistDir, { recursive: true, force: true });
     snapshot?.remove();
   };
