@@ -1,4 +1,5 @@
 import type { ConversationNote } from "../inbox/note";
+import { ParkedInboxes } from "./parking";
 
 /**
  * Inbox calls per slice of a round; the round yields a turn between slices.
@@ -24,7 +25,8 @@ export interface NotifierDeps {
   prepare(): Promise<void>;
   /** The notes for these users, read from the log in one synchronous step. */
   notes(userIds: Iterable<string>): Map<string, ConversationNote>;
-  deliver(userId: string, note: ConversationNote): Promise<void>;
+  /** Resolves to the inbox's park epoch when it answered "parked" (nobody to tell), else null. */
+  deliver(userId: string, note: ConversationNote): Promise<number | null>;
   /** Makes sure the object wakes up (alarm) after `ms` to call `flush` again. */
   retryLater(ms: number): void;
   /** Waits `ms` between slices, so socket frames that arrived meanwhile (and the room's flush) run first. */
@@ -39,10 +41,14 @@ export interface NotifierDeps {
  * summary; a mark is cleared only if its generation did not move during the
  * call, so a change that races a delivery is delivered again (the inbox
  * ignores versions it already has). Failures stay marked for the alarm.
+ * An inbox nobody reads answers "parked" and event rounds skip it until it
+ * asks for a refresh (`ConversationObject.unpark`).
  */
 export class InboxNotifier {
   private scheduled = false;
   private running = false;
+  /** Inboxes an event round skips (see parking.ts); marked users are always told. */
+  readonly parked = new ParkedInboxes();
 
   constructor(private readonly deps: NotifierDeps) {}
 
@@ -102,7 +108,7 @@ export class InboxNotifier {
         .exec<{ user_id: string; gen: number }>("SELECT user_id, gen FROM inbox_outbox")
         .toArray();
       const targets = new Set(marked.map((r) => r.user_id));
-      if (allGen > allDone) for (const id of this.deps.members()) targets.add(id);
+      if (allGen > allDone) for (const id of this.deps.members()) if (!this.parked.has(id)) targets.add(id);
       const notes = this.deps.notes(targets);
       failed = await this.deliverAll(notes);
 
@@ -144,7 +150,8 @@ export class InboxNotifier {
       await Promise.all(
         all.slice(i, i + NOTIFY_SLICE).map(async ([userId, note]) => {
           try {
-            await this.deps.deliver(userId, note);
+            const parkedAt = await this.deps.deliver(userId, note);
+            if (parkedAt !== null) this.parked.park(userId, parkedAt);
           } catch {
             failed.add(userId);
           }

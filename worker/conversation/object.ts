@@ -5,6 +5,7 @@ import type { SessionScope } from "../auth/scope";
 import { conversations } from "../db/schema";
 import { fileFacts, reclaimFiles } from "../files/reclaim";
 import { ApiError, errorResponse, refusalError } from "../http/errors";
+import type { ConversationNote } from "../inbox/note";
 import { inboxStub } from "../inbox/stub";
 import {
   type ChangeFrame,
@@ -144,9 +145,8 @@ export class ConversationObject extends DurableObject<Env> {
         await this.loadPeers();
       },
       notes: (userIds) => inboxNotes(this.room.log, userIds, this.peers ?? new Map()),
-      deliver: async (userId, note) => {
-        await inboxStub(this.env, userId).conversationChanged(userId, note);
-      },
+      deliver: async (userId, note) =>
+        (await inboxStub(this.env, userId).conversationChanged(userId, note)).parkedAt ?? null,
       retryLater: (ms) => this.ensureAlarm(Date.now() + ms),
       pause: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     });
@@ -336,7 +336,19 @@ export class ConversationObject extends DurableObject<Env> {
     const result = this.room.changeMembers(actorId, change);
     // The event marked every current member; those who left must hear it too.
     if (result.ok && result.removed.length > 0) this.notifier.markUsers(result.removed);
+    if (result.ok) this.notifier.parked.clear();
     return result;
+  }
+
+  /**
+   * An inbox that answered "parked" wants to be told again (its user is
+   * back): later rounds include the user, and this answers the note the
+   * skipped rounds did not send (null when the conversation does not exist).
+   */
+  async unpark(userId: string, epoch: number): Promise<ConversationNote | null> {
+    this.notifier.parked.unpark(userId, epoch);
+    await this.loadPeers();
+    return inboxNotes(this.room.log, [userId], this.peers ?? new Map()).get(userId) ?? null;
   }
 
   summary(userId: string): RpcResult<Summary> {

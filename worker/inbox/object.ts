@@ -1,6 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { inScope, type SessionScope } from "../auth/scope";
 import { InternalHeader } from "../conversation/internal";
+import { conversationStub } from "../conversation/stub";
 import { ApiError, errorResponse } from "../http/errors";
 import {
   CloseCode,
@@ -50,6 +51,8 @@ export class InboxObject extends DurableObject<Env> {
   /** D1 reads for pushes (subscription count, subscription list) since the object started; tests check the cache holds. */
   pushD1Reads = 0;
   private readonly protocolErrors = new WeakMap<WebSocket, number>();
+  /** The D1 read of the subscription count in flight, shared by every note that needs it. */
+  private subscriptionLookup: Promise<boolean> | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -124,6 +127,8 @@ export class InboxObject extends DurableObject<Env> {
     this.updatePresence();
     await this.ensureHeartbeatAlarm();
     await this.refreshFriends(userId);
+    // This socket is open now, so no conversation can park the inbox again meanwhile.
+    await this.refreshParked(userId);
     // Snapshot and going live in one synchronous step: no change frame can slip between them.
     try {
       server.send(
@@ -206,20 +211,71 @@ export class InboxObject extends DurableObject<Env> {
 
   // ---------- RPC (Worker and other objects -> this inbox); `userId` is whose inbox the caller meant ----------
 
-  conversationChanged(userId: string, note: ConversationNote): { ok: true; applied: boolean } {
+  /**
+   * `parkedAt`: nobody reads this inbox (no socket, no push subscription), so
+   * the conversation may skip it until `refreshParked` (conversation/parking.ts).
+   */
+  conversationChanged(userId: string, note: ConversationNote): { ok: true; applied: boolean; parkedAt?: number } {
     if (!this.store.claim(userId)) return { ok: true, applied: false };
-    const { applied, previous } = this.store.applyNote(note);
-    if (!applied) return { ok: true, applied };
-    if (!("summary" in note)) {
-      this.broadcast({ type: "conversation_removed", conversationId: note.conversationId });
-      return { ok: true, applied };
+    const { applied, previous } = this.takeNote(note);
+    if (!("summary" in note)) return { ok: true, applied };
+    if (this.openSockets().length === 0) {
+      const subscriptions = this.store.pushSubscriptions().n;
+      if (subscriptions === 0) return { ok: true, applied, parkedAt: this.store.park(note.conversationId) };
+      // Not known yet (a user who only sends never triggers a push): learn it, so a later note can park.
+      if (subscriptions === null) this.ctx.waitUntil(this.hasPushSubscriptions(userId).catch(() => false));
     }
-    this.broadcast({ type: "conversation", conversation: note.summary });
+    if (!applied) return { ok: true, applied };
     const notified = Math.max(previous?.lastMessage?.seq ?? 0, this.store.pushWindow(note.conversationId)?.seq ?? 0);
     const payload = pushPayloadFor(userId, note.summary, notified);
     // Only a user with no open inbox socket gets a push; never awaited by the conversation.
     if (payload && this.openSockets().length === 0) this.ctx.waitUntil(this.push(userId, payload));
     return { ok: true, applied };
+  }
+
+  /** Stores a newer note and tells the live sockets. */
+  private takeNote(note: ConversationNote): ReturnType<InboxStore["applyNote"]> {
+    const result = this.store.applyNote(note);
+    if (result.applied) {
+      this.broadcast(
+        "summary" in note
+          ? { type: "conversation", conversation: note.summary }
+          : { type: "conversation_removed", conversationId: note.conversationId },
+      );
+    }
+    return result;
+  }
+
+  private refreshes: Promise<void> = Promise.resolve();
+
+  /**
+   * Someone reads this inbox again (a socket, the REST list, a push
+   * subscription): every conversation that skipped it sends its current
+   * note and includes it again. One refresh at a time, each after the last.
+   */
+  private refreshParked(userId: string): Promise<void> {
+    this.refreshes = this.refreshes.then(() => this.refreshOnce(userId));
+    return this.refreshes;
+  }
+
+  private async refreshOnce(userId: string): Promise<void> {
+    const ids = this.store.parkedConversations();
+    if (ids.length === 0) return;
+    const epoch = this.store.nextParkEpoch();
+    await Promise.all(
+      ids.map(async (id) => {
+        try {
+          const note = await conversationStub(this.env, id).unpark(userId, epoch);
+          this.store.unparked(id);
+          if (note) this.takeNote(note);
+        } catch (err) {
+          // Stays parked here, so the next refresh asks again.
+          console.error("inbox refresh failed", err instanceof Error ? err.name : "non-error");
+        }
+      }),
+    );
+    // "Parked" answers from now on are newer than this refresh (conversation/parking.ts).
+    this.store.nextParkEpoch();
   }
 
   /** Sends now, or holds for the end of the conversation's coalescing window (see push-hook.ts). */
@@ -255,10 +311,18 @@ export class InboxObject extends DurableObject<Env> {
   private async hasPushSubscriptions(userId: string): Promise<boolean> {
     const cached = this.store.pushSubscriptions();
     if (cached.n !== null) return cached.n > 0;
-    this.pushD1Reads += 1;
-    const n = await countSubscriptions(this.env.DB, userId);
-    this.store.setPushSubscriptions(n, cached.gen);
-    return n > 0;
+    // Notes arriving while D1 answers share its one read.
+    this.subscriptionLookup ??= (async () => {
+      try {
+        this.pushD1Reads += 1;
+        const n = await countSubscriptions(this.env.DB, userId);
+        this.store.setPushSubscriptions(n, cached.gen);
+        return n > 0;
+      } finally {
+        this.subscriptionLookup = null;
+      }
+    })();
+    return this.subscriptionLookup;
   }
 
   /** Sends the held pushes that are due, with each conversation's newest summary; returns the next due time. */
@@ -291,16 +355,23 @@ export class InboxObject extends DurableObject<Env> {
 
   /** The push routes call this after a subscribe or unsubscribe: the next push re-reads D1. */
   pushSubscriptionsChanged(userId: string): { ok: true } {
-    if (this.store.claim(userId)) this.store.invalidatePushSubscriptions();
+    if (this.store.claim(userId)) {
+      this.store.invalidatePushSubscriptions();
+      // Pushes need notes again.
+      this.ctx.waitUntil(this.refreshParked(userId));
+    }
     return { ok: true };
   }
 
-  summaries(userId: string): { ok: true; conversations: ReturnType<InboxStore["summaries"]> } {
-    this.store.claim(userId);
+  async summaries(userId: string): Promise<{ ok: true; conversations: ReturnType<InboxStore["summaries"]> }> {
+    if (this.store.claim(userId)) await this.refreshParked(userId);
     return { ok: true, conversations: this.store.summaries() };
   }
 
-  note(conversationId: string): ReturnType<InboxStore["note"]> {
+  /** One conversation's summary as this inbox has it, refreshed first if a conversation skipped this inbox. */
+  async note(conversationId: string): Promise<ReturnType<InboxStore["note"]>> {
+    const userId = this.store.userId();
+    if (userId) await this.refreshParked(userId);
     return this.store.note(conversationId);
   }
 

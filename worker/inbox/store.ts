@@ -26,6 +26,15 @@ const MIGRATIONS: Migration[] = [
       `CREATE TABLE push_window (conversation_id TEXT PRIMARY KEY, sent_at INTEGER NOT NULL, seq INTEGER NOT NULL, due_at INTEGER)`,
     ],
   },
+  {
+    id: "0003_parking",
+    statements: [
+      // Conversations told "nobody reads this inbox": their summaries here may be stale until a refresh.
+      `CREATE TABLE parked (conversation_id TEXT PRIMARY KEY)`,
+      // Grows at the start and end of every refresh; stamps each "parked" answer (see conversation/parking.ts).
+      `CREATE TABLE park_epoch (id INTEGER PRIMARY KEY CHECK (id = 1), epoch INTEGER NOT NULL)`,
+    ],
+  },
 ];
 
 /** A user's presence with `epoch`, which grows by one per change of that user (newer wins). */
@@ -115,6 +124,32 @@ export class InboxStore {
       summary ? JSON.stringify(summary) : null,
     );
     return { applied: true, previous };
+  }
+
+  /** Records that `conversationId` was told to skip this inbox; returns the epoch to stamp the answer with. */
+  park(conversationId: string): number {
+    this.sql.exec("INSERT INTO parked (conversation_id) VALUES (?) ON CONFLICT DO NOTHING", conversationId);
+    return this.parkEpoch();
+  }
+
+  parkedConversations(): string[] {
+    return this.sql
+      .exec<{ conversation_id: string }>("SELECT conversation_id FROM parked")
+      .toArray()
+      .map((r) => r.conversation_id);
+  }
+
+  unparked(conversationId: string): void {
+    this.sql.exec("DELETE FROM parked WHERE conversation_id = ?", conversationId);
+  }
+
+  parkEpoch(): number {
+    return this.sql.exec<{ epoch: number }>("SELECT epoch FROM park_epoch").toArray()[0]?.epoch ?? 0;
+  }
+
+  nextParkEpoch(): number {
+    this.sql.exec("INSERT INTO park_epoch (id, epoch) VALUES (1, 1) ON CONFLICT (id) DO UPDATE SET epoch = epoch + 1");
+    return this.parkEpoch();
   }
 
   /** Live summaries, newest activity first. */

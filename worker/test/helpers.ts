@@ -138,6 +138,19 @@ export async function waitFor(
   }
 }
 
+/** Waits until an asynchronous check (say, a read inside an object) holds. */
+export async function until(check: () => Promise<boolean>, timeoutMs = 10_000, what = "condition"): Promise<void> {
+  let ok = false;
+  await waitFor(
+    () => ok,
+    timeoutMs,
+    what,
+    async () => {
+      ok = await check();
+    },
+  );
+}
+
 /** Waits for at least `n` frames on the socket. */
 export function waitForMessages(s: TestSocket, n: number, timeoutMs = 5000): Promise<void> {
   return waitFor(() => s.frames.length >= n, timeoutMs, `${n} frames (have ${s.frames.length})`);

@@ -2,10 +2,18 @@
 import { env } from "cloudflare:workers";
 import { inboxStub } from "../inbox/stub";
 import { PING_TEXT } from "../protocol";
-import { expectSocket, openSocket, type TestSocket, type TestUser, waitFor } from "./helpers";
+import { apiOk, expectSocket, openSocket, type TestSocket, type TestUser, waitFor } from "./helpers";
 
 export const INBOX_PATH = "/api/inbox/ws";
 export const inboxOf = (userId: string) => inboxStub(env, userId);
+
+/** Sends a text message over REST (201). */
+export const say = (conversationId: string, user: TestUser, clientId: string, text: string) =>
+  apiOk(
+    `/api/conversations/${conversationId}/messages`,
+    { token: user.accessToken, body: { clientId, kind: "text", text } },
+    201,
+  );
 
 /** Opens an inbox socket and waits for its welcome. */
 export async function openInbox(user: TestUser): Promise<TestSocket> {

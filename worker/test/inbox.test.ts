@@ -3,16 +3,9 @@ import { describe, expect, it } from "vitest";
 import type { InboxObject } from "../inbox/object";
 import type { ConversationSummary } from "../protocol";
 import { expectError, join, makeGroup } from "./conversation-fixtures";
-import { api, apiOk, befriend, expectSocket, openDm, openSocket, signUp, type TestUser, waitFor } from "./helpers";
-import { framesOf, INBOX_PATH, inboxOf, openInbox, waitForSummary, welcomeOf } from "./inbox-fixtures";
+import { api, apiOk, befriend, expectSocket, openDm, openSocket, signUp, waitFor } from "./helpers";
+import { framesOf, INBOX_PATH, inboxOf, openInbox, say, waitForSummary, welcomeOf } from "./inbox-fixtures";
 import { decryptPush, fakePushService, newUserAgent } from "./push-fixtures";
-
-const say = (conversationId: string, user: TestUser, clientId: string, text: string) =>
-  apiOk(
-    `/api/conversations/${conversationId}/messages`,
-    { token: user.accessToken, body: { clientId, kind: "text", text } },
-    201,
-  );
 
 describe("inbox socket handshake", () => {
   it("refuses no token (401) and a foreign Origin (403); echoes imsys.v1; welcomes with a snapshot", async () => {

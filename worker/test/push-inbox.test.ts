@@ -4,16 +4,9 @@ import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { InboxObject } from "../inbox/object";
 import { PUSH_COALESCE_MS } from "../inbox/push-hook";
-import { apiOk, befriend, openDm, signUp, type TestUser, waitFor } from "./helpers";
-import { inboxOf, waitForSummary } from "./inbox-fixtures";
+import { apiOk, befriend, openDm, signUp, type TestUser, until, waitFor } from "./helpers";
+import { inboxOf, say, waitForSummary } from "./inbox-fixtures";
 import { decryptPush, fakePushService, newUserAgent, type TestUserAgent } from "./push-fixtures";
-
-const say = (conversationId: string, user: TestUser, clientId: string, text: string) =>
-  apiOk(
-    `/api/conversations/${conversationId}/messages`,
-    { token: user.accessToken, body: { clientId, kind: "text", text } },
-    201,
-  );
 
 async function subscribe(user: TestUser): Promise<{ endpoint: string; ua: TestUserAgent }> {
   const ua = await newUserAgent();
@@ -35,14 +28,6 @@ async function fakePushFor(user: TestUser) {
   const cached = () => runInDurableObject(inboxOf(user.user.id), (obj: InboxObject) => obj.store.pushSubscriptions().n);
   const lookups = () => runInDurableObject(inboxOf(user.user.id), (obj: InboxObject) => obj.pushD1Reads);
   return { push, lookups, cached };
-}
-
-async function until(ok: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const start = Date.now();
-  while (!(await ok())) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 async function decoded(body: Uint8Array | undefined, ua: TestUserAgent): Promise<{ seq: number; body: string }> {
