@@ -32,6 +32,7 @@ const DEFAULTS = {
   quiet: true,
   snapshot: true, // run wrangler dev from a frozen copy of the Worker (see lib/snapshot.mjs)
   floor: true, // also measure the workerd floor: a bare broadcast Durable Object under the same wrangler dev
+  inboxSockets: false, // each IMSystem client also holds an inbox socket, as the PWA does (see docs/benchmarks.md)
   localObservability: false, // wrangler's local tracing of every invocation (X_LOCAL_OBSERVABILITY); see docs/benchmarks.md
 };
 

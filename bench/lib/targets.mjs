@@ -4,6 +4,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import WebSocket from "ws";
 import { startDevServer as startLiveDevServer } from "../../scripts/lib/dev-server.mjs";
 import { decodeBaseline, decodeImsystem } from "./frames.mjs";
 import { setUpConversation } from "./imsystem-setup.mjs";
@@ -197,6 +198,7 @@ export async function imsystemTarget(server, route, config, log) {
   if (!base) throw new Error("no direct port found");
   const setup = await setUpConversation(base, config.clients, log);
   const wsBase = base.replace(/^http/, "ws");
+  const inboxes = config.inboxSockets ? await openInboxSockets(wsBase, setup.users, log) : null;
   return {
     name: route === "direct" ? "imsystem-direct" : "imsystem",
     label: `IMSystem (${route})`,
@@ -222,8 +224,48 @@ export async function imsystemTarget(server, route, config, log) {
       route: ROUTE_LABEL[route],
       setupMs: Math.round(setup.setupMs),
       conversationId: setup.conversationId,
+      inboxSockets: inboxes ? inboxes.sockets.length : 0,
     },
     // The server outlives one route; run.mjs stops it once at the end.
-    stop: async () => {},
+    stop: async () => inboxes?.close(),
+  };
+}
+
+/**
+ * One inbox socket per user, open for the whole run and kept alive with the
+ * ping text, so every conversation change also goes to a live inbox: the
+ * PWA's shape, in which no inbox can be skipped (BENCH_INBOX_SOCKETS=1).
+ */
+async function openInboxSockets(wsBase, users, log) {
+  const sockets = await Promise.all(
+    users.map(
+      (u) =>
+        new Promise((resolve, reject) => {
+          const ws = new WebSocket(`${wsBase}/api/inbox/ws`, {
+            headers: { Authorization: `Bearer ${u.token}` },
+            perMessageDeflate: false,
+          });
+          const timer = setTimeout(() => reject(new Error("no inbox welcome within 20 s")), 20_000);
+          ws.once("message", () => {
+            clearTimeout(timer);
+            resolve(ws);
+          });
+          ws.once("error", reject);
+        }),
+    ),
+  );
+  let frames = 0;
+  for (const ws of sockets) ws.on("message", () => frames++);
+  const ping = setInterval(() => {
+    for (const ws of sockets) if (ws.readyState === ws.OPEN) ws.send('{"type":"ping"}');
+  }, 20_000);
+  log(`${sockets.length} inbox sockets open (one per user)`);
+  return {
+    sockets,
+    close: () => {
+      clearInterval(ping);
+      log(`inbox sockets received ${frames} frames`);
+      for (const ws of sockets) ws.close();
+    },
   };
 }
