@@ -1,5 +1,5 @@
 import type { ConversationNote } from "../inbox/note";
-import { ParkedInboxes } from "./parking";
+import { ParkedInboxes, sqlParkingStore } from "./parking";
 
 /**
  * Inbox calls per slice of a round; the round yields a turn between slices.
@@ -48,9 +48,11 @@ export class InboxNotifier {
   private scheduled = false;
   private running = false;
   /** Inboxes an event round skips (see parking.ts); marked users are always told. */
-  readonly parked = new ParkedInboxes();
+  readonly parked: ParkedInboxes;
 
-  constructor(private readonly deps: NotifierDeps) {}
+  constructor(private readonly deps: NotifierDeps) {
+    this.parked = new ParkedInboxes(sqlParkingStore(deps.sql));
+  }
 
   markAll(): void {
     this.deps.sql.exec("INSERT INTO notify_state (k, v) VALUES ('all_gen', 1) ON CONFLICT (k) DO UPDATE SET v = v + 1");

@@ -133,6 +133,8 @@ export class ConversationObject extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
+    // First: it applies the object's SQLite migrations, which the notifier's tables need.
+    const store = new SqliteLogStore(ctx.storage.sql);
     this.notifier = new InboxNotifier({
       sql: ctx.storage.sql,
       members: () => this.room.log.members.keys(),
@@ -151,7 +153,7 @@ export class ConversationObject extends DurableObject<Env> {
       pause: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     });
     this.room = new Room(
-      new SqliteLogStore(ctx.storage.sql),
+      store,
       { sockets: () => this.sockets() },
       {
         now: () => Date.now(),

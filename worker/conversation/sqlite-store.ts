@@ -72,6 +72,13 @@ const MIGRATIONS: Migration[] = [
       `DROP TABLE unread`,
     ],
   },
+  {
+    id: "0005_inbox_parking",
+    statements: [
+      // Members whose inbox nobody reads, skipped by notification rounds (see parking.ts).
+      `CREATE TABLE inbox_parking (user_id TEXT PRIMARY KEY, parked INTEGER NOT NULL, refreshed_at INTEGER)`,
+    ],
+  },
 ];
 
 function insertIndex(sql: SqlStorage, seq: number, text: string): void {
