@@ -3,6 +3,7 @@
 import { randomBytes } from "node:crypto";
 import { closeClients, connectClients, negotiatedDeflate } from "./lib/clients.mjs";
 import { describeKnobs, readConfig, SCALE_SCENARIOS } from "./lib/config.mjs";
+import { gcReport } from "./lib/gc-trace.mjs";
 import { processTree, reapLeftovers } from "./lib/procs.mjs";
 import { goals, header, integrity, machineInfo, scaleReport, table, writeResults } from "./lib/report.mjs";
 import { scaleScenarios } from "./lib/scale.mjs";
@@ -218,6 +219,8 @@ clearTimeout(hardTimeout);
 
 console.log(`\n${table(results, config)}`);
 console.log(`\n${integrity(results)}`);
+const gcText = gcReport(results);
+if (gcText) console.log(`\n${gcText}`);
 for (const name of ["imsystem", "imsystem-direct"]) {
   const imsLog = info[name]?.log;
   if (!imsLog) continue;

@@ -34,6 +34,7 @@ const DEFAULTS = {
   floor: true, // also measure the workerd floor: a bare broadcast Durable Object under the same wrangler dev
   inboxSockets: false, // each IMSystem client also holds an inbox socket, as the PWA does (see docs/benchmarks.md)
   localObservability: false, // wrangler's local tracing of every invocation (X_LOCAL_OBSERVABILITY); see docs/benchmarks.md
+  traceGc: false, // V8 --trace-gc in the Worker's and the floor's workerd: GC pauses per scenario (lib/gc-trace.mjs)
 };
 
 /** burst and paced run on every target; the rest are IMSystem-only scale scenarios (lib/scale.mjs). */

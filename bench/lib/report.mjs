@@ -48,6 +48,9 @@ export function header(machine, config, startedAt) {
     config.floor && config.target !== "imsystem"
       ? "workerd floor: bench/floor/worker.js (a Durable Object that only broadcasts, hibernatable sockets) under the same wrangler dev, direct"
       : null,
+    config.traceGc
+      ? "V8 --trace-gc: ON in IMSystem's and the floor's workerd (BENCH_TRACE_GC=1); GC pauses per scenario below the table"
+      : null,
     `inbox sockets: ${config.inboxSockets ? "ON: every IMSystem client also holds an inbox socket (the PWA's shape; no inbox is parked)" : "off: clients hold only their conversation socket (BENCH_INBOX_SOCKETS=1 adds an inbox socket each)"}`,
     `IMSystem route: ${{ proxy: "through wrangler's proxy (the public port)", direct: "direct to the Worker's workerd", both: "both through wrangler's proxy and direct to the Worker's workerd" }[config.route]}`,
     config.scenarios.includes("multi")

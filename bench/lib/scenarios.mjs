@@ -29,6 +29,7 @@ async function measured(ctx, run, drive) {
   const lasting = (byProcess) => [...byProcess].filter(([, p]) => p.name !== "esbuild").map(([pid]) => pid);
   const lastingBefore = lasting(perProcess0);
   const closedBefore = clients.filter((c) => c.closed !== null).length;
+  const gcFrom = ctx.target.gcLog?.offset();
   const clientCpu0 = process.cpuUsage();
   const extra = await drive();
   await run.waitUntilDone(config.drain * 1000);
@@ -58,6 +59,7 @@ async function measured(ctx, run, drive) {
     seqRepeats: seqAfter.repeats - seqBefore.repeats,
     socketsClosed: clients.filter((c) => c.closed !== null).length - closedBefore,
     serverRestarted,
+    ...(ctx.target.gcLog ? { gc: ctx.target.gcLog.summary(gcFrom) } : {}),
     cpuSeconds: {
       client: round((clientCpu.user + clientCpu.system) / 1e6),
       server: serverRestarted ? null : round(serverCpu),

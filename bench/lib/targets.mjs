@@ -7,6 +7,7 @@ import { join } from "node:path";
 import WebSocket from "ws";
 import { startDevServer as startLiveDevServer } from "../../scripts/lib/dev-server.mjs";
 import { decodeBaseline, decodeImsystem } from "./frames.mjs";
+import { gcTrace } from "./gc-trace.mjs";
 import { setUpConversation } from "./imsystem-setup.mjs";
 import { freePort, listeningPorts, processTree, reapLeftovers, startBaseline } from "./procs.mjs";
 import { snapshotProject } from "./snapshot.mjs";
@@ -16,7 +17,7 @@ import { snapshotProject } from "./snapshot.mjs";
  *   socketHeaders: (i: number) => Record<string, string>, hello: string | null,
  *   decode: (data: string) => import("./frames.mjs").Item[], echoIsAck: boolean,
  *   heartbeat: string | null, serverPids: () => number[], logHead: null | (() => Promise<number>),
- *   info: Record<string, unknown>,
+ *   info: Record<string, unknown>, gcLog?: import("./gc-trace.mjs").GcLog | null,
  *   stop: () => Promise<void>}} Target
  */
 
@@ -82,11 +83,12 @@ export async function startFloorTarget(config, onStop, log) {
     rmSync(persistDir, { recursive: true, force: true });
   };
   onStop(stop);
+  const gc = await gcTrace(config, "floor");
   server = await startLiveDevServer({
     port,
     persistDir,
     quiet: config.quiet,
-    env: wranglerEnv(config),
+    env: { ...wranglerEnv(config), ...gc?.env },
     config: "bench/floor/wrangler.toml",
   });
   const direct = await findDirectPort(processTree(server.pid), port);
@@ -95,6 +97,7 @@ export async function startFloorTarget(config, onStop, log) {
   return {
     name: "floor",
     label: "workerd floor",
+    gcLog: gc?.log ?? null,
     socketUrl: () => `ws://127.0.0.1:${direct.port}/`,
     socketHeaders: () => ({}),
     hello: null,
@@ -162,7 +165,14 @@ export async function startImsystemServer(config, onStop, log) {
   }
   const raise = config.scenarios.some((s) => s === "multi" || s === "catchup");
   const vars = raise ? RAISED_SEND_LIMITS : {};
-  server = await startDevServer({ port, persistDir, quiet: config.quiet, vars, env: wranglerEnv(config) });
+  const gc = await gcTrace(config, "imsystem");
+  server = await startDevServer({
+    port,
+    persistDir,
+    quiet: config.quiet,
+    vars,
+    env: { ...wranglerEnv(config), ...gc?.env },
+  });
   const startMs = performance.now() - t0;
   log(`wrangler dev up on ${server.url} in ${Math.round(startMs)} ms`);
   const direct = await findDirectPort(processTree(server.pid), port);
@@ -173,6 +183,7 @@ export async function startImsystemServer(config, onStop, log) {
     directUrl: direct ? `http://127.0.0.1:${direct.port}` : null,
     workerPid: direct?.pid ?? null,
     pids: () => processTree(server.pid),
+    gcLog: gc?.log ?? null,
     info: {
       port,
       directPort: direct?.port ?? null,
@@ -202,6 +213,7 @@ export async function imsystemTarget(server, route, config, log) {
   return {
     name: route === "direct" ? "imsystem-direct" : "imsystem",
     label: `IMSystem (${route})`,
+    gcLog: server.gcLog,
     socketUrl: () => `${wsBase}/api/conversations/${encodeURIComponent(setup.conversationId)}/ws`,
     socketHeaders: (i) => ({ Authorization: `Bearer ${setup.users[i].token}` }),
     hello: JSON.stringify({ type: "hello", lastSeq: 0 }),
