@@ -60,6 +60,8 @@ function readAttachment(value: unknown): Attachment | null {
 /** A hibernatable WebSocket with its identity in the serialized attachment. */
 class AttachedSocket implements RoomSocket {
   protocolErrors = 0;
+  /** In memory: after hibernation only pings (kept by the runtime) and `acceptedAt` count. */
+  lastFrameAt = 0;
   constructor(
     private readonly ws: WebSocket,
     private att: Attachment,
@@ -122,8 +124,6 @@ export class ConversationObject extends DurableObject<Env> {
   readonly room: Room;
   readonly notifier: InboxNotifier;
   private readonly wrapped = new WeakMap<WebSocket, AttachedSocket>();
-  /** In memory: after hibernation only pings (kept by the runtime) and `acceptedAt` count. */
-  private readonly lastFrameAt = new WeakMap<WebSocket, number>();
   private touchScheduled = false;
   private alarmAt: number | null = null;
   private readonly notifyRounds = new TokenBuckets(NOTIFY_ROUNDS);
@@ -195,11 +195,25 @@ export class ConversationObject extends DurableObject<Env> {
     return s;
   }
 
-  private *sockets(): Iterable<RoomSocket> {
+  /**
+   * The fan-out's socket list, built once and kept until a socket is
+   * accepted or leaves: a generator over `getWebSockets()` per flush was a
+   * third of this object's own allocation per message, and under light load
+   * that garbage sets how often V8 stops the isolate (docs/benchmarks.md,
+   * round 6). A socket that is closing stays listed until its close event,
+   * as it does in `getWebSockets()`; a send to it is a no-op.
+   */
+  private socketList: AttachedSocket[] | null = null;
+
+  private sockets(): readonly RoomSocket[] {
+    if (this.socketList) return this.socketList;
+    const list: AttachedSocket[] = [];
     for (const ws of this.ctx.getWebSockets()) {
       const s = this.wrap(ws);
-      if (s) yield s;
+      if (s) list.push(s);
     }
+    this.socketList = list;
+    return list;
   }
 
   /** The upgrade, forwarded by the Worker after it authenticated the caller. */
@@ -216,6 +230,7 @@ export class ConversationObject extends DurableObject<Env> {
     const existing = this.ctx.getWebSockets(`u:${userId}`).length;
     const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket];
     this.ctx.acceptWebSocket(server, [`u:${userId}`, `s:${sessionId}`]);
+    this.socketList = null;
     const now = Date.now();
     server.serializeAttachment({ userId, sessionId, exp, live: false, acceptedAt: now } satisfies Attachment);
     // Accept-then-close, so the client learns why (4008) instead of a bare HTTP refusal.
@@ -227,15 +242,18 @@ export class ConversationObject extends DurableObject<Env> {
 
   override webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> | undefined {
     const s = this.wrap(ws);
+    if (!s) {
+      ws.close(CloseCode.protocolViolation, "unknown socket");
+      return undefined;
+    }
     // Any frame shows the client is alive (the ping text itself never reaches here).
-    this.lastFrameAt.set(ws, Date.now());
+    s.lastFrameAt = Date.now();
     // A file send reads D1 first; the gate keeps frame order (see file-gate.ts).
-    if (s) return this.fileGate.run(message, (f) => this.room.onFrame(s, message, f));
-    ws.close(CloseCode.protocolViolation, "unknown socket");
-    return undefined;
+    return this.fileGate.run(message, (f) => this.room.onFrame(s, message, f));
   }
 
   override webSocketClose(ws: WebSocket, code: number): void {
+    this.socketList = null;
     try {
       // 1005/1006 mean "no code" and cannot be sent back.
       ws.close(code === 1005 || code === 1006 ? 1000 : code, "closed");
@@ -243,6 +261,7 @@ export class ConversationObject extends DurableObject<Env> {
   }
 
   override webSocketError(ws: WebSocket): void {
+    this.socketList = null;
     try {
       ws.close(1011, "socket error");
     } catch {}
@@ -275,7 +294,7 @@ export class ConversationObject extends DurableObject<Env> {
       const s = this.wrap(ws);
       if (!s || ws.readyState !== WebSocket.OPEN) continue;
       const lastPing = this.ctx.getWebSocketAutoResponseTimestamp(ws)?.getTime() ?? 0;
-      const lastFrame = this.lastFrameAt.get(ws) ?? 0;
+      const lastFrame = s.lastFrameAt;
       if (now - Math.max(lastPing, lastFrame, s.acceptedAt) > timeout) s.close(1000, "heartbeat timeout");
       else open += 1;
     }

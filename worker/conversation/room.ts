@@ -33,8 +33,14 @@ export interface RoomSocket {
   close(code: number, reason: string): void;
 }
 
+/** A typing or receipt frame; not logged, not sent back to `skipUser`. */
+interface Ephemeral {
+  text: string;
+  skipUser?: string;
+}
+
 export interface SocketHub {
-  sockets(): Iterable<RoomSocket>;
+  sockets(): readonly RoomSocket[];
 }
 
 export interface RoomOptions {
@@ -96,7 +102,7 @@ export class Room {
   private broadcastHead: number;
   private pending: string[] = [];
   /** Ephemeral frames (typing, receipts) that must not overtake pending events. */
-  private afterFlush: { text: string; skipUser?: string }[] = [];
+  private afterFlush: Ephemeral[] = [];
   private flushScheduled = false;
   private readonly flushClock: FlushClock;
   /** Socket changes received since the last flush, applied together at its start. */
@@ -328,9 +334,12 @@ export class Room {
     // every frame would flush alone. A 0 ms timer runs after the frames
     // already queued for this object, which then share one flush.
     const idle = this.opts.now() - this.flushClock.last >= IDLE_GAP_MS;
-    if (idle && this.opts.scheduleSoon) this.opts.scheduleSoon(() => this.flush());
-    else this.opts.schedule(() => this.flush());
+    if (idle && this.opts.scheduleSoon) this.opts.scheduleSoon(this.flushBound);
+    else this.opts.schedule(this.flushBound);
   }
+
+  /** One callback for every scheduled flush, not a new closure per message. */
+  private readonly flushBound = () => this.flush();
 
   /**
    * Applies the queued socket changes (acks in arrival order), then sends the
@@ -356,10 +365,17 @@ export class Room {
     this.broadcastHead = this.log.head;
     const extras = this.afterFlush;
     this.afterFlush = [];
-    for (const s of this.hub.sockets()) {
+    // Index loops: for-of here allocated an iterator per socket per message,
+    // garbage that V8 had to collect while frames waited (docs/benchmarks.md, round 6).
+    const sockets = this.hub.sockets();
+    for (let j = 0; j < sockets.length; j++) {
+      const s = sockets[j] as RoomSocket;
       if (!s.live) continue;
-      for (const t of texts) s.send(t);
-      for (const e of extras) if (s.userId !== e.skipUser) s.send(e.text);
+      for (let i = 0; i < texts.length; i++) s.send(texts[i] as string);
+      for (let i = 0; i < extras.length; i++) {
+        const e = extras[i] as Ephemeral;
+        if (s.userId !== e.skipUser) s.send(e.text);
+      }
     }
   }
 }
