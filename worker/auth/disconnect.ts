@@ -3,8 +3,6 @@ import type { Bindings } from "../http/env";
 import { inboxStub } from "../inbox/stub";
 import type { SessionScope } from "./scope";
 
-export type { SessionScope } from "./scope";
-
 /**
  * The one place that tells live connections that sessions ended: their
  * sockets are closed with 4001. The D1 revocation that precedes this call is

@@ -1,5 +1,7 @@
+import * as v from "valibot";
 import { Limits } from "../protocol";
-import type { FileFacts } from "./message-file";
+import { fileId as fileIdSchema } from "./frames";
+import { type FileFacts, NO_FILES } from "./message-file";
 
 /** The `fileId` of a frame that sends a file, read cheaply before the room parses it properly. */
 export function sentFileId(data: string | ArrayBuffer): string | null {
@@ -8,7 +10,7 @@ export function sentFileId(data: string | ArrayBuffer): string | null {
     const raw: unknown = JSON.parse(data);
     if (typeof raw !== "object" || raw === null || !("type" in raw) || raw.type !== "send") return null;
     const id = "fileId" in raw ? raw.fileId : undefined;
-    return typeof id === "string" && id.length > 0 && id.length <= 64 ? id : null;
+    return v.is(fileIdSchema, id) ? id : null;
   } catch {
     return null;
   }
@@ -26,10 +28,13 @@ export class FileGate {
   constructor(private readonly lookup: (fileId: string) => Promise<FileFacts | null>) {}
 
   /** `deliver` gets the facts of the frame's file (empty map when there is none, or the lookup failed). */
-  run(data: string | ArrayBuffer, deliver: (facts: Map<string, FileFacts | null>) => void): Promise<void> | undefined {
+  run(
+    data: string | ArrayBuffer,
+    deliver: (facts: ReadonlyMap<string, FileFacts | null>) => void,
+  ): Promise<void> | undefined {
     const fileId = sentFileId(data);
     if (fileId === null && this.tail === null) {
-      deliver(new Map());
+      deliver(NO_FILES);
       return undefined;
     }
     // Start the lookup now, so queued lookups overlap; only delivery is ordered.
@@ -38,7 +43,7 @@ export class FileGate {
     const next = prior
       .then(async () => {
         const found = facts === null ? undefined : await facts;
-        deliver(fileId === null || found === undefined ? new Map() : new Map([[fileId, found]]));
+        deliver(fileId === null || found === undefined ? NO_FILES : new Map([[fileId, found]]));
       })
       // One failed delivery must not stall the frames queued behind it.
       .catch((err: unknown) => console.error("frame delivery failed", err instanceof Error ? err.name : "non-error"));

@@ -12,11 +12,14 @@ const text = v.pipe(
   v.check((s) => s.trim().length > 0, "must not be empty"),
 );
 
+/** A file id in a send frame (the gate in file-gate.ts checks it the same way before the room parses). */
+export const fileId = v.pipe(v.string(), v.minLength(1), v.maxLength(64));
+
 export const SendBody = v.object({
   clientId,
   kind: v.picklist(MESSAGE_KINDS),
   text: v.optional(text),
-  fileId: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(64))),
+  fileId: v.optional(fileId),
   replyTo: v.optional(seqAtLeast(1)),
 });
 

@@ -34,6 +34,16 @@ const codePoints = (s: string) => {
   return n;
 };
 
+/** What erasure removes from the stored body of a deleted message's event, and of each of its edits. */
+const ERASED_FROM_MESSAGE = ["text", "fileId", "file"] as const satisfies readonly (keyof MessageEvent)[];
+const ERASED_FROM_EDIT = ["text"] as const satisfies readonly (keyof EditEvent)[];
+
+/** A stored event body (JSON this log wrote) without the named fields; a body that is not an object stays as it is. */
+function withoutFields(body: string, fields: readonly string[]): string {
+  const parsed: unknown = JSON.parse(body);
+  if (typeof parsed !== "object" || parsed === null) return body;
+  return JSON.stringify(Object.fromEntries(Object.entries(parsed).filter(([k]) => !fields.includes(k))));
+}
 /**
  * The ordered log of one conversation and its folded `messages` view. Every
  * method is synchronous: seq assignment reads `head` and inserts the event
@@ -229,13 +239,9 @@ export class ConversationLog {
     this.store.putMessage({ ...rest, text: null, deleted: true });
     this.store.indexText(target.seq, null);
     const stored = this.store.getEvent(target.seq);
-    if (stored) {
-      const { text: _t, fileId: _f, file: _file, ...kept } = JSON.parse(stored.body) as MessageEvent;
-      this.store.rewriteEvent(target.seq, JSON.stringify(kept));
-    }
+    if (stored) this.store.rewriteEvent(stored.seq, withoutFields(stored.body, ERASED_FROM_MESSAGE));
     for (const edit of this.store.eventsTargeting(target.seq, "edit")) {
-      const { text: _t, ...kept } = JSON.parse(edit.body) as EditEvent;
-      this.store.rewriteEvent(edit.seq, JSON.stringify(kept));
+      this.store.rewriteEvent(edit.seq, withoutFields(edit.body, ERASED_FROM_EDIT));
     }
     if (file && !this.store.fileReferenced(file.id)) this.store.queueReclaim(file.id, at);
   }

@@ -118,9 +118,6 @@ export class MemoryLogStore implements LogStore {
     return this.sorted().filter((m) => m.seq > after && m.senderId !== userId).length;
   }
 
-  unread(userId: string): number {
-    return this.unreadCount(userId, this.getRead(userId));
-  }
   getRead(userId: string): number {
     return this.reads.get(userId) ?? 0;
   }

@@ -22,7 +22,7 @@ import { FileGate } from "./file-gate";
 import { InternalHeader } from "./internal";
 import type { Accepted, InitInput } from "./log";
 import type { MemberChange, MemberChangeResult } from "./membership";
-import type { FileFacts } from "./message-file";
+import { NO_FILES } from "./message-file";
 import { InboxNotifier } from "./notifier";
 import {
   type EventsPage,
@@ -348,9 +348,8 @@ export class ConversationObject extends DurableObject<Env> {
   /** Same path as a socket change frame (a file send reads D1 first); fans out to live sockets. */
   async post(userId: string, frame: ChangeFrame): Promise<RpcResult<Accepted>> {
     const fileId = frame.type === "send" ? frame.fileId : undefined;
-    const files = new Map<string, FileFacts | null>();
-    if (fileId !== undefined) files.set(fileId, await fileFacts(this.env, fileId));
-    return this.room.log.withFiles(files, () => this.room.change(userId, frame));
+    const files = fileId === undefined ? NO_FILES : new Map([[fileId, await fileFacts(this.env, fileId)]]);
+    return this.room.change(userId, frame, files);
   }
 
   changeMembers(actorId: string, change: MemberChange): RpcResult<MemberChangeResult> {

@@ -11,12 +11,10 @@ import {
 import { type ClientFrame, ClientFrameSchema, clientIdOf } from "./frames";
 import { type Accepted, ConversationLog } from "./log";
 import { changeMembers, type MemberChange, type MemberChangeResult } from "./membership";
-import type { FileFacts } from "./message-file";
+import { type FileFacts, NO_FILES } from "./message-file";
 import { type RateLimit, TokenBuckets } from "./rate-limit";
 import { type Refusal, refuse } from "./results";
 import type { LogStore } from "./store";
-
-const NO_FILES: ReadonlyMap<string, FileFacts | null> = new Map();
 
 /** One accepted WebSocket as the room sees it; the object backs it with an attachment. */
 export interface RoomSocket {
@@ -125,8 +123,11 @@ export class Room {
     this.broadcastHead = this.log.head;
   }
 
-  /** The shared path of socket frames and REST posts for send/edit/delete/react. */
-  change(userId: string, f: ChangeFrame): Accepted | Refusal {
+  /**
+   * The shared path of socket frames and REST posts for send/edit/delete/react.
+   * `files`: what the object read from D1 for a file send (see file-gate.ts).
+   */
+  change(userId: string, f: ChangeFrame, files: ReadonlyMap<string, FileFacts | null> = NO_FILES): Accepted | Refusal {
     const denied = this.log.check(userId);
     if (denied) return denied;
     const repeat = this.log.repeatOf(userId, f.clientId);
@@ -134,7 +135,7 @@ export class Room {
     if (!this.buckets.take(userId, this.opts.now())) {
       return refuse(ErrorCode.rateLimited, "over 10 changes per second");
     }
-    return this.log.apply(userId, f);
+    return files.size > 0 ? this.log.withFiles(files, () => this.log.apply(userId, f)) : this.log.apply(userId, f);
   }
 
   /** `files`: facts the object read from D1 for a file send (see file-gate.ts), used when the change is applied. */
@@ -212,8 +213,7 @@ export class Room {
   private applyChange(socket: RoomSocket, f: ChangeFrame, files: ReadonlyMap<string, FileFacts | null>): void {
     let result: Accepted | Refusal;
     try {
-      result =
-        files.size > 0 ? this.log.withFiles(files, () => this.change(socket.userId, f)) : this.change(socket.userId, f);
+      result = this.change(socket.userId, f, files);
     } catch (err) {
       // One failing change must not take the rest of the batch (and its acks) with it.
       console.error("change failed", err instanceof Error ? err.name : "non-error");

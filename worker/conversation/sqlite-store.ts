@@ -359,10 +359,6 @@ export class SqliteLogStore implements LogStore {
       .one().n;
   }
 
-  unread(userId: string): number {
-    return this.unreadCount(userId, this.getRead(userId));
-  }
-
   readMarkers(): Map<string, number> {
     const rows = this.sql.exec<{ user_id: string; seq: number }>("SELECT user_id, seq FROM reads").toArray();
     return new Map(rows.map((r) => [r.user_id, r.seq]));

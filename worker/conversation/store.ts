@@ -73,8 +73,6 @@ export interface LogStore {
   lastMessage(): Message | null;
   /** `message` events by others with seq > after. */
   unreadCount(userId: string, after: number): number;
-  /** `unreadCount` after the user's read marker. */
-  unread(userId: string): number;
 
   getRead(userId: string): number;
   /** Every member's read marker that is above 0, in one read. */

@@ -80,7 +80,8 @@ export function putBytes(path: string, body: Blob, onProgress: (loaded: number) 
       const { status, text } = await once.done;
       if (status === 401 && attempt === 0 && (await refreshSession())) continue;
       if (status < 200 || status >= 300) throw failureOf(status, text);
-      return JSON.parse(text) as unknown;
+      const answer: unknown = JSON.parse(text);
+      return answer;
     }
   };
   return {
