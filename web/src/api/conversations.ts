@@ -1,8 +1,9 @@
 // Group management and history look-ups (PROTOCOL.md "Conversations", "The log").
 import * as v from "valibot";
-import type { Conversation, Message, MessageKind, Role } from "../../../worker/protocol";
-import { ConversationEnvelopeSchema, MessagesPageSchema } from "../wire/rest";
+import type { Conversation, MessageKind, Role } from "../../../worker/protocol";
+import { ConversationEnvelopeSchema } from "../wire/rest";
 import { api, apiVoid } from "./client";
+import { type MessagesPage, messagesPage } from "./resources";
 
 const seg = encodeURIComponent;
 const base = (id: string) => `/api/conversations/${seg(id)}`;
@@ -29,16 +30,14 @@ export async function setRole(id: string, userId: string, role: Exclude<Role, "o
   await api(`${base(id)}/members/${seg(userId)}`, v.unknown(), { method: "PATCH", body: { role } });
 }
 
-type Page = { messages: Message[]; hasMore: boolean };
-
 /** Full-text matches, newest first. */
-export function searchMessages(id: string, q: string, limit = 20): Promise<Page> {
-  return api(`${base(id)}/messages?q=${seg(q)}&limit=${limit}`, MessagesPageSchema);
+export function searchMessages(id: string, q: string, limit = 20): Promise<MessagesPage> {
+  return messagesPage(id, { q, limit });
 }
 
 /** Messages created in [from, to), oldest first. */
-export function messagesBetween(id: string, from: number, to: number, limit = 50): Promise<Page> {
-  return api(`${base(id)}/messages?from=${from}&to=${to}&limit=${limit}`, MessagesPageSchema);
+export function messagesBetween(id: string, from: number, to: number, limit = 50): Promise<MessagesPage> {
+  return messagesPage(id, { from, to, limit });
 }
 
 /** Sends a message over REST (same body as the socket's `send`; a repeated clientId is not a second message). */

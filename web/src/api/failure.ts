@@ -24,12 +24,17 @@ export async function failureFrom(res: Response): Promise<ApiFailure> {
   } catch {
     // not JSON (a proxy page, an empty body)
   }
+  return failureFromBody(res.status, body);
+}
+
+/** The failure for an answer already read (`body`: the parsed JSON, or null when it was not JSON). */
+export function failureFromBody(status: number, body: unknown): ApiFailure {
   const parsed = v.safeParse(ErrorBodySchema, body);
   if (parsed.success) {
     const { code, message, details } = parsed.output.error;
-    return new ApiFailure(res.status, code, message, details);
+    return new ApiFailure(status, code, message, details);
   }
-  return new ApiFailure(res.status, "http_error", `The server answered ${res.status}.`);
+  return new ApiFailure(status, "http_error", `The server answered ${status}.`);
 }
 
 export const networkFailure = () => new ApiFailure(0, "network", "Cannot reach the server. Check your connection.");

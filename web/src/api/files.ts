@@ -1,11 +1,10 @@
 // The file endpoints (PROTOCOL.md "Files"). Bytes go up through XHR, the one
 // browser API that reports upload progress.
 
-import * as v from "valibot";
 import type { FileCreated, FileInfo, FilePart } from "../../../worker/protocol";
 import { FileCreatedSchema, FileEnvelopeSchema, FileMetaSchema, FilePartsSchema } from "../wire/files";
 import { api, apiVoid } from "./client";
-import { ApiFailure, networkFailure } from "./failure";
+import { ApiFailure, failureFromBody, networkFailure } from "./failure";
 import { freshAccessToken, refreshSession } from "./refresh";
 
 const seg = encodeURIComponent;
@@ -32,7 +31,8 @@ export function fileMeta(fileId: string): Promise<{ file: FileInfo; url: string 
 }
 
 export interface PutHandle {
-  done: Promise<unknown>;
+  /** Settles when the server took the bytes (its JSON answer is not needed: `complete` reports the file). */
+  done: Promise<void>;
   abort(): void;
 }
 
@@ -56,21 +56,20 @@ function putOnce(path: string, body: Blob, token: string, onProgress: (loaded: n
 }
 
 function failureOf(status: number, text: string): ApiFailure {
+  let body: unknown = null;
   try {
-    const body: unknown = JSON.parse(text);
-    const err = v.safeParse(v.object({ error: v.object({ code: v.string(), message: v.string() }) }), body);
-    if (err.success) return new ApiFailure(status, err.output.error.code, err.output.error.message);
+    body = JSON.parse(text);
   } catch {
-    // not JSON
+    // not JSON (a proxy page, an empty body)
   }
-  return new ApiFailure(status, "http_error", `The server answered ${status}.`);
+  return failureFromBody(status, body);
 }
 
 /** PUTs bytes with progress; refreshes the token once on 401. `abort()` rejects with UploadAborted. */
 export function putBytes(path: string, body: Blob, onProgress: (loaded: number) => void): PutHandle {
   let current: XMLHttpRequest | null = null;
   let aborted = false;
-  const run = async (): Promise<unknown> => {
+  const run = async (): Promise<void> => {
     for (let attempt = 0; ; attempt += 1) {
       const token = await freshAccessToken();
       if (token === null) throw new ApiFailure(401, "unauthorized", "Your session has ended.");
@@ -80,8 +79,7 @@ export function putBytes(path: string, body: Blob, onProgress: (loaded: number) 
       const { status, text } = await once.done;
       if (status === 401 && attempt === 0 && (await refreshSession())) continue;
       if (status < 200 || status >= 300) throw failureOf(status, text);
-      const answer: unknown = JSON.parse(text);
-      return answer;
+      return;
     }
   };
   return {

@@ -56,13 +56,17 @@ export async function getConversation(id: string): Promise<Conversation> {
 }
 
 /** One page of messages, newest first; `before` is an exclusive seq cursor. */
-export function listMessages(
-  id: string,
-  before?: number,
-  limit = 50,
-): Promise<{ messages: Message[]; hasMore: boolean }> {
-  const cursor = before === undefined ? "" : `&before=${before}`;
-  return api(`/api/conversations/${seg(id)}/messages?limit=${limit}${cursor}`, MessagesPageSchema);
+export type MessagesPage = { messages: Message[]; hasMore: boolean };
+
+/** The one history endpoint: `before` paging, a `from`/`to` range, or a search `q` (PROTOCOL.md "The log"). */
+export function messagesPage(id: string, params: Record<string, string | number | undefined>): Promise<MessagesPage> {
+  const query = new URLSearchParams();
+  for (const [name, value] of Object.entries(params)) if (value !== undefined) query.set(name, String(value));
+  return api(`/api/conversations/${seg(id)}/messages?${query}`, MessagesPageSchema);
+}
+
+export function listMessages(id: string, before?: number, limit = 50): Promise<MessagesPage> {
+  return messagesPage(id, { limit, before });
 }
 
 export async function listBlocked(): Promise<User[]> {

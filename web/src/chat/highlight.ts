@@ -25,7 +25,6 @@ export function highlight(text: string, query: string): Piece[] {
   let at = 0;
   for (const m of text.matchAll(pattern)) {
     const start = m.index ?? 0;
-    if (m[0].length === 0) continue;
     if (start > at) pieces.push({ text: text.slice(at, start), match: false });
     pieces.push({ text: m[0], match: true });
     at = start + m[0].length;

@@ -5,14 +5,16 @@ import {
   addPending,
   applyEvents,
   emptyTimeline,
-  itemBySeq,
   joinTimelines,
   lastSeqOf,
   markAcked,
   markFailed,
   oldestSeqOf,
   reachesLive,
+  type Timeline,
 } from "./timeline";
+
+const itemBySeq = (t: Timeline, seq: number) => t.items.find((i) => i.seq === seq);
 
 const message = (seq: number, senderId = "bob", clientId: string | null = null): Message => ({
   seq,

@@ -163,11 +163,6 @@ export function applyEvents(t: Timeline, events: ConversationEvent[], opts: { ap
   return { ...t, items: ordered(items) };
 }
 
-/** The message with this seq, if loaded (for reply quotes). */
-export function itemBySeq(t: Timeline, seq: number): TimelineItem | undefined {
-  return t.items.find((i) => i.seq === seq);
-}
-
 /**
  * Whether a page fetched with `before` reaches the live timeline: every
  * message below `before` down to the page's oldest is then in one of the two,

@@ -59,7 +59,6 @@ export function useChat(conversationId: string, selfId: string): Chat {
   // The jumps hook owns the window of older history; the socket folds events into it through this.
   const windowRef = useRef<((events: ConversationEvent[]) => void) | null>(null);
   const [markers, setMarkers] = useState<ReadMarkers>({});
-  const changeIds = useRef(new Set<string>());
   const [connection, setConnection] = useState<ConnectionState>("connecting");
   const [error, setError] = useState<string | null>(null);
   const [ready, setReady] = useState(false);
@@ -125,10 +124,11 @@ export function useChat(conversationId: string, selfId: string): Chat {
             void removeOutbox(clientId);
             setTimeline((tl) => markAcked(tl, selfId, clientId, seq, createdAt));
           },
-          onRejected: (clientId, _code, message) => {
+          onRejected: (clientId, _code, message, frame) => {
             void removeOutbox(clientId);
-            if (changeIds.current.delete(clientId)) setError(message);
-            else setTimeline((tl) => markFailed(tl, selfId, clientId, message));
+            // A refused send stays in the list, marked; an edit, delete or reaction just did not happen.
+            if (frame.type === "send") setTimeline((tl) => markFailed(tl, selfId, clientId, message));
+            else setError(message);
           },
           onReceipt: (userId, readSeq) => takeReceipts([{ userId, readSeq }]),
           onTyping: (userId) => {
@@ -161,7 +161,7 @@ export function useChat(conversationId: string, selfId: string): Chat {
       for (const q of queued) {
         if (q.frame.type === "send") {
           start = addPending(start, q.clientId, selfId, q.frame.text ?? "", q.queuedAt, q.frame.replyTo);
-        } else changeIds.current.add(q.clientId);
+        }
       }
       setTimeline(start);
       if (cachedConv) setConversation(cachedConv);
@@ -245,14 +245,8 @@ export function useChat(conversationId: string, selfId: string): Chat {
     [selfId, enqueue, jumps.backToLatest],
   );
 
-  // Edits, deletes and reactions: their events fold into the list; only a refusal needs telling apart.
-  const change = useCallback(
-    (frame: ChangeFrame) => {
-      // A refusal arrives as a later frame, so noting the id after sending is soon enough.
-      if (enqueue(frame, Date.now())) changeIds.current.add(frame.clientId);
-    },
-    [enqueue],
-  );
+  // Edits, deletes and reactions: their events fold into the list (a refusal is told apart by its frame's type).
+  const change = useCallback((frame: ChangeFrame) => void enqueue(frame, Date.now()), [enqueue]);
   const edit = useCallback(
     (target: number, text: string) => change({ type: "edit", clientId: crypto.randomUUID(), target, text }),
     [change],

@@ -92,6 +92,11 @@ export function useJumps(
         show();
         return;
       }
+      // Already in the window on screen: no page to fetch.
+      if (window?.items.some((i) => i.seq === seq)) {
+        show();
+        return;
+      }
       const oldest = oldestSeqOf(live);
       // Close to the loaded end: page down to it, so the list stays one unbroken run.
       const contiguous = oldest !== undefined && oldest - seq < Limits.messagesPageMax - WINDOW_AFTER;
@@ -109,7 +114,7 @@ export function useJumps(
         setError(describeError(err));
       }
     },
-    [conversationId, live, setLive, setError],
+    [conversationId, live, window, setLive, setError],
   );
 
   const jumpToDay = useCallback(

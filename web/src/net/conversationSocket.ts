@@ -26,8 +26,8 @@ export interface ConversationSocketListener {
   /** New events, in seq order, each exactly once. */
   onEvents?(events: ConversationEvent[]): void;
   onAck?(clientId: string, seq: number, createdAt: number): void;
-  /** The server refused this change for good; it left the outbox. */
-  onRejected?(clientId: string, code: ErrorCode, message: string): void;
+  /** The server refused this change (`frame`) for good; it left the outbox. */
+  onRejected?(clientId: string, code: ErrorCode, message: string, frame: ChangeFrame): void;
   onError?(code: ErrorCode, message: string): void;
   onTyping?(userId: string): void;
   onReceipt?(userId: string, seq: number): void;
@@ -166,7 +166,7 @@ export class ConversationSocket {
       return;
     }
     this.#outbox.delete(clientId);
-    this.#opts.listener.onRejected?.(clientId, code, message);
+    this.#opts.listener.onRejected?.(clientId, code, message, frame);
   }
 
   #transmit(frame: ConversationClientFrame): void {

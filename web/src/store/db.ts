@@ -4,15 +4,9 @@
 // Every call swallows storage failures (private mode, quota): the cache is
 // an accelerator and the outbox a safety net, never a reason to break a send.
 import { type DBSchema, type IDBPDatabase, openDB } from "idb";
-import type {
-  ChangeFrame,
-  Conversation,
-  ConversationSummary,
-  Me,
-  MessageKind,
-  UploadMethod,
-} from "../../../worker/protocol";
+import type { ChangeFrame, Conversation, ConversationSummary, Me, UploadMethod } from "../../../worker/protocol";
 import type { TimelineItem } from "../chat/timeline";
+import type { FileKind } from "../upload/plan";
 import { newestItems } from "./trim";
 
 /** Messages kept per conversation. */
@@ -33,7 +27,7 @@ export interface UploadRecord {
   name: string;
   size: number;
   contentType: string;
-  kind: Exclude<MessageKind, "text" | "system">;
+  kind: FileKind;
   blob: Blob;
   method: UploadMethod;
   partSize: number;

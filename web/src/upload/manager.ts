@@ -18,6 +18,8 @@ import {
   putBytes,
   UploadAborted,
 } from "../api/files";
+import { backoffDelay } from "../net/backoff";
+import { onWake } from "../net/wake";
 import { loadUploads, removeUpload, saveUpload, type UploadRecord } from "../store/db";
 import { createStore } from "../ui/store";
 import { bytesDone, kindOf, missingParts, partRange } from "./plan";
@@ -257,7 +259,7 @@ function retryLater(key: string): void {
   if (retryTimers.has(key)) return;
   const attempt = retryAttempts.get(key) ?? 0;
   retryAttempts.set(key, attempt + 1);
-  const delay = Math.min(30_000, 2_000 * 2 ** attempt);
+  const delay = backoffDelay(attempt);
   retryTimers.set(
     key,
     setTimeout(() => {
@@ -275,4 +277,4 @@ function retryWaitingNow(): void {
   }
 }
 
-if (typeof window !== "undefined") window.addEventListener("online", retryWaitingNow);
+if (typeof window !== "undefined") onWake(retryWaitingNow);

@@ -1,5 +1,5 @@
 import type { ConversationSummary } from "../../../worker/protocol";
-import { type MessageKey, t } from "../i18n";
+import { t } from "../i18n";
 import type { PresenceInfo } from "../inbox/inboxState";
 import { inbox, inboxLoaded } from "../inbox/inboxStore";
 import { summaryTitle } from "../notify/notices";
@@ -9,20 +9,14 @@ import { PresenceDot } from "../ui/PresenceDot";
 import { rovingKeyDown } from "../ui/roving";
 import { useStore } from "../ui/store";
 import { formatTime } from "../ui/time";
+import { kindLabel } from "./media/kindLabel";
 
 export const conversationTitle = summaryTitle;
 
-const KIND_PREVIEW: Partial<Record<string, MessageKey>> = {
-  image: "kindImage",
-  file: "kindFile",
-  audio: "kindAudio",
-  video: "kindVideo",
-};
-
 /** File messages have no text preview: name their kind instead. */
 function kindPreview(kind: string): string {
-  const key = KIND_PREVIEW[kind];
-  return key ? `[${t(key)}]` : "";
+  const label = kindLabel(kind);
+  return label ? `[${label}]` : "";
 }
 
 /** The conversation list, live from the inbox (cache first, then REST, then the socket). */

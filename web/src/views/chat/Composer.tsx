@@ -41,6 +41,12 @@ export function Composer({ disabled, mode, onCancelMode, onSend, onEdit, onTypin
     setText("");
   };
 
+  // Leaving an edit drops the edited text; leaving a reply keeps what was typed.
+  const cancelMode = () => {
+    if (mode?.kind === "edit") setText("");
+    onCancelMode();
+  };
+
   const onKeyDown = (e: KeyboardEvent) => {
     // Enter sends, Shift+Enter is a newline; never while an IME is composing.
     if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
@@ -48,8 +54,7 @@ export function Composer({ disabled, mode, onCancelMode, onSend, onEdit, onTypin
       submit();
     } else if (e.key === "Escape" && mode) {
       e.preventDefault();
-      if (mode.kind === "edit") setText("");
-      onCancelMode();
+      cancelMode();
     }
   };
 
@@ -80,14 +85,7 @@ export function Composer({ disabled, mode, onCancelMode, onSend, onEdit, onTypin
               t("editingMessage")
             )}
           </span>
-          <button
-            type="button"
-            class="secondary small"
-            onClick={() => {
-              if (mode.kind === "edit") setText("");
-              onCancelMode();
-            }}
-          >
+          <button type="button" class="secondary small" onClick={cancelMode}>
             {mode.kind === "reply" ? t("cancelReply") : t("cancelEdit")}
           </button>
         </p>

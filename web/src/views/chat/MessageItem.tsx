@@ -1,7 +1,8 @@
 import type { TimelineItem } from "../../chat/timeline";
-import { type MessageKey, t } from "../../i18n";
+import { t } from "../../i18n";
 import { formatTime } from "../../ui/time";
 import { Attachment } from "../media/Attachment";
+import { kindLabel } from "../media/kindLabel";
 import { MessageActions } from "./MessageActions";
 import { Reactions } from "./Reactions";
 
@@ -29,19 +30,12 @@ interface Props {
   handlers: MessageHandlers;
 }
 
-const KIND_LABEL: Record<string, MessageKey> = {
-  image: "kindImage",
-  file: "kindFile",
-  audio: "kindAudio",
-  video: "kindVideo",
-};
-
 // Text is rendered as a text node only: never as HTML.
 export function MessageItem(props: Props) {
   const { item, senderName, own, selfId, moderator, tabbable, highlighted, quote, seen, nameOf, handlers } = props;
   const seq = item.seq;
   const mine = new Set(Object.entries(item.reactions).flatMap(([e, users]) => (users.includes(selfId) ? [e] : [])));
-  const label = KIND_LABEL[item.kind];
+  const label = kindLabel(item.kind);
   return (
     <div
       class={`message${own ? " own" : ""} ${item.status}${highlighted ? " highlighted" : ""}`}
@@ -65,7 +59,7 @@ export function MessageItem(props: Props) {
         <>
           {item.file && <Attachment file={item.file} kind={item.kind} />}
           {item.text !== null && item.text !== "" && <p class="text">{item.text}</p>}
-          {!item.file && label && <p class="text muted">{t(label)}</p>}
+          {!item.file && label && <p class="text muted">{label}</p>}
         </>
       )}
       {!item.deleted && (
