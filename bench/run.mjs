@@ -2,7 +2,7 @@
 // Node `ws` broadcast server, printed side by side. See docs/benchmarks.md.
 import { randomBytes } from "node:crypto";
 import { closeClients, connectClients, negotiatedDeflate } from "./lib/clients.mjs";
-import { describeKnobs, readConfig, SCALE_SCENARIOS } from "./lib/config.mjs";
+import { describeKnobs, LOAD_SCENARIOS, readConfig, SCALE_SCENARIOS } from "./lib/config.mjs";
 import { gcReport } from "./lib/gc-trace.mjs";
 import { processTree, reapLeftovers } from "./lib/procs.mjs";
 import { goals, header, integrity, machineInfo, scaleReport, table, writeResults } from "./lib/report.mjs";
@@ -12,9 +12,11 @@ import { sourceState } from "./lib/snapshot.mjs";
 import {
   imsystemTarget,
   ROUTE_LABEL,
+  routeUrl,
   startBaselineTarget,
   startFloorTarget,
   startImsystemServer,
+  TARGET_NAME,
 } from "./lib/targets.mjs";
 
 if (process.argv.includes("--help")) {
@@ -99,7 +101,7 @@ const hardTimeout = setTimeout(
   config.timeout * 1000,
 );
 
-const SCENARIOS = { burst, paced };
+const LOAD_RUNNERS = { burst, paced };
 const tag = randomBytes(3).toString("hex");
 
 async function benchTarget(name, start) {
@@ -120,9 +122,9 @@ async function benchTarget(name, start) {
       }, 20_000);
     }
     results[target.name] = {};
-    for (const scenario of config.scenarios.filter((s) => s in SCENARIOS)) {
+    for (const scenario of config.scenarios.filter((s) => LOAD_SCENARIOS.includes(s))) {
       log(`${target.label}: ${scenario}...`);
-      const summary = await SCENARIOS[scenario]({ clients, config, target, tag, serverPids: target.serverPids });
+      const summary = await LOAD_RUNNERS[scenario]({ clients, config, target, tag, serverPids: target.serverPids });
       results[target.name][scenario] = summary;
       log(
         `${target.label}: ${scenario} delivered ${summary.delivered}/${summary.expectedDeliveries}` +
@@ -170,9 +172,9 @@ async function benchImsystem() {
     server = await startImsystemServer(config, (fn) => stops.push(fn), log);
     info.server = server.info;
     const routes = config.route === "both" ? ["proxy", "direct"] : [config.route];
-    const load = config.scenarios.some((s) => s in SCENARIOS);
+    const load = config.scenarios.some((s) => LOAD_SCENARIOS.includes(s));
     for (const route of routes) {
-      const name = route === "direct" ? "imsystem-direct" : "imsystem";
+      const name = TARGET_NAME[route];
       if (route === "direct" && !server.directUrl) {
         failures[name] = "the Worker's direct port was not found";
         continue;
@@ -184,7 +186,7 @@ async function benchImsystem() {
       log(`scale scenarios ${ROUTE_LABEL[route]}...`);
       try {
         const scale = await scaleScenarios({
-          base: route === "direct" ? server.directUrl : server.url,
+          base: routeUrl(server, route),
           config,
           log,
           pids: server.pids,
@@ -221,7 +223,7 @@ console.log(`\n${table(results, config)}`);
 console.log(`\n${integrity(results)}`);
 const gcText = gcReport(results);
 if (gcText) console.log(`\n${gcText}`);
-for (const name of ["imsystem", "imsystem-direct"]) {
+for (const name of Object.values(TARGET_NAME)) {
   const imsLog = info[name]?.log;
   if (!imsLog) continue;
   const verdict = imsLog.head === imsLog.expectedHead ? "every accepted message is in the log" : "MISMATCH";

@@ -9,8 +9,9 @@
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { migrateLocalD1 } from "./lib/dev-server.mjs";
 import { Sender } from "./lib/fault/sender.mjs";
-import { DevServer, freePort, migrate } from "./lib/fault/server.mjs";
+import { DevServer, freePort } from "./lib/fault/server.mjs";
 
 const SENDERS = 3;
 const PER_SENDER = Number(process.env.FAULT_MESSAGES ?? 1000);
@@ -161,7 +162,7 @@ async function killer() {
 
 let exitCode = 1;
 try {
-  migrate(persistDir);
+  migrateLocalD1(persistDir);
   await server.start();
   log(`wrangler dev up at ${server.url}, persist dir ${persistDir}`);
   const { users, conversationId } = await setup();

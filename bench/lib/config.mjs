@@ -4,9 +4,14 @@
 // per-user send limit (10/s, burst 30), so the numbers measure delivery and
 // not the rate limiter.
 
+/** burst and paced run on every target; the rest are IMSystem-only scale scenarios (lib/scale.mjs). */
+export const LOAD_SCENARIOS = ["burst", "paced"];
+export const SCALE_SCENARIOS = ["multi", "catchup", "idle"];
+export const SCENARIOS = [...LOAD_SCENARIOS, ...SCALE_SCENARIOS];
+
 const DEFAULTS = {
   target: "both", // both | baseline | imsystem
-  scenarios: "burst,paced,multi,catchup,idle",
+  scenarios: SCENARIOS.join(","),
   route: "both", // proxy | direct | both: IMSystem through wrangler's proxy, direct to the Worker's workerd, or both
   clients: 50,
   burstSenders: 50,
@@ -36,10 +41,6 @@ const DEFAULTS = {
   localObservability: false, // wrangler's local tracing of every invocation (X_LOCAL_OBSERVABILITY); see docs/benchmarks.md
   traceGc: false, // V8 --trace-gc in the Worker's and the floor's workerd: GC pauses per scenario (lib/gc-trace.mjs)
 };
-
-/** burst and paced run on every target; the rest are IMSystem-only scale scenarios (lib/scale.mjs). */
-export const SCENARIOS = ["burst", "paced", "multi", "catchup", "idle"];
-export const SCALE_SCENARIOS = ["multi", "catchup", "idle"];
 
 const toEnvName = (key) => `BENCH_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
 const toFlagName = (key) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);

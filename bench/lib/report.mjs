@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, freemem, release, totalmem } from "node:os";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
+import { LOAD_SCENARIOS } from "./config.mjs";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -101,7 +102,7 @@ export function table(results, config) {
       ...(results.baseline ? imsystems.map(([name]) => ratio(value(name), b)) : []),
     ]);
   };
-  for (const s of config.scenarios.filter((x) => x === "burst" || x === "paced")) {
+  for (const s of config.scenarios.filter((x) => LOAD_SCENARIOS.includes(x))) {
     metric(s, "delivered msgs/s", (r) => r.deliveredPerSec, 0);
     metric(s, "accepted msgs/s", (r) => r.acceptedPerSec, 0);
     metric(s, "latency p50 ms", (r) => r.latencyMs?.p50, 2);
@@ -163,13 +164,10 @@ export function integrity(results) {
     if (target === "scale") continue; // printed by scaleReport
     for (const [name, r] of Object.entries(scenarios)) {
       if (!r || typeof r !== "object" || !("delivered" in r)) continue;
-      const errors = Object.entries(r.errors)
-        .map(([code, n]) => `${code} x${n}`)
-        .join(", ");
       lines.push(
         `${target.padEnd(15)} ${name.padEnd(5)} delivered ${r.delivered}/${r.expectedDeliveries}` +
           ` lost ${r.lost} dup ${r.duplicates} accepted ${r.accepted}/${r.messages}` +
-          ` rate_limited(retried) ${r.rateLimitedRetries} errors ${errors || "none"}` +
+          ` rate_limited(retried) ${r.rateLimitedRetries} errors ${errorText(r.errors)}` +
           (target.startsWith("imsystem") ? ` seq gaps ${r.seqGaps} repeats ${r.seqRepeats}` : "") +
           ` cpu client ${r.cpuSeconds.client}s server ${r.cpuSeconds.server ?? "-"}s` +
           (r.sendLagMs ? ` send lag p99 ${r.sendLagMs.p99}ms` : "") +

@@ -10,6 +10,7 @@ import { decodeImsystem } from "./frames.mjs";
 import { createGroup, pool, setUpUsers } from "./imsystem-setup.mjs";
 import { cpuSeconds, rssBytes } from "./procs.mjs";
 import { Run } from "./scenario.mjs";
+import { seqSnapshot } from "./scenarios.mjs";
 import { summarize } from "./stats.mjs";
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -91,12 +92,7 @@ async function closedLoop(groups, { perSender, window, tag, name, drainMs, pids 
     all.set(a, at);
     at += a.length;
   }
-  let gaps = 0;
-  let repeats = 0;
-  for (const c of groups.flat()) {
-    gaps += c.seqGaps;
-    repeats += c.seqRepeats;
-  }
+  const seq = seqSnapshot(groups.flat());
   const round = (v) => Math.round(v * 100) / 100;
   return {
     conversations: groups.length,
@@ -108,8 +104,8 @@ async function closedLoop(groups, { perSender, window, tag, name, drainMs, pids 
     deliveredPerSec: wallMs > 0 ? Math.round((sums.delivered / wallMs) * 1000) : null,
     acceptedPerSec: wallMs > 0 ? Math.round((sums.accepted / wallMs) * 1000) : null,
     latencyMs: summarize(all, all.length),
-    seqGaps: gaps,
-    seqRepeats: repeats,
+    seqGaps: seq.gaps,
+    seqRepeats: seq.repeats,
     socketsClosed: groups.flat().filter((c) => c.closed !== null).length,
     cpuSeconds: { client: round((clientCpu.user + clientCpu.system) / 1e6), server: round(serverCpu) },
   };

@@ -6,7 +6,8 @@ import { cpuByProcess, cpuSeconds } from "./procs.mjs";
 import { Run } from "./scenario.mjs";
 import { summarize } from "./stats.mjs";
 
-function seqSnapshot(clients) {
+/** Sequence gaps and repeats summed over `clients`. */
+export function seqSnapshot(clients) {
   let gaps = 0;
   let repeats = 0;
   for (const c of clients) {

@@ -62,7 +62,7 @@ export async function startBaselineTarget(config, onStop) {
  * counterpart in production, so the bench turns it off (BENCH_LOCAL_OBSERVABILITY=1
  * keeps it) for IMSystem and the floor alike.
  */
-export function wranglerEnv(config) {
+function wranglerEnv(config) {
   return { X_LOCAL_OBSERVABILITY: config.localObservability ? "true" : "false" };
 }
 
@@ -74,45 +74,33 @@ export function wranglerEnv(config) {
  * @returns {Promise<Target>}
  */
 export async function startFloorTarget(config, onStop, log) {
-  const port = await freePort();
-  const persistDir = mkdtempSync(join(tmpdir(), "imsystem-bench-floor-"));
-  let server = null;
-  const stop = async () => {
-    if (server) await stopTree(server);
-    server = null;
-    rmSync(persistDir, { recursive: true, force: true });
-  };
-  onStop(stop);
-  const gc = await gcTrace(config, "floor");
-  server = await startLiveDevServer({
-    port,
-    persistDir,
-    quiet: config.quiet,
-    env: { ...wranglerEnv(config), ...gc?.env },
-    config: "bench/floor/wrangler.toml",
+  const dev = await startWranglerDev(config, onStop, {
+    name: "floor",
+    dirPrefix: "imsystem-bench-floor-",
+    wranglerConfig: "bench/floor/wrangler.toml",
   });
-  const direct = await findDirectPort(processTree(server.pid), port);
+  const { direct } = dev;
   if (!direct) throw new Error("the floor worker's direct port was not found");
   log(`workerd floor: bench/floor/worker.js, direct on port ${direct.port} (pid ${direct.pid})`);
   return {
     name: "floor",
     label: "workerd floor",
-    gcLog: gc?.log ?? null,
+    gcLog: dev.gcLog,
     socketUrl: () => `ws://127.0.0.1:${direct.port}/`,
     socketHeaders: () => ({}),
     hello: null,
     decode: decodeBaseline,
     echoIsAck: true,
     heartbeat: null,
-    serverPids: () => (server ? processTree(server.pid) : []),
+    serverPids: dev.pids,
     logHead: null,
-    info: { port, directPort: direct.port, pid: server.pid, workerPid: direct.pid, route: ROUTE_LABEL.direct },
-    stop,
+    info: { port: dev.port, directPort: direct.port, pid: dev.pid, workerPid: direct.pid, route: ROUTE_LABEL.direct },
+    stop: dev.stop,
   };
 }
 
 /** Rate-limit vars the scale scenarios need (the contract's 10/s per user would measure the limiter). */
-export const RAISED_SEND_LIMITS = { SEND_RATE_PER_SECOND: "1000000", SEND_BURST: "1000000" };
+const RAISED_SEND_LIMITS = { SEND_RATE_PER_SECOND: "1000000", SEND_BURST: "1000000" };
 
 /**
  * The port of the workerd that runs the Worker itself. `wrangler dev` puts a
@@ -137,67 +125,102 @@ async function findDirectPort(treePids, publicPort) {
 }
 
 /**
- * One `wrangler dev` for every IMSystem scenario and route.
- * @returns {Promise<{url: string, directUrl: string | null, workerPid: number | null, pids: () => number[],
- *   info: Record<string, unknown>, stop: () => Promise<void>}>}
+ * `wrangler dev` on a free port with a fresh persist dir, and the direct port
+ * of the workerd that runs its Worker (null if not found). The stop, registered
+ * with `onStop` before anything starts, runs once: it ends the process tree and
+ * removes the persist dir (and the frozen copy, with `snapshot`). `log`, if
+ * given, reports the frozen copy and any pid the stop had to kill.
+ * @param {{name: string, dirPrefix: string, vars?: Record<string, string>, wranglerConfig?: string,
+ *   snapshot?: boolean, log?: (msg: string) => void}} opts `name` labels the GC trace.
  */
-export async function startImsystemServer(config, onStop, log) {
+async function startWranglerDev(config, onStop, { name, dirPrefix, vars, wranglerConfig, snapshot = false, log }) {
   const port = await freePort();
-  const persistDir = mkdtempSync(join(tmpdir(), "imsystem-bench-"));
+  const persistDir = mkdtempSync(join(tmpdir(), dirPrefix));
   let server = null;
-  let snapshot = null;
+  let frozen = null;
   let stopped = false;
   const stop = async () => {
     if (stopped) return;
     stopped = true;
     const leftover = server ? await stopTree(server) : [];
-    if (leftover.length > 0) log(`killed leftover wrangler/workerd pids ${leftover.join(", ")}`);
+    if (leftover.length > 0) log?.(`killed leftover wrangler/workerd pids ${leftover.join(", ")}`);
     rmSync(persistDir, { recursive: true, force: true });
-    snapshot?.remove();
+    frozen?.remove();
   };
   onStop(stop);
   const t0 = performance.now();
   let startDevServer = startLiveDevServer;
-  if (config.snapshot) {
-    snapshot = await snapshotProject();
-    startDevServer = snapshot.startDevServer;
-    log(`running wrangler dev from a frozen copy of the Worker in ${snapshot.dir}`);
+  if (snapshot) {
+    frozen = await snapshotProject();
+    startDevServer = frozen.startDevServer;
+    log?.(`running wrangler dev from a frozen copy of the Worker in ${frozen.dir}`);
   }
-  const raise = config.scenarios.some((s) => s === "multi" || s === "catchup");
-  const vars = raise ? RAISED_SEND_LIMITS : {};
-  const gc = await gcTrace(config, "imsystem");
+  const gc = await gcTrace(config, name);
   server = await startDevServer({
     port,
     persistDir,
     quiet: config.quiet,
     vars,
     env: { ...wranglerEnv(config), ...gc?.env },
+    config: wranglerConfig,
   });
   const startMs = performance.now() - t0;
-  log(`wrangler dev up on ${server.url} in ${Math.round(startMs)} ms`);
-  const direct = await findDirectPort(processTree(server.pid), port);
-  if (direct) log(`the Worker's own workerd (pid ${direct.pid}) answers directly on port ${direct.port}`);
-  else log("could not find the Worker's direct port; only the route through wrangler's proxy is measured");
+  const { url, pid } = server;
+  log?.(`wrangler dev up on ${url} in ${Math.round(startMs)} ms`);
   return {
-    url: server.url,
-    directUrl: direct ? `http://127.0.0.1:${direct.port}` : null,
-    workerPid: direct?.pid ?? null,
-    pids: () => processTree(server.pid),
+    port,
+    url,
+    pid,
+    startMs,
+    ranFrom: frozen ? "frozen copy" : "live tree",
+    direct: await findDirectPort(processTree(pid), port),
     gcLog: gc?.log ?? null,
-    info: {
-      port,
-      directPort: direct?.port ?? null,
-      pid: server.pid,
-      workerPid: direct?.pid ?? null,
-      startMs: Math.round(startMs),
-      ranFrom: snapshot ? "frozen copy" : "live tree",
-      sendLimits: raise ? { ...RAISED_SEND_LIMITS, why: "raised for the multi/catchup scenarios" } : "contract default",
-    },
+    pids: () => (stopped ? [] : processTree(pid)),
     stop,
   };
 }
 
+/**
+ * One `wrangler dev` for every IMSystem scenario and route.
+ * @returns {Promise<{url: string, directUrl: string | null, workerPid: number | null, pids: () => number[],
+ *   info: Record<string, unknown>, stop: () => Promise<void>}>}
+ */
+export async function startImsystemServer(config, onStop, log) {
+  const raise = config.scenarios.some((s) => s === "multi" || s === "catchup");
+  const dev = await startWranglerDev(config, onStop, {
+    name: "imsystem",
+    dirPrefix: "imsystem-bench-",
+    vars: raise ? RAISED_SEND_LIMITS : {},
+    snapshot: config.snapshot,
+    log,
+  });
+  const { direct } = dev;
+  if (direct) log(`the Worker's own workerd (pid ${direct.pid}) answers directly on port ${direct.port}`);
+  else log("could not find the Worker's direct port; only the route through wrangler's proxy is measured");
+  return {
+    url: dev.url,
+    directUrl: direct ? `http://127.0.0.1:${direct.port}` : null,
+    workerPid: direct?.pid ?? null,
+    pids: dev.pids,
+    gcLog: dev.gcLog,
+    info: {
+      port: dev.port,
+      directPort: direct?.port ?? null,
+      pid: dev.pid,
+      workerPid: direct?.pid ?? null,
+      startMs: Math.round(dev.startMs),
+      ranFrom: dev.ranFrom,
+      sendLimits: raise ? { ...RAISED_SEND_LIMITS, why: "raised for the multi/catchup scenarios" } : "contract default",
+    },
+    stop: dev.stop,
+  };
+}
+
 export const ROUTE_LABEL = { proxy: "through wrangler's proxy", direct: "direct to the Worker's workerd" };
+/** The results/info key of IMSystem measured through each route. */
+export const TARGET_NAME = { proxy: "imsystem", direct: "imsystem-direct" };
+/** The base URL of a startImsystemServer server through `route` (null: no direct port was found). */
+export const routeUrl = (server, route) => (route === "direct" ? server.directUrl : server.url);
 
 /**
  * IMSystem through one route (`proxy`: wrangler's public port, `direct`: the
@@ -205,13 +228,13 @@ export const ROUTE_LABEL = { proxy: "through wrangler's proxy", direct: "direct 
  * @returns {Promise<Target>}
  */
 export async function imsystemTarget(server, route, config, log) {
-  const base = route === "direct" ? server.directUrl : server.url;
-  if (!base) throw new Error("no direct port found");
+  // run.mjs calls this only for a route it has a URL for.
+  const base = routeUrl(server, route);
   const setup = await setUpConversation(base, config.clients, log);
   const wsBase = base.replace(/^http/, "ws");
   const inboxes = config.inboxSockets ? await openInboxSockets(wsBase, setup.users, log) : null;
   return {
-    name: route === "direct" ? "imsystem-direct" : "imsystem",
+    name: TARGET_NAME[route],
     label: `IMSystem (${route})`,
     gcLog: server.gcLog,
     socketUrl: () => `${wsBase}/api/conversations/${encodeURIComponent(setup.conversationId)}/ws`,

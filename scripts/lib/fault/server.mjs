@@ -2,7 +2,7 @@
 // and every workerd under it, then restarted on the same persist dir.
 import { openSync, readdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
-import { devArgs, migrateLocalD1, wrangler } from "../dev-server.mjs";
+import { devArgs, wrangler } from "../dev-server.mjs";
 
 export function freePort() {
   return new Promise((resolve, reject) => {
@@ -51,8 +51,6 @@ const alive = (pid) => {
     return false;
   }
 };
-
-export { migrateLocalD1 as migrate };
 
 /**
  * One wrangler dev process in its own process group (detached), so a kill
