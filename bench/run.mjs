@@ -10,11 +10,11 @@ import { scaleScenarios } from "./lib/scale.mjs";
 import { burst, paced } from "./lib/scenarios.mjs";
 import { sourceState } from "./lib/snapshot.mjs";
 import {
+  floorTarget,
   imsystemTarget,
   ROUTE_LABEL,
   routeUrl,
   startBaselineTarget,
-  startFloorTarget,
   startImsystemServer,
   TARGET_NAME,
 } from "./lib/targets.mjs";
@@ -212,7 +212,10 @@ console.log(
     (config.snapshot ? ", wrangler dev runs a frozen copy" : ", wrangler dev runs the live tree"),
 );
 if (config.target !== "imsystem") await benchTarget("baseline", startBaselineTarget);
-if (config.target !== "imsystem" && config.floor) await benchTarget("floor", startFloorTarget);
+if (config.target !== "imsystem" && config.floor) {
+  await benchTarget("floor", floorTarget("floor"));
+  await benchTarget("floor-durable", floorTarget("floor-durable"));
+}
 if (config.target !== "baseline") await benchImsystem();
 await cleanUp();
 // abort() owns the exit once it started; the main flow must not report "ok" over it.

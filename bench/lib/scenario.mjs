@@ -22,6 +22,8 @@ export class Run {
     this.refused = new Uint8Array(opts.total);
     this.seen = Array.from({ length: n }, () => new Uint8Array(opts.total));
     this.latency = new Float64Array(opts.total * n);
+    /** Per message, its earliest delivery: the server's own path, before the fan-out's spread. */
+    this.firstDelivery = new Float64Array(opts.total).fill(Number.POSITIVE_INFINITY);
     this.delivered = 0;
     this.duplicates = 0;
     this.foreign = 0;
@@ -78,7 +80,9 @@ export class Run {
       return;
     }
     seen[g] = 1;
-    this.latency[this.delivered++] = now - Number(parts[3]);
+    const latency = now - Number(parts[3]);
+    this.latency[this.delivered++] = latency;
+    if (latency < this.firstDelivery[g]) this.firstDelivery[g] = latency;
     this.lastDelivery = now;
     this.progress++;
     // The baseline has no ack: the sender's own copy coming back is its acceptance.
@@ -186,6 +190,7 @@ export class Run {
     let missing = 0;
     for (const seen of this.seen) for (let g = 0; g < this.total; g++) if (!seen[g] && !this.refused[g]) missing++;
     const round = (v) => (v === null ? null : Math.round(v * 100) / 100);
+    const firstDelivered = this.firstDelivery.filter(Number.isFinite);
     return {
       messages: this.total,
       receivers: n,
@@ -207,6 +212,7 @@ export class Run {
       deliveredPerSec: wallMs ? Math.round((this.delivered / wallMs) * 1000) : null,
       acceptedPerSec: this.acceptedPerSec(),
       latencyMs: summarize(this.latency, this.delivered),
+      firstDeliveryMs: summarize(firstDelivered, firstDelivered.length),
     };
   }
 }

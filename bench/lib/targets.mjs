@@ -66,36 +66,51 @@ function wranglerEnv(config) {
   return { X_LOCAL_OBSERVABILITY: config.localObservability ? "true" : "false" };
 }
 
+/** The two rooms of bench/floor/worker.js, by target name. */
+const FLOORS = {
+  floor: { path: "/", label: "workerd floor", what: "broadcast only" },
+  "floor-durable": { path: "/durable", label: "durable floor", what: "one SQLite row per frame, then broadcast" },
+};
+
 /**
- * The workerd floor: bench/floor/worker.js, a Durable Object that broadcasts
- * every text frame to every hibernatable socket and does nothing else, under
- * the same `wrangler dev` flags as IMSystem, measured direct to its workerd
- * (compare with IMSystem direct). It shows what the runtime alone costs.
- * @returns {Promise<Target>}
+ * A workerd floor: bench/floor/worker.js, a Durable Object that broadcasts
+ * every text frame to every hibernatable socket and does nothing else
+ * (`floor`), or first stores it as one SQLite row, so the output gate holds
+ * the sends until the row is committed (`floor-durable`). Under the same
+ * `wrangler dev` flags as IMSystem, measured direct to its workerd (compare
+ * with IMSystem direct). They show what the runtime alone costs, and what
+ * logging a message durably before anyone sees it costs at the least.
+ * @param {"floor" | "floor-durable"} name
+ * @returns {(config: any, onStop: (fn: () => Promise<void>) => void, log: (line: string) => void) => Promise<Target>}
  */
-export async function startFloorTarget(config, onStop, log) {
-  const dev = await startWranglerDev(config, onStop, {
-    name: "floor",
-    dirPrefix: "imsystem-bench-floor-",
-    wranglerConfig: "bench/floor/wrangler.toml",
-  });
-  const { direct } = dev;
-  if (!direct) throw new Error("the floor worker's direct port was not found");
-  log(`workerd floor: bench/floor/worker.js, direct on port ${direct.port} (pid ${direct.pid})`);
-  return {
-    name: "floor",
-    label: "workerd floor",
-    gcLog: dev.gcLog,
-    socketUrl: () => `ws://127.0.0.1:${direct.port}/`,
-    socketHeaders: () => ({}),
-    hello: null,
-    decode: decodeBaseline,
-    echoIsAck: true,
-    heartbeat: null,
-    serverPids: dev.pids,
-    logHead: null,
-    info: { port: dev.port, directPort: direct.port, pid: dev.pid, workerPid: direct.pid, route: ROUTE_LABEL.direct },
-    stop: dev.stop,
+export function floorTarget(name) {
+  const floor = FLOORS[name];
+  return async (config, onStop, log) => {
+    const dev = await startWranglerDev(config, onStop, {
+      name,
+      dirPrefix: `imsystem-bench-${name}-`,
+      wranglerConfig: "bench/floor/wrangler.toml",
+    });
+    const { direct } = dev;
+    if (!direct) throw new Error(`the ${floor.label} worker's direct port was not found`);
+    log(
+      `${floor.label}: bench/floor/worker.js ${floor.path} (${floor.what}), direct on port ${direct.port} (pid ${direct.pid})`,
+    );
+    return {
+      name,
+      label: floor.label,
+      gcLog: dev.gcLog,
+      socketUrl: () => `ws://127.0.0.1:${direct.port}${floor.path}`,
+      socketHeaders: () => ({}),
+      hello: null,
+      decode: decodeBaseline,
+      echoIsAck: true,
+      heartbeat: null,
+      serverPids: dev.pids,
+      logHead: null,
+      info: { port: dev.port, directPort: direct.port, pid: dev.pid, workerPid: direct.pid, route: ROUTE_LABEL.direct },
+      stop: dev.stop,
+    };
   };
 }
 

@@ -45,6 +45,28 @@ describe("bench report", () => {
     expect(delivered).toMatch(/50\s+100\s+200\s+0\.25\s+0\.50$/);
   });
 
+  it("judges IMSystem's paced tail and reports both floors against the same 3x line, in their own columns", () => {
+    const paced = (p99: number) => ({ paced: { latencyMs: { p50: 1, p99, max: 9 } } });
+    const results = {
+      "imsystem-direct": paced(3.5),
+      baseline: paced(1),
+      floor: paced(2.5),
+      "floor-durable": paced(3.2),
+    };
+    expect(goals(results).split("\n")).toEqual([
+      "goal (IMSystem direct) paced p99 <= 3x baseline: not met",
+      "for reference, workerd floor paced p99 <= 3x baseline: met (2.5 ms vs 1 ms)",
+      "for reference, durable floor paced p99 <= 3x baseline: not met (3.2 ms vs 1 ms)",
+    ]);
+    const lines = table(results, { scenarios: ["paced"] }).split("\n");
+    const head = lines[0];
+    const p99 = lines.find((l) => l.includes("latency p99"));
+    expect(head).toMatch(
+      /IMSystem direct\s+baseline\s+workerd floor\s+durable floor\s+direct\/baseline\s+floor\/baseline\s+durable floor\/baseline$/,
+    );
+    expect(p99).toMatch(/latency p99 ms\s+3\.5\s+1\s+2\.5\s+3\.2\s+3\.50\s+2\.50\s+3\.20$/);
+  });
+
   it("states raised send limits, the multi ratio and the catch-up and idle figures, and judges the goals", () => {
     const scale = {
       route: "direct to the Worker's workerd",

@@ -93,6 +93,20 @@ describe("Run bookkeeping", () => {
     expect(run.summary()).toMatchObject({ accepted: 1, delivered: 2, complete: true });
   });
 
+  it("keeps each message's earliest delivery apart from the spread of the rest", () => {
+    const { run, fakes } = makeRun({ total: 2, receivers: 3 });
+    run.send(0);
+    run.send(1);
+    const [m0, m1] = fakes[0].ws.sent.map(frameText);
+    const sentAt = (t: string) => Number(t.split(" ")[3]);
+    // Message 0 reaches its receivers after 1, 5 and 9 ms; message 1 after 3 and 4 ms (one never).
+    [9, 1, 5].forEach((ms, i) => run.onMessage(fakes[i].client, m0.text, m0.clientId, sentAt(m0.text) + ms));
+    [4, 3].forEach((ms, i) => run.onMessage(fakes[i].client, m1.text, m1.clientId, sentAt(m1.text) + ms));
+    const s = run.summary();
+    expect(s.firstDeliveryMs).toMatchObject({ count: 2, p50: 1, max: 3 });
+    expect(s.latencyMs).toMatchObject({ count: 5, max: 9 });
+  });
+
   it("ignores messages of another scenario instead of counting them", () => {
     const { run, fakes } = makeRun({ total: 1, receivers: 1 });
     run.onMessage(fakes[0].client, "bench paced 0 1.0", "x", performance.now());
