@@ -100,8 +100,11 @@ describe("Run bookkeeping", () => {
     const [m0, m1] = fakes[0].ws.sent.map(frameText);
     const sentAt = (t: string) => Number(t.split(" ")[3]);
     // Message 0 reaches its receivers after 1, 5 and 9 ms; message 1 after 3 and 4 ms (one never).
-    [9, 1, 5].forEach((ms, i) => run.onMessage(fakes[i].client, m0.text, m0.clientId, sentAt(m0.text) + ms));
-    [4, 3].forEach((ms, i) => run.onMessage(fakes[i].client, m1.text, m1.clientId, sentAt(m1.text) + ms));
+    const deliver = (m: { text: string; clientId: string }, delays: number[]) => {
+      for (const [i, ms] of delays.entries()) run.onMessage(fakes[i].client, m.text, m.clientId, sentAt(m.text) + ms);
+    };
+    deliver(m0, [9, 1, 5]);
+    deliver(m1, [4, 3]);
     const s = run.summary();
     expect(s.firstDeliveryMs).toMatchObject({ count: 2, p50: 1, max: 3 });
     expect(s.latencyMs).toMatchObject({ count: 5, max: 9 });
