@@ -10,8 +10,10 @@ import {
   befriendByApi,
   expectLive,
   FAKE_MEDIA_ARGS,
+  messageAction,
   messages,
   registerByApi,
+  sendByApi,
   signIn,
   useBrowser,
   watchCsp,
@@ -48,7 +50,7 @@ async function openPair() {
     await page.goto(`/c/${dm.id}`);
     await expectLive(page);
   }
-  return { adaPage, benPage, csp };
+  return { adaPage, benPage, csp, ben, dm };
 }
 
 describe("files in the browser", () => {
@@ -158,12 +160,22 @@ describe("files in the browser", () => {
     await benPage.context().close();
   });
 
-  it("records a voice message and the other side can play it", async () => {
-    const { adaPage, benPage } = await openPair();
+  it("records a voice message in reply, and the other side can play it", async () => {
+    const { adaPage, benPage, ben, dm } = await openPair();
+    await sendByApi(ben, dm.id, "Can you say it out loud?");
+    await messageAction(adaPage, "Can you say it out loud?", "Reply");
+    await adaPage.getByText("Replying to Ben Reader").waitFor();
     await adaPage.getByRole("button", { name: "Record a voice message" }).click();
     await adaPage.getByText(/Recording… [1-9] s/).waitFor();
     await adaPage.getByRole("button", { name: "Stop and send" }).click();
-    const audio = messages(benPage).locator("audio");
+    const voice = messages(benPage)
+      .locator(".message")
+      .filter({ has: benPage.locator("audio") });
+    // The note answers Ben's question (his side says "You"), and Ada's reply mode is over.
+    await voice.getByRole("button", { name: /^In reply to You/ }).waitFor();
+    expect(await voice.textContent()).toContain("Can you say it out loud?");
+    await adaPage.getByText("Replying to Ben Reader").waitFor({ state: "detached" });
+    const audio = voice.locator("audio");
     await audio.waitFor({ state: "attached" });
     // The player loads the recording's metadata through the signed URL.
     await expect

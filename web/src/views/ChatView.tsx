@@ -39,11 +39,12 @@ export function ChatView({ conversationId, selfId }: { conversationId: string; s
   const disabled = !chat.ready || closed;
 
   const replyTo = mode?.kind === "reply" ? mode.seq : undefined;
+  // Files, pastes, drops and voice notes alike answer the message being replied to.
   const upload = useCallback(
-    (files: Blob[]) => {
+    (files: Blob[], prefix?: "voice") => {
       for (const file of files) {
-        const prefix = file.type.startsWith("image/") ? "image" : "file";
-        const name = file instanceof File && file.name ? file.name : defaultName(prefix, file.type, new Date());
+        const kind = prefix ?? (file.type.startsWith("image/") ? "image" : "file");
+        const name = file instanceof File && file.name ? file.name : defaultName(kind, file.type, new Date());
         void startUpload(conversationId, file, name, replyTo === undefined ? {} : { replyTo });
       }
       if (replyTo !== undefined) setMode(null);
@@ -145,7 +146,7 @@ export function ChatView({ conversationId, selfId }: { conversationId: string; s
         }}
         onTyping={chat.typing}
         onFiles={upload}
-        onVoice={(blob) => void startUpload(conversationId, blob, defaultName("voice", blob.type, new Date()))}
+        onVoice={(blob) => upload([blob], "voice")}
       />
     </main>
   );
