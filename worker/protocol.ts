@@ -114,6 +114,16 @@ export interface FriendRequest {
 export type ConversationKind = "dm" | "group";
 export type Role = "owner" | "admin" | "member";
 
+/** Roles in order: a higher role may do what a lower one may. */
+export const ROLE_RANK: Readonly<Record<Role, number>> = { member: 0, admin: 1, owner: 2 };
+
+/** Admins and the owner add members and rename the group. */
+export const isAdminRole = (role: Role): boolean => ROLE_RANK[role] >= ROLE_RANK.admin;
+
+/** The contract's removal rule: an admin or the owner removes a member of a lower role (anyone may leave). */
+export const mayRemove = (actor: Role, target: Role): boolean =>
+  isAdminRole(actor) && ROLE_RANK[actor] > ROLE_RANK[target];
+
 export interface Member {
   user: User;
   role: Role;

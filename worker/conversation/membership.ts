@@ -1,4 +1,4 @@
-import { ErrorCode, Limits, type Role } from "../protocol";
+import { ErrorCode, isAdminRole, Limits, mayRemove, type Role } from "../protocol";
 import type { Accepted, ConversationLog } from "./log";
 import { type Refusal, refuse } from "./results";
 
@@ -8,8 +8,6 @@ export type MemberChange =
   | { action: "removed"; userId: string }
   | { action: "role"; userId: string; role: "admin" | "member" }
   | { action: "renamed"; title: string };
-
-const RANK: Record<Role, number> = { member: 0, admin: 1, owner: 2 };
 
 export interface MemberChangeResult extends Accepted {
   /** Users who lost access and whose sockets must close with 4003. */
@@ -36,7 +34,7 @@ export function changeMembers(
   const meta = log.meta;
   if (meta?.kind !== "group") return refuse(ErrorCode.invalidRequest, "only groups change members");
   const actorRole = log.members.get(actorId) ?? "member";
-  const isAdmin = RANK[actorRole] >= RANK.admin;
+  const isAdmin = isAdminRole(actorRole);
   const now = Date.now();
   const event = (fields: {
     action: "added" | "removed" | "left" | "role" | "renamed";
@@ -68,7 +66,7 @@ export function changeMembers(
       const targetRole = log.members.get(change.userId);
       if (!targetRole) return refuse(ErrorCode.notFound, "not a member");
       const leaving = change.userId === actorId;
-      if (!leaving && !(isAdmin && RANK[actorRole] > RANK[targetRole])) {
+      if (!leaving && !mayRemove(actorRole, targetRole)) {
         return refuse(ErrorCode.forbidden, "only a higher role removes a member");
       }
       log.store.removeMember(change.userId);

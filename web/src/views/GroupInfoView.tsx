@@ -1,5 +1,5 @@
 import { useState } from "preact/hooks";
-import { Limits, type Member, type Role } from "../../../worker/protocol";
+import { isAdminRole, Limits, type Member, mayRemove, ROLE_RANK, type Role } from "../../../worker/protocol";
 import { addMembers, removeMember, renameGroup, setRole } from "../api/conversations";
 import { describeError } from "../api/failure";
 import { getConversation, listFriends } from "../api/resources";
@@ -10,7 +10,6 @@ import { Link } from "../ui/Link";
 import { useLoad } from "../ui/useLoad";
 import { FriendPicker } from "./group/FriendPicker";
 
-const RANK: Record<Role, number> = { owner: 3, admin: 2, member: 1 };
 const ROLE_LABEL: Record<Role, MessageKey> = { owner: "roleOwner", admin: "roleAdmin", member: "roleMember" };
 
 /** A group's members and the actions the viewer's role allows (PROTOCOL.md "Conversations"). */
@@ -23,10 +22,10 @@ export function GroupInfoView({ conversationId, selfId }: { conversationId: stri
 
   // Owner first, then admins, then members, each by name.
   const members = [...(conv.data?.members ?? [])].sort(
-    (a, b) => RANK[b.role] - RANK[a.role] || a.user.displayName.localeCompare(b.user.displayName),
+    (a, b) => ROLE_RANK[b.role] - ROLE_RANK[a.role] || a.user.displayName.localeCompare(b.user.displayName),
   );
   const myRole = members.find((m) => m.user.id === selfId)?.role ?? "member";
-  const admin = RANK[myRole] >= RANK.admin;
+  const admin = isAdminRole(myRole);
   const shownTitle = conv.data?.title ?? "";
 
   const act = async (fn: () => Promise<unknown>, after?: () => void) => {
@@ -143,7 +142,7 @@ interface RowProps {
 function MemberRow({ m, self, myRole, onRemove, onRole }: RowProps) {
   const name = m.user.displayName;
   // Admins remove lower roles; only the owner changes roles.
-  const canRemove = !self && RANK[myRole] >= RANK.admin && RANK[myRole] > RANK[m.role];
+  const canRemove = !self && mayRemove(myRole, m.role);
   const owner = myRole === "owner" && !self;
   return (
     <li>
