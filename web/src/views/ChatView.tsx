@@ -12,6 +12,7 @@ import { Composer, type ComposerMode } from "./chat/Composer";
 import { JumpToDate } from "./chat/JumpToDate";
 import type { MessageHandlers } from "./chat/MessageItem";
 import { MessageList } from "./chat/MessageList";
+import { quoteOf } from "./chat/quote";
 import { SearchPanel } from "./chat/SearchPanel";
 import { UploadList } from "./chat/UploadList";
 
@@ -55,13 +56,7 @@ export function ChatView({ conversationId, selfId }: { conversationId: string; s
   const handlers = useMemo<MessageHandlers>(
     () => ({
       onReply: (item: TimelineItem) =>
-        item.seq !== null &&
-        setMode({
-          kind: "reply",
-          seq: item.seq,
-          name: item.senderId === selfId ? t("you") : nameOf(item.senderId),
-          text: (item.text ?? item.file?.name ?? "").slice(0, 80),
-        }),
+        item.seq !== null && setMode({ kind: "reply", seq: item.seq, ...quoteOf(item, selfId, nameOf) }),
       onEdit: (item: TimelineItem) =>
         item.seq !== null && setMode({ kind: "edit", seq: item.seq, text: item.text ?? "" }),
       onDelete: chat.remove,

@@ -8,6 +8,7 @@ import type { Timeline } from "../../chat/timeline";
 import type { Focus } from "../../chat/useJumps";
 import { t } from "../../i18n";
 import { type MessageHandlers, MessageItem } from "./MessageItem";
+import { personName, quoteOf } from "./quote";
 
 interface Props {
   timeline: Timeline;
@@ -98,13 +99,9 @@ export function MessageList(props: Props) {
   }, [items, markers, selfId, group, nameOf]);
 
   const bySeq = useMemo(() => new Map(items.flatMap((i) => (i.seq === null ? [] : [[i.seq, i] as const]))), [items]);
-  const quoteOf = (seq: number | undefined) => {
-    if (seq === undefined) return null;
-    const target = bySeq.get(seq);
-    if (!target) return null;
-    const name = target.senderId === selfId ? t("you") : nameOf(target.senderId);
-    const text = target.deleted ? t("messageDeleted") : (target.text ?? target.file?.name ?? "");
-    return { name, text: text.length > 80 ? `${text.slice(0, 80)}…` : text };
+  const quoteFor = (seq: number | undefined) => {
+    const target = seq === undefined ? undefined : bySeq.get(seq);
+    return target ? quoteOf(target, selfId, nameOf) : null;
   };
 
   const onScroll = () => {
@@ -131,11 +128,11 @@ export function MessageList(props: Props) {
               moderator={moderator}
               tabbable={i === items.length - 1}
               highlighted={item.seq !== null && item.seq === flash}
-              quote={quoteOf(item.replyTo)}
+              quote={quoteFor(item.replyTo)}
               seen={seen && item.seq === seen.seq ? seen.text : null}
               nameOf={nameOf}
               handlers={handlers}
-              senderName={item.senderId === selfId ? t("you") : nameOf(item.senderId)}
+              senderName={personName(item.senderId, selfId, nameOf)}
             />
           )}
         </Virtualizer>

@@ -1,4 +1,5 @@
 import { t } from "../../i18n";
+import { personName } from "./quote";
 
 interface Props {
   reactions: Record<string, string[]>;
@@ -15,7 +16,7 @@ export function Reactions({ reactions, selfId, nameOf, onToggle }: Props) {
     <p class="reactions">
       {entries.map(([emoji, users]) => {
         const mine = users.includes(selfId);
-        const names = users.map((u) => (u === selfId ? t("you") : nameOf(u))).join(", ");
+        const names = users.map((u) => personName(u, selfId, nameOf)).join(", ");
         const label = t("reactionBy", { emoji, n: users.length, names });
         return (
           <button
