@@ -89,7 +89,7 @@ describe("bench report", () => {
     expect(text).toContain("100 conversations / 1 conversation, delivered msgs/s: 0.70");
     expect(text).toContain("120 ms, 1,100 ms");
     expect(text).toContain("20 KiB per socket");
-    expect(goals({ scale })).toBe(
+    expect(goals({}, scale)).toBe(
       "goal multi 100 conversations >= 0.8x one conversation: not met\ngoal catch-up of 10000 under 1 s: not met (slowest 1100 ms)",
     );
   });
