@@ -90,12 +90,20 @@ describe("the PWA", () => {
     await expectLive(page);
     await expectMessage(page, "cached reply 你好 👋");
     await expect.poll(() => cachedMessageCount(page, conversation.id)).toBe(2);
+    // Gus opens the chat and reads the reply: Fay sees it seen.
+    const gusPage = await signIn(browser(), gus.username, gus.password);
+    await gusPage.goto(`/c/${conversation.id}`);
+    await expectLive(gusPage);
+    const seen = page.locator(".messages .seen");
+    await expect.poll(() => seen.textContent()).toBe("Seen");
+    await gusPage.context().close();
 
     await page.context().setOffline(true);
     await page.reload();
-    // The shell came from the service worker and the data from IndexedDB.
+    // The shell came from the service worker and the data from IndexedDB, read markers included.
     await expectMessage(page, "cached hello");
     await expectMessage(page, "cached reply 你好 👋");
+    await expect.poll(() => seen.textContent()).toBe("Seen");
     await page
       .getByRole("list", { name: "Conversations" })
       .getByRole("link", { name: /Gus Online/ })

@@ -88,14 +88,21 @@ export function useChat(conversationId: string, selfId: string): Chat {
         setConversation(conv);
         void saveConversation(conv);
       });
-    // Other members' read positions; self is not shown a marker.
-    const takeReceipts = (receipts: { userId: string; readSeq: number }[]) =>
-      setMarkers((m) => {
-        let next = m;
-        for (const r of receipts) if (r.userId !== selfId) next = withReceipt(next, r.userId, r.readSeq);
-        if (next !== m) void saveReceipts(conversationId, next);
-        return next;
-      });
+    // Other members' read positions; self is not shown a marker. This
+    // conversation's markers change only here, so they are kept beside the
+    // state and the cache write happens outside any state updater.
+    let known: ReadMarkers = {};
+    const showMarkers = (next: ReadMarkers) => {
+      known = next;
+      setMarkers(next);
+    };
+    const takeReceipts = (receipts: { userId: string; readSeq: number }[]) => {
+      let next = known;
+      for (const r of receipts) if (r.userId !== selfId) next = withReceipt(next, r.userId, r.readSeq);
+      if (next === known) return;
+      showMarkers(next);
+      void saveReceipts(conversationId, next);
+    };
 
     const startSocket = (lastSeq: number, queued: OutboxEntry[]) => {
       socket = new ConversationSocket({
@@ -156,7 +163,8 @@ export function useChat(conversationId: string, selfId: string): Chat {
         loadReceipts(conversationId),
       ]);
       if (cancelled) return;
-      setMarkers((m) => ({ ...cachedMarkers, ...m }));
+      // Live receipts that came first win over the cache.
+      showMarkers({ ...cachedMarkers, ...known });
       let start: Timeline = { items: cachedItems, hasMore: (cachedItems[0]?.seq ?? 1) > 1 };
       for (const q of queued) {
         if (q.frame.type === "send") {
