@@ -30,6 +30,8 @@ export type UploadState = "preparing" | "uploading" | "paused" | "waiting" | "se
 export interface UploadView {
   /** The file id once created; a temporary key before. */
   key: string;
+  /** Whether the server knows the file yet (until then it can only be cancelled). */
+  created: boolean;
   conversationId: string;
   name: string;
   size: number;
@@ -84,7 +86,7 @@ export async function startUpload(
   const contentType = blob.type || "application/octet-stream";
   const key = `tmp:${crypto.randomUUID()}`;
   const kind = kindOf(contentType);
-  show({ key, conversationId, name, size: blob.size, kind, loaded: 0, state: "preparing" }, blob);
+  show({ key, created: false, conversationId, name, size: blob.size, kind, loaded: 0, state: "preparing" }, blob);
   try {
     const created = await createUpload({ conversationId, name, size: blob.size, contentType });
     const record: UploadRecord = {
@@ -105,7 +107,7 @@ export async function startUpload(
     };
     await saveUpload(record);
     records.set(record.id, record);
-    uploads.set((list) => list.map((u) => (u.key === key ? { ...u, key: record.id } : u)));
+    uploads.set((list) => list.map((u) => (u.key === key ? { ...u, key: record.id, created: true } : u)));
     void run(record.id);
   } catch (err) {
     update(key, { state: "failed", error: describeError(err) });
@@ -119,7 +121,16 @@ export async function resumeUploads(): Promise<void> {
     records.set(record.id, record);
     const { id: key, conversationId, name, size, kind } = record;
     show(
-      { key, conversationId, name, size, kind, loaded: 0, state: record.paused ? "paused" : "preparing" },
+      {
+        key,
+        created: true,
+        conversationId,
+        name,
+        size,
+        kind,
+        loaded: 0,
+        state: record.paused ? "paused" : "preparing",
+      },
       record.blob,
     );
     if (!record.paused) void run(record.id);

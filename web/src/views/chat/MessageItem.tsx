@@ -1,3 +1,4 @@
+import { useMemo } from "preact/hooks";
 import type { TimelineItem } from "../../chat/timeline";
 import { t } from "../../i18n";
 import { formatTime } from "../../ui/time";
@@ -34,7 +35,10 @@ interface Props {
 export function MessageItem(props: Props) {
   const { item, senderName, own, selfId, moderator, tabbable, highlighted, quote, seen, nameOf, handlers } = props;
   const seq = item.seq;
-  const mine = new Set(Object.entries(item.reactions).flatMap(([e, users]) => (users.includes(selfId) ? [e] : [])));
+  const mine = useMemo(
+    () => new Set(Object.entries(item.reactions).flatMap(([e, users]) => (users.includes(selfId) ? [e] : []))),
+    [item.reactions, selfId],
+  );
   const label = kindLabel(item.kind);
   return (
     <div

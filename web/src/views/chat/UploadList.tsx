@@ -33,7 +33,7 @@ export function UploadList({ conversationId }: { conversationId: string }) {
 
 function UploadRow({ u }: { u: UploadView }) {
   const status = u.state === "failed" ? t("uploadFailed", { reason: u.error ?? "" }) : t(STATE[u.state]);
-  const created = !u.key.startsWith("tmp:");
+  const { created } = u;
   return (
     <li class={`upload ${u.state}`}>
       {u.thumb ? <img class="thumb" src={u.thumb} alt="" /> : <span class="thumb" aria-hidden="true" />}
