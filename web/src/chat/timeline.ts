@@ -162,20 +162,3 @@ export function applyEvents(t: Timeline, events: ConversationEvent[], opts: { ap
   }
   return { ...t, items: ordered(items) };
 }
-
-/**
- * Whether a page fetched with `before` reaches the live timeline: every
- * message below `before` down to the page's oldest is then in one of the two,
- * so they can join without a hidden gap.
- */
-export function reachesLive(live: Timeline, before: number): boolean {
-  const oldest = oldestSeqOf(live);
-  return oldest === undefined || before >= oldest;
-}
-
-/** Items of the window together with the live ones (history paging merge, both ways). */
-export function joinTimelines(live: Timeline, window: Timeline): Timeline {
-  const known = new Set(live.items.map((i) => i.seq));
-  const older = window.items.filter((i) => !known.has(i.seq));
-  return { items: ordered([...older, ...live.items]), hasMore: window.hasMore };
-}

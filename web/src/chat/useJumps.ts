@@ -7,15 +7,7 @@ import { type ConversationEvent, Limits } from "../../../worker/protocol";
 import { messagesBetween } from "../api/conversations";
 import { describeError } from "../api/failure";
 import { listMessages } from "../api/resources";
-import {
-  addHistory,
-  applyEvents,
-  emptyTimeline,
-  joinTimelines,
-  oldestSeqOf,
-  reachesLive,
-  type Timeline,
-} from "./timeline";
+import { addHistory, applyEvents, emptyTimeline, oldestSeqOf, type Timeline } from "./timeline";
 
 /** A message to scroll to and flash; `nonce` makes a second jump to the same one count. */
 export interface Focus {
@@ -104,11 +96,12 @@ export function useJumps(
       const limit = contiguous ? oldest - seq + WINDOW_AFTER : WINDOW_SIZE;
       try {
         const page = await listMessages(conversationId, before, limit);
-        const fetched = addHistory(emptyTimeline, page.messages, page.hasMore);
-        if (reachesLive(live, before)) {
-          setLive((t) => joinTimelines(t, fetched));
+        // A contiguous page (or any page, while nothing is loaded) extends the
+        // live timeline without a hidden gap; a distant one is a window of its own.
+        if (contiguous || oldest === undefined) {
+          setLive((t) => addHistory(t, page.messages, page.hasMore));
           setWindow(null);
-        } else setWindow(fetched);
+        } else setWindow(addHistory(emptyTimeline, page.messages, page.hasMore));
         show();
       } catch (err) {
         setError(describeError(err));
