@@ -9,7 +9,7 @@ import {
   type MessageEvent,
   type Role,
 } from "../protocol";
-import { type FileFacts, fileRefFor } from "./message-file";
+import { type FileFacts, fileRefFor, NO_FILES } from "./message-file";
 import { noConversation, notMember, type Refusal, refuse } from "./results";
 import type { LogStore, RoomMeta } from "./store";
 
@@ -44,6 +44,7 @@ function withoutFields(body: string, fields: readonly string[]): string {
   if (typeof parsed !== "object" || parsed === null) return body;
   return JSON.stringify(Object.fromEntries(Object.entries(parsed).filter(([k]) => !fields.includes(k))));
 }
+
 /**
  * The ordered log of one conversation and its folded `messages` view. Every
  * method is synchronous: seq assignment reads `head` and inserts the event
@@ -53,8 +54,6 @@ export class ConversationLog {
   head: number;
   meta: RoomMeta | null;
   members: Map<string, Role>;
-  /** D1 facts of the files the change being applied references, read before its synchronous step. */
-  private readonly files = new Map<string, FileFacts | null>();
 
   constructor(
     readonly store: LogStore,
@@ -101,24 +100,18 @@ export class ConversationLog {
   }
 
   /**
-   * Runs `fn` (a synchronous change) with these file facts visible to `send`.
-   * The facts were read from D1 before, so nothing awaits between reading
-   * head and inserting; they are forgotten afterwards so they never go stale.
+   * Validates rights and targets, then appends; caller has done `check` and `repeatOf`.
+   * `files`: D1 facts of the file a send references, read before this
+   * synchronous step, so nothing awaits between reading head and inserting.
    */
-  withFiles<T>(facts: ReadonlyMap<string, FileFacts | null>, fn: () => T): T {
-    for (const [id, f] of facts) this.files.set(id, f);
-    try {
-      return fn();
-    } finally {
-      this.files.clear();
-    }
-  }
-
-  /** Validates rights and targets, then appends; caller has done `check` and `repeatOf`. */
-  apply(userId: string, frame: ChangeFrame): Accepted | Refusal {
+  apply(
+    userId: string,
+    frame: ChangeFrame,
+    files: ReadonlyMap<string, FileFacts | null> = NO_FILES,
+  ): Accepted | Refusal {
     switch (frame.type) {
       case "send":
-        return this.send(userId, frame);
+        return this.send(userId, frame, files);
       case "edit": {
         const target = this.liveMessage(frame.target);
         if (!target) return refuse(ErrorCode.notFound, "no such message");
@@ -178,7 +171,11 @@ export class ConversationLog {
     }
   }
 
-  private send(userId: string, frame: Extract<ChangeFrame, { type: "send" }>): Accepted | Refusal {
+  private send(
+    userId: string,
+    frame: Extract<ChangeFrame, { type: "send" }>,
+    files: ReadonlyMap<string, FileFacts | null>,
+  ): Accepted | Refusal {
     const { kind, text, replyTo, fileId } = frame;
     if (kind === "system") return refuse(ErrorCode.forbidden, "system messages are written by the server");
     if (text !== undefined && codePoints(text) > Limits.textMax) {
@@ -191,7 +188,7 @@ export class ConversationLog {
     } else {
       if (fileId === undefined) return refuse(ErrorCode.invalidRequest, `a ${kind} message needs a fileId`);
       if (this.store.reclaimQueued(fileId)) return refuse(ErrorCode.invalidRequest, "the file was deleted");
-      const facts = this.files.get(fileId);
+      const facts = files.get(fileId);
       if (facts === undefined) return refuse(ErrorCode.invalidRequest, "the file could not be checked; retry");
       const ref = fileRefFor(kind, facts, this.meta?.id ?? "");
       if (!("id" in ref)) return ref;

@@ -135,7 +135,7 @@ export class Room {
     if (!this.buckets.take(userId, this.opts.now())) {
       return refuse(ErrorCode.rateLimited, "over 10 changes per second");
     }
-    return files.size > 0 ? this.log.withFiles(files, () => this.log.apply(userId, f)) : this.log.apply(userId, f);
+    return this.log.apply(userId, f, files);
   }
 
   /** `files`: facts the object read from D1 for a file send (see file-gate.ts), used when the change is applied. */
