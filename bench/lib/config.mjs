@@ -36,7 +36,7 @@ const DEFAULTS = {
   out: "bench/results/latest.json",
   quiet: true,
   snapshot: true, // run wrangler dev from a frozen copy of the Worker (see lib/snapshot.mjs)
-  floor: true, // also measure the workerd floors: a bare broadcast Durable Object, and one that logs each frame first, under the same wrangler dev
+  floor: true, // also measure the workerd floors (a bare broadcast Durable Object, and one that stores each frame first), each under its own wrangler dev with IMSystem's flags
   inboxSockets: false, // each IMSystem client also holds an inbox socket, as the PWA does (see docs/benchmarks.md)
   localObservability: false, // wrangler's local tracing of every invocation (X_LOCAL_OBSERVABILITY); see docs/benchmarks.md
   traceGc: false, // V8 --trace-gc in the Worker's and the floor's workerd: GC pauses per scenario (lib/gc-trace.mjs)

@@ -13,7 +13,7 @@ import { freePort, listeningPorts, processTree, reapLeftovers, startBaseline } f
 import { snapshotProject } from "./snapshot.mjs";
 
 /**
- * @typedef {{name: "baseline" | "imsystem", label: string, socketUrl: (i: number) => string,
+ * @typedef {{name: string, label: string, socketUrl: (i: number) => string,
  *   socketHeaders: (i: number) => Record<string, string>, hello: string | null,
  *   decode: (data: string) => import("./frames.mjs").Item[], echoIsAck: boolean,
  *   heartbeat: string | null, serverPids: () => number[], logHead: null | (() => Promise<number>),
@@ -80,8 +80,12 @@ const FLOORS = {
  * `wrangler dev` flags as IMSystem, measured direct to its workerd (compare
  * with IMSystem direct). They show what the runtime alone costs, and what
  * logging a message durably before anyone sees it costs at the least.
+ * Each floor gets its own `wrangler dev` (a few seconds more than sharing
+ * one), so neither isolate holds the other's sockets and garbage while it is
+ * measured.
  * @param {"floor" | "floor-durable"} name
- * @returns {(config: any, onStop: (fn: () => Promise<void>) => void, log: (line: string) => void) => Promise<Target>}
+ * @returns {(config: ReturnType<typeof import("./config.mjs").readConfig>, onStop: (fn: () => Promise<void>) => void,
+ *   log: (line: string) => void) => Promise<Target>}
  */
 export function floorTarget(name) {
   const floor = FLOORS[name];
