@@ -143,7 +143,7 @@ export class InboxStore {
     this.sql.exec("DELETE FROM parked WHERE conversation_id = ?", conversationId);
   }
 
-  parkEpoch(): number {
+  private parkEpoch(): number {
     return this.sql.exec<{ epoch: number }>("SELECT epoch FROM park_epoch").toArray()[0]?.epoch ?? 0;
   }
 
