@@ -2,24 +2,15 @@
 // its workerd children): start, find, measure and stop them by pid only.
 import { spawn } from "node:child_process";
 import { readdirSync, readFileSync, readlinkSync } from "node:fs";
-import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
+import { freePort } from "../../scripts/lib/dev-server.mjs";
+
+/** A free TCP port on 127.0.0.1, so the bench never collides with a dev server on 8787. */
+export { freePort };
 
 const baselineScript = fileURLToPath(new URL("../baseline-server.mjs", import.meta.url));
 // Linux reports process CPU time in clock ticks; 100/s on every common kernel config.
 const CLOCK_TICKS = 100;
-
-/** A free TCP port on 127.0.0.1, so the bench never collides with a dev server on 8787. */
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
 
 function readStat(pid) {
   try {

@@ -2,6 +2,7 @@
 // and benchmarks, and stops it cleanly. Used by scripts/e2e.mjs and bench/.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
+import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
@@ -16,6 +17,18 @@ const env = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEN
 export function wrangler(args, { env: extraEnv = {}, ...opts } = {}) {
   // process.execPath is the pinned Node 24 when run through `npm run`.
   return spawn(process.execPath, [wranglerJs, ...args], { cwd: root, env: { ...env, ...extraEnv }, ...opts });
+}
+
+/** A free TCP port on 127.0.0.1 (for a server, or for wrangler's inspector). */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
+    });
+  });
 }
 
 /** Applies the D1 migrations to the local database under `persistDir` (writing .dev.vars first if missing). */
@@ -33,9 +46,12 @@ export function migrateLocalD1(persistDir) {
 /**
  * The `wrangler dev` arguments for a local server on 127.0.0.1:`port` that
  * accepts its own origin (both host spellings), plus any extra `vars`.
- * @param {{port: number, persistDir: string, logLevel: string, vars?: Record<string,string>}} opts
+ * `inspectorPort`: wrangler's default is 9229 for every instance, so two
+ * servers on one machine (tests, bench, a developer's `npm run dev`) can
+ * collide on it; each starter passes a free one.
+ * @param {{port: number, inspectorPort: number, persistDir: string, logLevel: string, vars?: Record<string,string>}} opts
  */
-export function devArgs({ port, persistDir, logLevel, vars = {} }) {
+export function devArgs({ port, inspectorPort, persistDir, logLevel, vars = {} }) {
   const origins = `http://127.0.0.1:${port},http://localhost:${port}`;
   const varArgs = Object.entries({ ALLOWED_ORIGINS: origins, ...vars }).flatMap(([k, v]) => ["--var", `${k}:${v}`]);
   return [
@@ -44,6 +60,8 @@ export function devArgs({ port, persistDir, logLevel, vars = {} }) {
     "127.0.0.1",
     "--port",
     String(port),
+    "--inspector-port",
+    String(inspectorPort),
     "--persist-to",
     persistDir,
     "--show-interactive-dev-session=false",
@@ -63,7 +81,7 @@ export async function startDevServer({ port, persistDir, quiet = true, vars = {}
   if (!config) migrateLocalD1(persistDir);
 
   const url = `http://127.0.0.1:${port}`;
-  const args = devArgs({ port, persistDir, logLevel: quiet ? "warn" : "info", vars });
+  const args = devArgs({ port, inspectorPort: await freePort(), persistDir, logLevel: quiet ? "warn" : "info", vars });
   if (config) args.push("--config", config);
   const child = wrangler(args, {
     env: extraEnv,

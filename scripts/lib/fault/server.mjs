@@ -1,19 +1,9 @@
 // A `wrangler dev` that can be killed like a crashed host: SIGKILL to wrangler
 // and every workerd under it, then restarted on the same persist dir.
 import { openSync, readdirSync, readFileSync } from "node:fs";
-import { createServer } from "node:net";
-import { devArgs, wrangler } from "../dev-server.mjs";
+import { devArgs, freePort, wrangler } from "../dev-server.mjs";
 
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 /** Every descendant pid of `pid`, read from /proc (children first found, then theirs). */
 export function descendants(pid) {
@@ -69,7 +59,7 @@ export class DevServer {
   async start(deadlineMs = 60_000) {
     const { port, persistDir, logFile, vars } = this.opts;
     const log = openSync(logFile, "a");
-    this.child = wrangler(devArgs({ port, persistDir, logLevel: "warn", vars }), {
+    this.child = wrangler(devArgs({ port, inspectorPort: await freePort(), persistDir, logLevel: "warn", vars }), {
       detached: true,
       stdio: ["ignore", log, log],
     });
