@@ -36,6 +36,7 @@ export const passwordChangeBody = v.strictObject({
   newPassword,
   otp: v.optional(otp),
 });
-export const totpEnableBody = v.strictObject({ otp });
+/** The password too: a stolen access token alone must not be able to lock the owner out. */
+export const totpEnableBody = v.strictObject({ password: anyPassword, otp });
 export const totpDisableBody = v.strictObject({ password: anyPassword, otp });
 export const patchMeBody = v.strictObject({ displayName });

@@ -4,7 +4,7 @@ import { Hono } from "hono";
 import { requireCredentials, requirePassword } from "../auth/credentials";
 import { requireAuth } from "../auth/middleware";
 import { hashPassword } from "../auth/password";
-import { enforceLimit, limitByIp } from "../auth/ratelimit";
+import { enforceLimit, limitByIp, limitByUser } from "../auth/ratelimit";
 import {
   loginBody,
   passwordChangeBody,
@@ -65,7 +65,11 @@ auth.post("/logout", requireAuth, async (c) => {
   return c.body(null, 204);
 });
 
-auth.post("/password", requireAuth, valid("json", passwordChangeBody), async (c) => {
+// Account changes share one per-user budget, counted before the body is
+// read: a stolen access token gets a few password guesses a minute, no more.
+const accountLimit = limitByUser("ACCOUNT_USER_LIMIT");
+
+auth.post("/password", requireAuth, accountLimit, valid("json", passwordChangeBody), async (c) => {
   const { userId, sessionId } = c.get("auth");
   const body = c.req.valid("json");
   const user = await requireUser(c.env, userId);
@@ -77,18 +81,20 @@ auth.post("/password", requireAuth, valid("json", passwordChangeBody), async (c)
   return c.body(null, 204);
 });
 
-auth.post("/totp/setup", requireAuth, async (c) => {
+auth.post("/totp/setup", requireAuth, accountLimit, async (c) => {
   const user = await requireUser(c.env, c.get("auth").userId);
   return c.json(await setupTotp(c.env, user));
 });
 
-auth.post("/totp/enable", requireAuth, valid("json", totpEnableBody), async (c) => {
+auth.post("/totp/enable", requireAuth, accountLimit, valid("json", totpEnableBody), async (c) => {
+  const body = c.req.valid("json");
   const user = await requireUser(c.env, c.get("auth").userId);
-  await enableTotp(c.env, user, c.req.valid("json").otp);
+  await requirePassword(user, body.password);
+  await enableTotp(c.env, user, body.otp);
   return c.body(null, 204);
 });
 
-auth.post("/totp/disable", requireAuth, valid("json", totpDisableBody), async (c) => {
+auth.post("/totp/disable", requireAuth, accountLimit, valid("json", totpDisableBody), async (c) => {
   const body = c.req.valid("json");
   const user = await requireUser(c.env, c.get("auth").userId);
   await requirePassword(user, body.password);
