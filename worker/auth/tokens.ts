@@ -26,16 +26,27 @@ async function verificationKeys(env: Bindings): Promise<SigningKey[]> {
   return Promise.all(secrets.map(signingKey));
 }
 
-export async function signAccessToken(env: Bindings, userId: string, sessionId: string): Promise<string> {
+/**
+ * HS256 is deterministic: the same session, user and `issuedAtMs` give the
+ * same token, which lets a refresh inside the reuse window answer with the
+ * very pair the first one got (sessions.ts).
+ */
+export async function signAccessToken(
+  env: Bindings,
+  userId: string,
+  sessionId: string,
+  issuedAtMs = Date.now(),
+): Promise<string> {
   if (!env.JWT_SECRET) throw new Error("JWT_SECRET is not set");
   const { kid, key } = await signingKey(env.JWT_SECRET);
+  const iat = Math.floor(issuedAtMs / 1000);
   return new SignJWT({ sid: sessionId })
     .setProtectedHeader({ alg: "HS256", typ: "JWT", kid })
     .setIssuer(env.JWT_ISSUER)
     .setAudience(env.JWT_AUDIENCE)
     .setSubject(userId)
-    .setIssuedAt()
-    .setExpirationTime(`${Limits.accessTokenTtlSeconds}s`)
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + Limits.accessTokenTtlSeconds)
     .sign(key);
 }
 

@@ -5,6 +5,7 @@ import { requireCredentials, requirePassword } from "../auth/credentials";
 import { requireAuth } from "../auth/middleware";
 import { hashPassword } from "../auth/password";
 import { enforceLimit, limitByIp, limitByUser } from "../auth/ratelimit";
+import { rotateRefreshToken } from "../auth/refresh";
 import {
   loginBody,
   passwordChangeBody,
@@ -14,7 +15,7 @@ import {
   totpEnableBody,
 } from "../auth/schemas";
 import { disableTotp, enableTotp, requireSecondFactor, setupTotp } from "../auth/second-factor";
-import { revokeOtherSessions, revokeSession, rotateRefreshToken, startSession } from "../auth/sessions";
+import { revokeOtherSessions, revokeSession, startSession } from "../auth/sessions";
 import { getUserByUsername, requireUser } from "../auth/users";
 import { users } from "../db/schema";
 import type { AppEnv } from "../http/env";
