@@ -81,6 +81,8 @@ export interface AuthResult {
   accessToken: string;
   refreshToken: string;
   expiresIn: number;
+  /** Sent back on later logins from this device: its own login budget (docs/protocol.md). */
+  deviceToken: string;
 }
 
 export interface TokenPair {

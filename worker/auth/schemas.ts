@@ -28,7 +28,14 @@ export const displayName = v.pipe(
 export const otp = v.pipe(v.string(), v.regex(/^\d{6}$/, "must be 6 digits"));
 
 export const registerBody = v.strictObject({ username, password: newPassword, displayName: v.optional(displayName) });
-export const loginBody = v.strictObject({ username, password: anyPassword, otp: v.optional(otp) });
+/** A device token that no longer verifies is ignored, not refused: it only ever buys a login budget. */
+const deviceToken = v.pipe(v.string(), v.maxLength(4096));
+export const loginBody = v.strictObject({
+  username,
+  password: anyPassword,
+  otp: v.optional(otp),
+  deviceToken: v.optional(deviceToken),
+});
 /** Generous on purpose: a mistaken access token here must get 401, not 400. */
 export const refreshBody = v.strictObject({ refreshToken: v.pipe(v.string(), v.minLength(1), v.maxLength(4096)) });
 export const passwordChangeBody = v.strictObject({

@@ -11,7 +11,7 @@ interface SigningKey {
 }
 
 /** `kid` is a digest prefix of the secret: rotation needs no extra config. */
-async function signingKey(secret: string): Promise<SigningKey> {
+export async function signingKey(secret: string): Promise<SigningKey> {
   return { kid: (await sha256Hex(`kid:${secret}`)).slice(0, 12), key: encoder.encode(secret) };
 }
 
@@ -19,7 +19,7 @@ async function signingKey(secret: string): Promise<SigningKey> {
  * The current key signs; the previous one (during a rotation) still verifies.
  * Both are secrets, never vars.
  */
-async function verificationKeys(env: Bindings): Promise<SigningKey[]> {
+export async function verificationKeys(env: Bindings): Promise<SigningKey[]> {
   const secrets = [env.JWT_SECRET, (env as { JWT_SECRET_PREVIOUS?: string }).JWT_SECRET_PREVIOUS].filter(
     (s): s is string => typeof s === "string" && s.length > 0,
   );

@@ -2,9 +2,11 @@ import { eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { Hono } from "hono";
 import { requireCredentials, requirePassword } from "../auth/credentials";
+import { signDeviceToken, verifyDeviceToken } from "../auth/device";
+import { loginThrottle } from "../auth/login-throttle";
 import { requireAuth } from "../auth/middleware";
 import { hashPassword } from "../auth/password";
-import { enforceLimit, limitByIp, limitByUser } from "../auth/ratelimit";
+import { limitByIp, limitByUser } from "../auth/ratelimit";
 import { rotateRefreshToken } from "../auth/refresh";
 import {
   loginBody,
@@ -43,16 +45,19 @@ auth.post("/register", limitByIp("REGISTER_IP_LIMIT"), valid("json", registerBod
   const inserted = await drizzle(c.env.DB).insert(users).values(row).onConflictDoNothing({ target: users.username });
   if (inserted.meta.changes !== 1) throw conflict("username is taken");
   const tokens = await startSession(c.env, row.id, userAgent(c.req.raw));
-  return c.json({ user: toUser(row), ...tokens } satisfies AuthResult, 201);
+  const deviceToken = await signDeviceToken(c.env, row);
+  return c.json({ user: toUser(row), ...tokens, deviceToken } satisfies AuthResult, 201);
 });
 
-auth.post("/login", limitByIp("LOGIN_IP_LIMIT"), valid("json", loginBody), async (c) => {
-  const { username, password, otp } = c.req.valid("json");
-  await enforceLimit(c.env.LOGIN_USER_LIMIT, username);
+auth.post("/login", loginThrottle, valid("json", loginBody), async (c) => {
+  const { username, password, otp, deviceToken } = c.req.valid("json");
   const user = await requireCredentials(c.env, username, password);
   await requireSecondFactor(c.env, user, otp);
   const tokens = await startSession(c.env, user.id, userAgent(c.req.raw));
-  return c.json({ user: toUser(user), ...tokens } satisfies AuthResult);
+  // A device that was already this user's keeps its id (and so its budget).
+  const known = deviceToken ? await verifyDeviceToken(c.env, deviceToken, user.username) : null;
+  const device = await signDeviceToken(c.env, user, known?.userId === user.id ? known.deviceId : undefined);
+  return c.json({ user: toUser(user), ...tokens, deviceToken: device } satisfies AuthResult);
 });
 
 auth.post("/refresh", valid("json", refreshBody), async (c) => {
