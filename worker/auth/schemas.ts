@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { safeName } from "../http/validate";
 import { Limits, USERNAME_PATTERN } from "../protocol";
 
 /** Any case is accepted and stored lower-case: uniqueness is case-insensitive by construction. */
@@ -22,7 +23,7 @@ export const displayName = v.pipe(
   v.trim(),
   v.minLength(1, "must not be empty"),
   v.maxLength(Limits.displayNameMax, `must be at most ${Limits.displayNameMax} characters`),
-  v.regex(/^[^\p{Cc}]*$/u, "must not contain control characters"),
+  safeName,
 );
 
 export const otp = v.pipe(v.string(), v.regex(/^\d{6}$/, "must be 6 digits"));
