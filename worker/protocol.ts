@@ -59,6 +59,20 @@ export const Limits = {
 
 export const USERNAME_PATTERN = /^[a-z0-9_.-]{3,32}$/;
 
+/**
+ * What a display name, group title or friend-request message may not
+ * contain (message text may): C0 and C1 controls and DEL, the bidi
+ * embeddings and overrides U+202A-U+202E and isolates U+2066-U+2069, the
+ * invisible direction marks U+200E, U+200F and U+061C, and the line and
+ * paragraph separators U+2028-U+2029. With them a name can display as
+ * someone else's, or reorder the text around it ("gpj.exe" tricks). ZWJ and
+ * ZWNJ stay allowed: emoji sequences and several scripts need them.
+ */
+export const UNSAFE_NAME_CHARS = /[\p{Cc}\u061C\u200E\u200F\u2028\u2029\u202A-\u202E\u2066-\u2069]/u;
+
+/** For servers and forms alike: whether `s` may not be used as a name, title or request message. */
+export const hasUnsafeNameChars = (s: string): boolean => UNSAFE_NAME_CHARS.test(s);
+
 export interface ErrorBody {
   error: { code: ErrorCode; message: string; details?: unknown };
 }
@@ -81,6 +95,8 @@ export interface AuthResult {
   accessToken: string;
   refreshToken: string;
   expiresIn: number;
+  /** Sent back on later logins from this device: its own login budget (docs/protocol.md). */
+  deviceToken: string;
 }
 
 export interface TokenPair {

@@ -6,6 +6,7 @@ import { onSessionEnd } from "./api/session";
 import { t, useLang } from "./i18n";
 import { setOpenConversation, startInbox, stopInbox } from "./inbox/inboxStore";
 import { navigate, useRoute } from "./router";
+import { restorePushSubscription } from "./settings/push";
 import { countUploads } from "./store/db";
 import { ErrorMessage } from "./ui/ErrorMessage";
 import { Layout } from "./ui/Layout";
@@ -51,6 +52,8 @@ export function App() {
     void countUploads().then(async (n) => {
       if (n > 0) await (await import("./upload/manager")).resumeUploads();
     });
+    // Push is a bonus: offline or refused, the app runs on without it.
+    void restorePushSubscription().catch(() => undefined);
     return stopInbox;
   }, [userId]);
 

@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { safeName } from "../http/validate";
 import { Limits, USERNAME_PATTERN } from "../protocol";
 
 /** Any case is accepted and stored lower-case: uniqueness is case-insensitive by construction. */
@@ -22,13 +23,20 @@ export const displayName = v.pipe(
   v.trim(),
   v.minLength(1, "must not be empty"),
   v.maxLength(Limits.displayNameMax, `must be at most ${Limits.displayNameMax} characters`),
-  v.regex(/^[^\p{Cc}]*$/u, "must not contain control characters"),
+  safeName,
 );
 
 export const otp = v.pipe(v.string(), v.regex(/^\d{6}$/, "must be 6 digits"));
 
 export const registerBody = v.strictObject({ username, password: newPassword, displayName: v.optional(displayName) });
-export const loginBody = v.strictObject({ username, password: anyPassword, otp: v.optional(otp) });
+/** A device token that no longer verifies is ignored, not refused: it only ever buys a login budget. */
+const deviceToken = v.pipe(v.string(), v.maxLength(4096));
+export const loginBody = v.strictObject({
+  username,
+  password: anyPassword,
+  otp: v.optional(otp),
+  deviceToken: v.optional(deviceToken),
+});
 /** Generous on purpose: a mistaken access token here must get 401, not 400. */
 export const refreshBody = v.strictObject({ refreshToken: v.pipe(v.string(), v.minLength(1), v.maxLength(4096)) });
 export const passwordChangeBody = v.strictObject({
@@ -36,6 +44,7 @@ export const passwordChangeBody = v.strictObject({
   newPassword,
   otp: v.optional(otp),
 });
-export const totpEnableBody = v.strictObject({ otp });
+/** The password too: a stolen access token alone must not be able to lock the owner out. */
+export const totpEnableBody = v.strictObject({ password: anyPassword, otp });
 export const totpDisableBody = v.strictObject({ password: anyPassword, otp });
 export const patchMeBody = v.strictObject({ displayName });

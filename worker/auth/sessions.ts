@@ -2,7 +2,6 @@ import { and, eq, isNull, ne } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { refreshTokens, sessions } from "../db/schema";
 import type { Bindings } from "../http/env";
-import { unauthorized } from "../http/errors";
 import { newId, randomToken, sha256Hex } from "../ids";
 import { Limits, type TokenPair } from "../protocol";
 import { disconnectSessions } from "./disconnect";
@@ -19,14 +18,19 @@ const USER_AGENT_MAX = 256;
 
 export type RevokeReason = "logout" | "refresh_reuse" | "password_change";
 
-async function issue(env: Bindings, userId: string, sessionId: string) {
-  const refreshToken = randomToken(REFRESH_TOKEN_BYTES);
+/** A pair around `refreshToken`; only its digest is stored, so a copy of the table cannot be replayed. */
+export async function issue(
+  env: Bindings,
+  userId: string,
+  sessionId: string,
+  refreshToken: string,
+  issuedAtMs: number,
+) {
   const pair: TokenPair = {
-    accessToken: await signAccessToken(env, userId, sessionId),
+    accessToken: await signAccessToken(env, userId, sessionId, issuedAtMs),
     refreshToken,
     expiresIn: Limits.accessTokenTtlSeconds,
   };
-  // Only the digest is stored: a copy of the table cannot be replayed.
   return { pair, tokenHash: await sha256Hex(refreshToken) };
 }
 
@@ -34,7 +38,7 @@ export async function startSession(env: Bindings, userId: string, userAgent: str
   const db = drizzle(env.DB);
   const now = Date.now();
   const sessionId = newId("ses");
-  const { pair, tokenHash } = await issue(env, userId, sessionId);
+  const { pair, tokenHash } = await issue(env, userId, sessionId, randomToken(REFRESH_TOKEN_BYTES), now);
   await db.batch([
     db.insert(sessions).values({
       id: sessionId,
@@ -64,49 +68,4 @@ export async function revokeOtherSessions(env: Bindings, userId: string, keepSes
     .set({ revokedAt: Date.now(), revokedReason: reason })
     .where(and(eq(sessions.userId, userId), ne(sessions.id, keepSessionId), isNull(sessions.revokedAt)));
   await disconnectSessions(env, userId, { except: keepSessionId });
-}
-
-/**
- * Exchanges a refresh token for a new pair. A token that was already used
- * means two holders have it (the client and a thief, or a replay): the whole
- * session is revoked, as OAuth 2.0 Security BCP 4.14.2 recommends.
- */
-export async function rotateRefreshToken(env: Bindings, presented: string): Promise<TokenPair> {
-  const db = drizzle(env.DB);
-  const tokenHash = await sha256Hex(presented);
-  const [row] = await db
-    .select({
-      sessionId: refreshTokens.sessionId,
-      rotatedAt: refreshTokens.rotatedAt,
-      userId: sessions.userId,
-      revokedAt: sessions.revokedAt,
-      expiresAt: sessions.expiresAt,
-    })
-    .from(refreshTokens)
-    .innerJoin(sessions, eq(sessions.id, refreshTokens.sessionId))
-    .where(eq(refreshTokens.tokenHash, tokenHash))
-    .limit(1);
-  if (!row) throw unauthorized("unknown refresh token");
-  const now = Date.now();
-  if (row.revokedAt !== null || row.expiresAt <= now) throw unauthorized("session revoked or expired");
-
-  const reuse = async () => {
-    await revokeSession(env, row.userId, row.sessionId, "refresh_reuse");
-    return unauthorized("refresh token already used; session revoked");
-  };
-  if (row.rotatedAt !== null) throw await reuse();
-  // The conditional update is the lock: of two concurrent refreshes with
-  // one token exactly one changes the row; the other is treated as reuse.
-  const claimed = await db
-    .update(refreshTokens)
-    .set({ rotatedAt: now })
-    .where(and(eq(refreshTokens.tokenHash, tokenHash), isNull(refreshTokens.rotatedAt)));
-  if (claimed.meta.changes !== 1) throw await reuse();
-
-  const { pair, tokenHash: nextHash } = await issue(env, row.userId, row.sessionId);
-  await db.batch([
-    db.insert(refreshTokens).values({ tokenHash: nextHash, sessionId: row.sessionId, createdAt: now }),
-    db.update(sessions).set({ lastUsedAt: now }).where(eq(sessions.id, row.sessionId)),
-  ]);
-  return pair;
 }

@@ -11,7 +11,7 @@ interface SigningKey {
 }
 
 /** `kid` is a digest prefix of the secret: rotation needs no extra config. */
-async function signingKey(secret: string): Promise<SigningKey> {
+export async function signingKey(secret: string): Promise<SigningKey> {
   return { kid: (await sha256Hex(`kid:${secret}`)).slice(0, 12), key: encoder.encode(secret) };
 }
 
@@ -19,23 +19,34 @@ async function signingKey(secret: string): Promise<SigningKey> {
  * The current key signs; the previous one (during a rotation) still verifies.
  * Both are secrets, never vars.
  */
-async function verificationKeys(env: Bindings): Promise<SigningKey[]> {
+export async function verificationKeys(env: Bindings): Promise<SigningKey[]> {
   const secrets = [env.JWT_SECRET, (env as { JWT_SECRET_PREVIOUS?: string }).JWT_SECRET_PREVIOUS].filter(
     (s): s is string => typeof s === "string" && s.length > 0,
   );
   return Promise.all(secrets.map(signingKey));
 }
 
-export async function signAccessToken(env: Bindings, userId: string, sessionId: string): Promise<string> {
+/**
+ * HS256 is deterministic: the same session, user and `issuedAtMs` give the
+ * same token, which lets a refresh inside the reuse window answer with the
+ * very pair the first one got (sessions.ts).
+ */
+export async function signAccessToken(
+  env: Bindings,
+  userId: string,
+  sessionId: string,
+  issuedAtMs = Date.now(),
+): Promise<string> {
   if (!env.JWT_SECRET) throw new Error("JWT_SECRET is not set");
   const { kid, key } = await signingKey(env.JWT_SECRET);
+  const iat = Math.floor(issuedAtMs / 1000);
   return new SignJWT({ sid: sessionId })
     .setProtectedHeader({ alg: "HS256", typ: "JWT", kid })
     .setIssuer(env.JWT_ISSUER)
     .setAudience(env.JWT_AUDIENCE)
     .setSubject(userId)
-    .setIssuedAt()
-    .setExpirationTime(`${Limits.accessTokenTtlSeconds}s`)
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + Limits.accessTokenTtlSeconds)
     .sign(key);
 }
 

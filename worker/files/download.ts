@@ -1,11 +1,9 @@
 import type { Bindings } from "../http/env";
 import { ApiError, notFound } from "../http/errors";
 import { ErrorCode } from "../protocol";
-import { contentDisposition } from "./disposition";
+import { contentDisposition, servedType } from "./disposition";
 import { contentRange, parseRange } from "./range";
 import type { FileRow } from "./store";
-
-const OCTET_STREAM = "application/octet-stream";
 
 /** RFC 9110 weak comparison: `W/"x"` matches `"x"`; `*` matches anything. */
 function etagMatches(ifNoneMatch: string, etag: string): boolean {
@@ -15,7 +13,7 @@ function etagMatches(ifNoneMatch: string, etag: string): boolean {
 
 /** The bytes of a ready file, honouring Range, If-Range and If-None-Match. */
 export async function serveFile(env: Bindings, row: FileRow, req: Request): Promise<Response> {
-  const type = row.detectedType ?? OCTET_STREAM;
+  const type = servedType(row.detectedType);
   const headers = new Headers({
     "Content-Type": type,
     "Content-Disposition": contentDisposition(row.name, type),

@@ -6,7 +6,7 @@ import { conflict, invalidRequest, notFound } from "../http/errors";
 import type { FilePart } from "../protocol";
 import { checkDeclaredLength, exactLength, lengthError } from "./exact-length";
 import { detectType } from "./sniff";
-import type { FileRow } from "./store";
+import { type FileRow, requireFile } from "./store";
 
 export const isMultipart = (row: FileRow) => row.partSize !== null && row.partSize < row.size;
 export const partCount = (row: FileRow) => Math.ceil(row.size / (row.partSize ?? row.size));
@@ -99,18 +99,42 @@ export async function listParts(env: Bindings, row: FileRow): Promise<FilePart[]
   return parts.map(({ partNumber, size }) => ({ partNumber, size }));
 }
 
+/**
+ * The file as an earlier complete left it: ready in D1, or assembled in R2
+ * by a complete whose request died before D1 heard of it (then it is
+ * marked ready now). Null when no complete has finished.
+ */
+async function completedBefore(env: Bindings, row: FileRow, now: number): Promise<FileRow | null> {
+  const current = await requireFile(env, row.id);
+  if (current.status === "ready") return current;
+  const object = await env.FILES.head(row.r2Key);
+  if (object === null || object.size !== row.size) return null;
+  return markReady(env, current, object.httpEtag, now);
+}
+
+/**
+ * Idempotent: a retry after a lost answer, or a second complete racing
+ * the first, gets the ready file too, never an error.
+ */
 export async function completeMultipart(env: Bindings, row: FileRow, now: number): Promise<FileRow> {
-  // A retried complete whose first answer was lost gets the same answer.
   if (row.status === "ready" && isMultipart(row)) return row;
   const uploadId = requireOpenMultipart(row);
   const parts = await storedParts(env, row.id);
   const have = new Set(parts.map((p) => p.partNumber));
   const missing: number[] = [];
   for (let n = 1; n <= partCount(row); n++) if (!have.has(n)) missing.push(n);
-  if (missing.length > 0) throw invalidRequest(`missing parts: ${missing.join(", ")}`, { missing });
-
-  const upload = env.FILES.resumeMultipartUpload(row.r2Key, uploadId);
-  const object = await upload.complete(parts.map(({ partNumber, etag }) => ({ partNumber, etag })));
+  let object: R2Object;
+  try {
+    // A racing complete may already have cleared the parts (and so "missing" is stale).
+    if (missing.length > 0) throw invalidRequest(`missing parts: ${missing.join(", ")}`, { missing });
+    const upload = env.FILES.resumeMultipartUpload(row.r2Key, uploadId);
+    object = await upload.complete(parts.map(({ partNumber, etag }) => ({ partNumber, etag })));
+  } catch (err) {
+    // R2 refuses to complete an upload twice; the first complete's result stands.
+    const done = await completedBefore(env, row, now);
+    if (done) return done;
+    throw err;
+  }
   const ready = await markReady(env, row, object.httpEtag, now);
   await drizzle(env.DB).delete(fileParts).where(eq(fileParts.fileId, row.id));
   return ready;

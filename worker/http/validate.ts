@@ -1,6 +1,7 @@
 import { vValidator } from "@hono/valibot-validator";
 import type { ValidationTargets } from "hono";
 import * as v from "valibot";
+import { hasUnsafeNameChars } from "../protocol";
 import { invalidRequest } from "./errors";
 
 /**
@@ -33,3 +34,9 @@ export const intParam = (min: number, max: number) =>
     v.minValue(min),
     v.maxValue(max),
   );
+
+/** Refuses UNSAFE_NAME_CHARS (protocol.ts): for names, titles and request messages, not message text. */
+export const safeName = v.check<string, string>(
+  (s) => !hasUnsafeNameChars(s),
+  "must not contain control characters or bidi overrides",
+);

@@ -44,16 +44,36 @@ export const UnsubscribeBody = v.strictObject({
 const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
 
 /**
- * Push services are https (RFC 8030 §8); plain http is allowed for a local
- * fake push service only, and only where the deployment says so.
+ * Names that resolve only inside some network: RFC 6761 localhost, RFC 6762
+ * .local (mDNS), RFC 8375 home.arpa, ICANN's reserved .internal, and the
+ * private suffixes routers and companies hand out.
+ */
+const PRIVATE_SUFFIXES = ["localhost", "local", "internal", "home.arpa", "lan", "intranet", "corp", "home", "private"];
+
+/**
+ * The URL parser writes every IPv4 form (decimal, hex, short) as a dotted
+ * quad and every IPv6 one in brackets, so these two tests see them all.
+ */
+const isIpLiteral = (host: string) => host.startsWith("[") || /^\d+\.\d+\.\d+\.\d+$/.test(host);
+
+/**
+ * A push endpoint is a URL this Worker will POST to for every message, so
+ * it must be a push service on the public internet (RFC 8030 §8: https),
+ * never a name or address inside some network. Push services have DNS
+ * names, so every IP literal is refused, public or not. Plain http to a
+ * loopback fake push service is allowed only where the deployment says so
+ * (PUSH_ALLOW_INSECURE_ENDPOINTS, tests only).
  */
 export function requirePushEndpoint(endpoint: string, allowInsecure: boolean): void {
   const url = new URL(endpoint);
   const fail = (message: string) => invalidRequest("invalid json", [{ field: "endpoint", message }]);
   if (url.username || url.password) throw fail("must not carry credentials");
-  if (url.protocol === "https:") return;
   if (url.protocol === "http:" && allowInsecure && LOOPBACK_HOSTS.has(url.hostname)) return;
-  throw fail("must be an https URL");
+  if (url.protocol !== "https:") throw fail("must be an https URL");
+  const host = url.hostname.toLowerCase().replace(/\.$/, "");
+  if (isIpLiteral(host)) throw fail("must name a host, not an IP address");
+  const internal = PRIVATE_SUFFIXES.some((suffix) => host === suffix || host.endsWith(`.${suffix}`));
+  if (!host.includes(".") || internal) throw fail("must be a public host");
 }
 
 /** The point must lie on P-256, or every later push to it would fail. */

@@ -16,15 +16,18 @@ export interface StoredSubscription {
 }
 
 /**
- * Upsert by endpoint: a browser profile that changes hands (logout, another
- * account logs in) keeps its endpoint, so the endpoint moves to the caller.
+ * Upsert by endpoint. An endpoint held by another user (a browser profile
+ * that changed hands, or someone replaying an endpoint they saw) moves to
+ * the caller, and the previous owner is returned so their inbox can be
+ * told: not silently. Their client re-sends its subscription on start, so
+ * a browser that really is theirs gets it back.
  */
 export async function saveSubscription(
   d1: D1Database,
   userId: string,
   sub: StoredSubscription,
   now: number,
-): Promise<void> {
+): Promise<{ previousOwner: string | null }> {
   const db = drizzle(d1);
   const mine = eq(pushSubscriptions.userId, userId);
   const others = and(mine, ne(pushSubscriptions.endpoint, sub.endpoint));
@@ -35,16 +38,22 @@ export async function saveSubscription(
     .where(others)
     .orderBy(desc(pushSubscriptions.createdAt), desc(pushSubscriptions.endpoint))
     .limit(SUBSCRIPTIONS_PER_USER - 1);
-  await db.batch([
+  // One batch, so the owner that was dropped is the one this insert replaced.
+  const [dropped] = await db.batch([
+    db
+      .delete(pushSubscriptions)
+      .where(and(eq(pushSubscriptions.endpoint, sub.endpoint), ne(pushSubscriptions.userId, userId)))
+      .returning({ userId: pushSubscriptions.userId }),
     db
       .insert(pushSubscriptions)
       .values({ endpoint: sub.endpoint, userId, p256dh: sub.p256dh, auth: sub.auth, createdAt: now })
       .onConflictDoUpdate({
         target: pushSubscriptions.endpoint,
-        set: { userId, p256dh: sub.p256dh, auth: sub.auth, createdAt: now },
+        set: { p256dh: sub.p256dh, auth: sub.auth, createdAt: now },
       }),
     db.delete(pushSubscriptions).where(and(others, notInArray(pushSubscriptions.endpoint, newestOthers))),
   ]);
+  return { previousOwner: dropped[0]?.userId ?? null };
 }
 
 /** Deletes the endpoint only if it is this user's; someone else's stays. */

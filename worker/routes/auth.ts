@@ -2,9 +2,12 @@ import { eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { Hono } from "hono";
 import { requireCredentials, requirePassword } from "../auth/credentials";
+import { signDeviceToken, verifyDeviceToken } from "../auth/device";
+import { loginThrottle } from "../auth/login-throttle";
 import { requireAuth } from "../auth/middleware";
 import { hashPassword } from "../auth/password";
-import { enforceLimit, limitByIp } from "../auth/ratelimit";
+import { limitByIp, limitByUser } from "../auth/ratelimit";
+import { rotateRefreshToken } from "../auth/refresh";
 import {
   loginBody,
   passwordChangeBody,
@@ -14,7 +17,7 @@ import {
   totpEnableBody,
 } from "../auth/schemas";
 import { disableTotp, enableTotp, requireSecondFactor, setupTotp } from "../auth/second-factor";
-import { revokeOtherSessions, revokeSession, rotateRefreshToken, startSession } from "../auth/sessions";
+import { revokeOtherSessions, revokeSession, startSession } from "../auth/sessions";
 import { getUserByUsername, requireUser } from "../auth/users";
 import { users } from "../db/schema";
 import type { AppEnv } from "../http/env";
@@ -42,16 +45,19 @@ auth.post("/register", limitByIp("REGISTER_IP_LIMIT"), valid("json", registerBod
   const inserted = await drizzle(c.env.DB).insert(users).values(row).onConflictDoNothing({ target: users.username });
   if (inserted.meta.changes !== 1) throw conflict("username is taken");
   const tokens = await startSession(c.env, row.id, userAgent(c.req.raw));
-  return c.json({ user: toUser(row), ...tokens } satisfies AuthResult, 201);
+  const deviceToken = await signDeviceToken(c.env, row);
+  return c.json({ user: toUser(row), ...tokens, deviceToken } satisfies AuthResult, 201);
 });
 
-auth.post("/login", limitByIp("LOGIN_IP_LIMIT"), valid("json", loginBody), async (c) => {
-  const { username, password, otp } = c.req.valid("json");
-  await enforceLimit(c.env.LOGIN_USER_LIMIT, username);
+auth.post("/login", loginThrottle, valid("json", loginBody), async (c) => {
+  const { username, password, otp, deviceToken } = c.req.valid("json");
   const user = await requireCredentials(c.env, username, password);
   await requireSecondFactor(c.env, user, otp);
   const tokens = await startSession(c.env, user.id, userAgent(c.req.raw));
-  return c.json({ user: toUser(user), ...tokens } satisfies AuthResult);
+  // A device that was already this user's keeps its id (and so its budget).
+  const known = deviceToken ? await verifyDeviceToken(c.env, deviceToken, user.username) : null;
+  const device = await signDeviceToken(c.env, user, known?.userId === user.id ? known.deviceId : undefined);
+  return c.json({ user: toUser(user), ...tokens, deviceToken: device } satisfies AuthResult);
 });
 
 auth.post("/refresh", valid("json", refreshBody), async (c) => {
@@ -65,7 +71,11 @@ auth.post("/logout", requireAuth, async (c) => {
   return c.body(null, 204);
 });
 
-auth.post("/password", requireAuth, valid("json", passwordChangeBody), async (c) => {
+// Account changes share one per-user budget, counted before the body is
+// read: a stolen access token gets a few password guesses a minute, no more.
+const accountLimit = limitByUser("ACCOUNT_USER_LIMIT");
+
+auth.post("/password", requireAuth, accountLimit, valid("json", passwordChangeBody), async (c) => {
   const { userId, sessionId } = c.get("auth");
   const body = c.req.valid("json");
   const user = await requireUser(c.env, userId);
@@ -77,18 +87,20 @@ auth.post("/password", requireAuth, valid("json", passwordChangeBody), async (c)
   return c.body(null, 204);
 });
 
-auth.post("/totp/setup", requireAuth, async (c) => {
+auth.post("/totp/setup", requireAuth, accountLimit, async (c) => {
   const user = await requireUser(c.env, c.get("auth").userId);
   return c.json(await setupTotp(c.env, user));
 });
 
-auth.post("/totp/enable", requireAuth, valid("json", totpEnableBody), async (c) => {
+auth.post("/totp/enable", requireAuth, accountLimit, valid("json", totpEnableBody), async (c) => {
+  const body = c.req.valid("json");
   const user = await requireUser(c.env, c.get("auth").userId);
-  await enableTotp(c.env, user, c.req.valid("json").otp);
+  await requirePassword(user, body.password);
+  await enableTotp(c.env, user, body.otp);
   return c.body(null, 204);
 });
 
-auth.post("/totp/disable", requireAuth, valid("json", totpDisableBody), async (c) => {
+auth.post("/totp/disable", requireAuth, accountLimit, valid("json", totpDisableBody), async (c) => {
   const body = c.req.valid("json");
   const user = await requireUser(c.env, c.get("auth").userId);
   await requirePassword(user, body.password);

@@ -23,13 +23,13 @@ import type { Refusal } from "../conversation/results";
 import { conversationStub } from "../conversation/stub";
 import type { AppEnv, Bindings } from "../http/env";
 import { forbidden, invalidRequest, notFound, refusalError } from "../http/errors";
-import { intParam, valid } from "../http/validate";
+import { intParam, safeName, valid } from "../http/validate";
 import { newId } from "../ids";
 import { inboxStub } from "../inbox/stub";
 import { type Conversation, type ConversationSummary, Limits, type Role } from "../protocol";
 
 const userId = v.pipe(v.string(), v.minLength(1), v.maxLength(64));
-const title = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(Limits.titleMax));
+const title = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(Limits.titleMax), safeName);
 const CreateBody = v.variant("kind", [
   v.object({ kind: v.literal("dm"), userId }),
   v.object({

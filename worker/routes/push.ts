@@ -20,9 +20,10 @@ push.post("/subscriptions", valid("json", SubscribeBody), async (c) => {
   requirePushEndpoint(endpoint, c.env.PUSH_ALLOW_INSECURE_ENDPOINTS === "true");
   await requireUsableKey(keys.p256dh);
   const { userId } = c.get("auth");
-  await saveSubscription(c.env.DB, userId, { endpoint, ...keys }, Date.now());
+  const { previousOwner } = await saveSubscription(c.env.DB, userId, { endpoint, ...keys }, Date.now());
   // The inbox caches whether its user has subscriptions, so a message costs no D1 read.
   await inboxStub(c.env, userId).pushSubscriptionsChanged(userId);
+  if (previousOwner) await inboxStub(c.env, previousOwner).pushSubscriptionsChanged(previousOwner);
   return c.body(null, 201);
 });
 

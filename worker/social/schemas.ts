@@ -1,6 +1,7 @@
 // Valibot schemas for the users/friends/blocks routes.
 import * as v from "valibot";
 import { username } from "../auth/schemas";
+import { safeName } from "../http/validate";
 import { Limits } from "../protocol";
 
 /** Ids are opaque; this only bounds them so junk never reaches a query. */
@@ -18,7 +19,11 @@ export const SendRequestBody = v.pipe(
     userId: v.optional(Id),
     username: v.optional(username),
     message: v.optional(
-      v.pipe(v.string(), v.maxLength(Limits.requestMessageMax, `at most ${Limits.requestMessageMax} characters`)),
+      v.pipe(
+        v.string(),
+        v.maxLength(Limits.requestMessageMax, `at most ${Limits.requestMessageMax} characters`),
+        safeName,
+      ),
     ),
   }),
   v.check((b) => (b.userId === undefined) !== (b.username === undefined), "send exactly one of userId or username"),

@@ -36,7 +36,8 @@ async function expectCode(res: Response, status: number, errorCode: string): Pro
 
 const setup = (u: TestUser) =>
   apiOk<{ secret: string; otpauthUrl: string }>("/api/auth/totp/setup", { method: "POST", token: u.accessToken });
-const enable = (u: TestUser, otp: unknown) => api("/api/auth/totp/enable", { token: u.accessToken, body: { otp } });
+const enable = (u: TestUser, otp: unknown, password: unknown = u.password) =>
+  api("/api/auth/totp/enable", { token: u.accessToken, body: { password, otp } });
 const login = (u: TestUser, extra: Record<string, unknown> = {}) =>
   api("/api/auth/login", { body: { username: u.user.username, password: u.password, ...extra } });
 
@@ -97,6 +98,18 @@ describe("TOTP setup and enable", () => {
       await expectCode(await enable(u, firstCode), 401, "invalid_otp");
     }
     expect((await enable(u, await code(second.secret))).status).toBe(204);
+  });
+
+  it("needs the password as well as a code: an access token alone cannot lock the owner out", async () => {
+    const u = await signUp("totp");
+    const { secret } = await setup(u);
+    await expectCode(await enable(u, await code(secret), "wrong-password"), 401, "invalid_credentials");
+    const noPassword = await api("/api/auth/totp/enable", { token: u.accessToken, body: { otp: await code(secret) } });
+    await expectCode(noPassword, 400, "invalid_request");
+    expect((await apiOk<Me>("/api/me", { token: u.accessToken })).totpEnabled).toBe(false);
+    // The owner, who never saw the secret, still signs in with the password alone.
+    expect((await login(u)).status).toBe(200);
+    expect((await enable(u, await code(secret))).status).toBe(204);
   });
 
   it("refuses enable without a pending setup, and unauthenticated calls", async () => {

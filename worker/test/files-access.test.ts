@@ -20,6 +20,13 @@ const PNG = Uint8Array.from(
 );
 const HTML = new TextEncoder().encode("<!doctype html><script>alert(document.cookie)</script>");
 const SVG = new TextEncoder().encode('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"></svg>');
+/** file-type reads an XML prolog as application/xml, an active type in a browser. */
+const SVG_WITH_PROLOG = new TextEncoder().encode(
+  '<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"></svg>',
+);
+const XHTML = new TextEncoder().encode(
+  '<?xml version="1.0"?>\n<html xmlns="http://www.w3.org/1999/xhtml"><script>alert(1)</script></html>',
+);
 
 async function upload(who: Person, conversationId: string, name: string, contentType: string, bytes: Uint8Array) {
   const { file } = await createFile(who.token, { conversationId, name, size: bytes.byteLength, contentType });
@@ -128,12 +135,15 @@ describe("download headers", () => {
     expect(res.headers.get("Accept-Ranges")).toBe("bytes");
   });
 
-  it("makes HTML and SVG attachments served as octet-stream, whatever they were declared as", async () => {
+  it("makes HTML, SVG and XML attachments served as octet-stream, whatever they were declared as", async () => {
     const { alice, bob, conversationId } = await setup();
     for (const [name, type, bytes] of [
       ["page.html", "text/html", HTML],
       ["logo.svg", "image/svg+xml", SVG],
       ["fake.png", "image/png", HTML],
+      ["prolog.svg", "image/svg+xml", SVG_WITH_PROLOG],
+      ["prolog.png", "image/png", SVG_WITH_PROLOG],
+      ["page.xhtml", "application/xhtml+xml", XHTML],
     ] as const) {
       const file = await upload(alice, conversationId, name, type, bytes);
       const res = await call(`/api/files/${file.id}`, { token: bob.token });

@@ -11,6 +11,7 @@ import {
   makeUser,
   type Person,
   pseudoRandomBytes,
+  sha256,
   streamOf,
 } from "./files-fixtures";
 
@@ -248,5 +249,50 @@ describe("multipart parts and completion", () => {
     expect(body.error.message).toContain("1");
     expect(body.error.details).toEqual({ missing: [1] });
     expect((await fileRow(file.id))?.status).toBe("pending");
+  });
+
+  /** Both parts uploaded; the bytes of the whole file. */
+  async function allParts() {
+    const m = await multipart();
+    const data = pseudoRandomBytes(10 * MiB + 1);
+    await json(await m.putPart(1, data.subarray(0, 8 * MiB)), 200);
+    await json(await m.putPart(2, data.subarray(8 * MiB)), 200);
+    const complete = () => call(`/api/files/${m.file.id}/complete`, { method: "POST", token: m.alice.token });
+    return { ...m, data, complete };
+  }
+
+  async function expectReadyAndWhole(m: Awaited<ReturnType<typeof allParts>>, res: Response) {
+    const { file } = await json<{ file: FileInfo }>(res, 200);
+    expect(file).toMatchObject({ id: m.file.id, status: "ready", size: 10 * MiB + 1 });
+    const whole = await call(`/api/files/${m.file.id}`, { token: m.bob.token });
+    expect(whole.status).toBe(200);
+    expect(await sha256(await whole.arrayBuffer())).toBe(await sha256(m.data));
+  }
+
+  it("answers a complete retried after R2 finished but the answer was lost with 200 {file}", async () => {
+    const m = await allParts();
+    // The first complete got as far as R2, then its request died: D1 still says pending.
+    const row = await env.DB.prepare("SELECT r2_key, upload_id FROM files WHERE id = ?")
+      .bind(m.file.id)
+      .first<{ r2_key: string; upload_id: string }>();
+    const parts = await env.DB.prepare(
+      "SELECT part_number, etag FROM file_parts WHERE file_id = ? ORDER BY part_number",
+    )
+      .bind(m.file.id)
+      .all<{ part_number: number; etag: string }>();
+    await env.FILES.resumeMultipartUpload(row?.r2_key ?? "", row?.upload_id ?? "").complete(
+      parts.results.map((p) => ({ partNumber: p.part_number, etag: p.etag })),
+    );
+    await expectReadyAndWhole(m, await m.complete());
+    expect((await fileRow(m.file.id))?.upload_id).toBeNull();
+    // And once more, now that D1 knows.
+    await expectReadyAndWhole(m, await m.complete());
+  });
+
+  it("answers two concurrent completes both with 200 {file}", async () => {
+    const m = await allParts();
+    const [a, b] = await Promise.all([m.complete(), m.complete()]);
+    await expectReadyAndWhole(m, a);
+    await expectReadyAndWhole(m, b);
   });
 });

@@ -94,7 +94,7 @@ beforeAll(async () => {
     { method: "POST", path: "/api/auth/login", fields: ["username", "password", "otp"], auth: false },
     { method: "POST", path: "/api/auth/refresh", fields: ["refreshToken"], auth: false },
     { method: "POST", path: "/api/auth/password", fields: ["currentPassword", "newPassword", "otp"], auth: true },
-    { method: "POST", path: "/api/auth/totp/enable", fields: ["otp"], auth: true },
+    { method: "POST", path: "/api/auth/totp/enable", fields: ["password", "otp"], auth: true },
     { method: "POST", path: "/api/auth/totp/disable", fields: ["password", "otp"], auth: true },
     { method: "PATCH", path: "/api/me", fields: ["displayName"], auth: true },
     { method: "POST", path: "/api/friends/requests", fields: ["userId", "username", "message"], auth: true },

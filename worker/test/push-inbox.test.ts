@@ -1,6 +1,7 @@
 // The inbox's push policy: the subscription count is cached (no D1 read per
 // message) and a burst of messages collapses into a bounded number of pushes.
 import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { InboxObject } from "../inbox/object";
 import { PUSH_COALESCE_MS } from "../inbox/push-hook";
@@ -103,5 +104,44 @@ describe("push coalescing and the subscription cache", () => {
     expect(await lookups()).toBeLessThanOrEqual(1);
     expect(await cached()).toBe(0);
     expect(push.requests).toHaveLength(0);
+  });
+
+  it("an endpoint registered again by another user is dropped from the previous owner, whose inbox is told", async () => {
+    const [a, u, mallory] = [await signUp("ma"), await signUp("mu"), await signUp("mm")];
+    await befriend(a, u);
+    const dm = await openDm(a, u);
+    const { endpoint, ua } = await subscribe(u);
+    const { push, cached } = await fakePushFor(u);
+    await say(dm.id, a, "m1", "first");
+    await waitFor(() => push.requests.length === 1, 10_000, "the push to the first owner");
+    expect(await cached()).toBe(1);
+
+    // Someone else registers the same endpoint (with keys of their own).
+    const theirs = await newUserAgent();
+    await apiOk(
+      "/api/push/subscriptions",
+      { token: mallory.accessToken, body: { endpoint, keys: { p256dh: theirs.p256dh, auth: theirs.auth } } },
+      201,
+    );
+    const owner = () =>
+      env.DB.prepare("SELECT user_id FROM push_subscriptions WHERE endpoint = ?")
+        .bind(endpoint)
+        .first<{ user_id: string }>();
+    expect((await owner())?.user_id).toBe(mallory.user.id);
+    // The previous owner's inbox forgot its cached count: its next push reads D1 and finds nothing.
+    expect(await cached()).toBeNull();
+
+    // The owner's client re-sends its subscription on start, which takes the endpoint back.
+    await apiOk(
+      "/api/push/subscriptions",
+      { token: u.accessToken, body: { endpoint, keys: { p256dh: ua.p256dh, auth: ua.auth } } },
+      201,
+    );
+    expect((await owner())?.user_id).toBe(u.user.id);
+    const mallorysCount = await runInDurableObject(
+      inboxOf(mallory.user.id),
+      (obj: InboxObject) => obj.store.pushSubscriptions().n,
+    );
+    expect(mallorysCount).toBeNull();
   });
 });

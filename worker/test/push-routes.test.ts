@@ -104,6 +104,40 @@ describe("POST /api/push/subscriptions", () => {
     await expectInvalid(alice, await subscription("http://push.example.test/wp/1"), "endpoint");
   });
 
+  it("refuses endpoints on hosts that are not public: IP literals, localhost, internal names", async () => {
+    const alice = await signUp("ps");
+    for (const endpoint of [
+      "https://127.0.0.1/wp/1",
+      "https://10.0.0.8/wp/1",
+      "https://192.168.1.1/wp/1",
+      "https://169.254.169.254/latest/meta-data",
+      "https://0x7f000001/wp/1",
+      "https://2130706433/wp/1",
+      "https://8.8.8.8/wp/1",
+      "https://[::1]/wp/1",
+      "https://[fe80::1]/wp/1",
+      "https://[::ffff:127.0.0.1]/wp/1",
+      "https://localhost/wp/1",
+      "https://localhost./wp/1",
+      "https://push.localhost/wp/1",
+      "https://printer.local/wp/1",
+      "https://metadata.google.internal/wp/1",
+      "https://router.home.arpa/wp/1",
+      "https://nas.lan/wp/1",
+      "https://intranet/wp/1",
+      // Plain http to anything but the loopback, even with the test switch on.
+      "http://10.0.0.8/wp/1",
+    ]) {
+      await expectInvalid(alice, await subscription(endpoint), "endpoint");
+    }
+    // The push services browsers really use pass.
+    await subscribe(alice, await subscription(`https://fcm.googleapis.com/fcm/send/${crypto.randomUUID()}`));
+    await subscribe(
+      alice,
+      await subscription(`https://updates.push.services.mozilla.com/wpush/v2/${crypto.randomUUID()}`),
+    );
+  });
+
   it("refuses endpoints that are not https URLs of at most 2048 characters", async () => {
     const alice = await signUp("ps");
     for (const endpoint of [

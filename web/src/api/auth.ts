@@ -5,7 +5,7 @@ import { AuthResultSchema, MeSchema } from "../wire/rest";
 import { api, apiVoid } from "./client";
 import { ApiFailure } from "./failure";
 import { refreshSession } from "./refresh";
-import { endSession, getRefreshToken, storeTokens } from "./session";
+import { endSession, getDeviceToken, getRefreshToken, storeDeviceToken, storeTokens } from "./session";
 
 export interface Credentials {
   username: string;
@@ -18,14 +18,22 @@ export async function register(c: Credentials): Promise<User> {
   const body = { username: c.username, password: c.password, ...(c.displayName ? { displayName: c.displayName } : {}) };
   const result = await api("/api/auth/register", AuthResultSchema, { body, auth: false });
   storeTokens(result);
+  storeDeviceToken(result.deviceToken);
   void loadMe().catch(() => undefined);
   return result.user;
 }
 
 export async function login(c: Credentials): Promise<User> {
-  const body = { username: c.username, password: c.password, ...(c.otp ? { otp: c.otp } : {}) };
+  const deviceToken = getDeviceToken();
+  const body = {
+    username: c.username,
+    password: c.password,
+    ...(c.otp ? { otp: c.otp } : {}),
+    ...(deviceToken ? { deviceToken } : {}),
+  };
   const result = await api("/api/auth/login", AuthResultSchema, { body, auth: false });
   storeTokens(result);
+  storeDeviceToken(result.deviceToken);
   void loadMe().catch(() => undefined);
   return result.user;
 }

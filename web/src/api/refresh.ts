@@ -1,5 +1,6 @@
-// Refresh tokens rotate on every use and presenting a rotated one revokes
-// the whole session, so at most one refresh may run at a time: concurrent
+// Refresh tokens rotate on every use. The server gives a second refresh of
+// one token within a few seconds the same pair, but a later reuse revokes
+// the whole session, so refreshes still run one at a time: concurrent
 // callers in this tab share one promise, and a Web Lock serialises tabs.
 
 import * as v from "valibot";

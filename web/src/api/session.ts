@@ -4,6 +4,13 @@
 import type { TokenPair } from "../../../worker/protocol";
 
 const REFRESH_KEY = "imsys.refreshToken";
+/**
+ * Proof that this browser signed in before: logins that send it have their
+ * own budget, so strangers guessing the password cannot lock this device
+ * out. It grants no access, so it stays after sign-out (that is when the
+ * next login needs it).
+ */
+const DEVICE_KEY = "imsys.deviceToken";
 
 let accessToken: string | null = null;
 let accessExpiresAt = 0;
@@ -20,6 +27,14 @@ export function accessTokenStale(marginMs = 30_000): boolean {
 
 export function getRefreshToken(): string | null {
   return localStorage.getItem(REFRESH_KEY);
+}
+
+export function getDeviceToken(): string | null {
+  return localStorage.getItem(DEVICE_KEY);
+}
+
+export function storeDeviceToken(token: string): void {
+  localStorage.setItem(DEVICE_KEY, token);
 }
 
 export function hasSession(): boolean {

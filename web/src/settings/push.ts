@@ -29,6 +29,18 @@ export async function enableNotifications(): Promise<NotifyOutcome> {
   }
 }
 
+/**
+ * Re-sends this browser's subscription, if it has one. The server drops a
+ * subscription when another account registers the same endpoint (a shared
+ * browser profile), so every start of a signed-in app takes it back.
+ */
+export async function restorePushSubscription(): Promise<void> {
+  if (!notificationsOn() || !("serviceWorker" in navigator)) return;
+  const reg = await navigator.serviceWorker.getRegistration();
+  const sub = await reg?.pushManager.getSubscription();
+  if (sub) await saveSubscription(sub.toJSON());
+}
+
 export async function disableNotifications(): Promise<void> {
   if (!("serviceWorker" in navigator)) return;
   const reg = await navigator.serviceWorker.getRegistration();

@@ -33,6 +33,7 @@ export const AuthResultSchema: v.GenericSchema<unknown, AuthResult> = v.object({
   accessToken: v.string(),
   refreshToken: v.string(),
   expiresIn: v.number(),
+  deviceToken: v.string(),
 });
 
 export const TokenPairSchema: v.GenericSchema<unknown, TokenPair> = v.object({
