@@ -49,7 +49,7 @@ const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
  */
 export function requirePushEndpoint(endpoint: string, allowInsecure: boolean): void {
   const url = new URL(endpoint);
-  const fail = (message: string) => invalidRequest("invalid json", [{ field: "endpoint", message }]);
+  const fail = (message: string) => invalidRequest("invalid body", [{ field: "endpoint", message }]);
   if (url.username || url.password) throw fail("must not carry credentials");
   if (url.protocol === "https:") return;
   if (url.protocol === "http:" && allowInsecure && LOOPBACK_HOSTS.has(url.hostname)) return;
@@ -61,6 +61,6 @@ export async function requireUsableKey(p256dh: string): Promise<void> {
   try {
     await importUserAgentKey(fromBase64Url(p256dh));
   } catch {
-    throw invalidRequest("invalid json", [{ field: "keys.p256dh", message: "is not a point on P-256" }]);
+    throw invalidRequest("invalid body", [{ field: "keys.p256dh", message: "is not a point on P-256" }]);
   }
 }
