@@ -4,7 +4,16 @@
 // before signing in); a refused search clears stale results.
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { BASE_URL, befriendByApi, registerByApi, sendByApi, signInOn, uniqueUsername, useBrowser } from "./helpers";
+import {
+  axeViolations,
+  BASE_URL,
+  befriendByApi,
+  registerByApi,
+  sendByApi,
+  signInOn,
+  uniqueUsername,
+  useBrowser,
+} from "./helpers";
 
 const browser = useBrowser();
 const LATIN = /[A-Za-z]/;
