@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import preact from "@preact/preset-vite";
 import { defineConfig } from "vite";
@@ -6,10 +7,16 @@ import { bundleBudget } from "./build/bundleBudget.ts";
 
 const webRoot = fileURLToPath(new URL(".", import.meta.url));
 const INITIAL_JS_BUDGET = 100 * 1024;
+// The version people see in Settings is the package's, not a build timestamp.
+const pkg: unknown = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
+const version =
+  typeof pkg === "object" && pkg !== null && "version" in pkg && typeof pkg.version === "string"
+    ? pkg.version
+    : "0.0.0";
 
 export default defineConfig({
   root: webRoot,
-  define: { __BUILD_ID__: JSON.stringify(new Date().toISOString()) },
+  define: { __APP_VERSION__: JSON.stringify(version), __BUILD_TIME__: String(Date.now()) },
   plugins: [
     preact(),
     VitePWA({

@@ -75,7 +75,7 @@ export function App() {
     );
   }
   const user = boot.user;
-  if (!user) return <AuthView key={lang} onSignedIn={(u: User) => setBoot({ status: "ready", user: u })} />;
+  if (!user) return <AuthView onSignedIn={(u: User) => setBoot({ status: "ready", user: u })} />;
 
   const onLogout = () => {
     void logout().then(() => navigate("/", true));

@@ -112,10 +112,10 @@ export class MemoryLogStore implements LogStore {
     );
   }
   lastMessage(): Message | null {
-    return this.sorted().at(-1) ?? null;
+    return this.sorted().findLast((m) => !m.deleted) ?? null;
   }
   unreadCount(userId: string, after: number): number {
-    return this.sorted().filter((m) => m.seq > after && m.senderId !== userId).length;
+    return this.sorted().filter((m) => m.seq > after && m.senderId !== userId && !m.deleted).length;
   }
 
   getRead(userId: string): number {

@@ -79,6 +79,15 @@ const MIGRATIONS: Migration[] = [
       `CREATE TABLE inbox_parking (user_id TEXT PRIMARY KEY, parked INTEGER NOT NULL, refreshed_at INTEGER)`,
     ],
   },
+  {
+    id: "0006_unread_skips_deleted",
+    statements: [
+      // Deleted messages, by seq: unread subtracts the ones after a read marker (see `unreadCount`),
+      // and SQLite keeps this index in the same write as the row's `deleted = 1`, so it needs no
+      // write of its own and cannot disagree with the row.
+      `CREATE INDEX messages_deleted_idx ON messages (seq, sender_id) WHERE deleted = 1`,
+    ],
+  },
 ];
 
 function insertIndex(sql: SqlStorage, seq: number, text: string): void {
@@ -335,7 +344,7 @@ export class SqliteLogStore implements LogStore {
 
   lastMessage(): Message | null {
     const r = this.sql
-      .exec<MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM messages ORDER BY seq DESC LIMIT 1`)
+      .exec<MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE deleted = 0 ORDER BY seq DESC LIMIT 1`)
       .toArray()[0];
     return r ? toMessage(r) : null;
   }
@@ -343,7 +352,9 @@ export class SqliteLogStore implements LogStore {
   /**
    * (messages after `after`) - (the user's own messages after `after`), each
    * the difference of two ordinals read through an index: O(log n), however
-   * long the log and however many members.
+   * long the log and however many members; minus others' deleted messages
+   * after `after`, counted in the partial index of deleted rows (0006), so
+   * the cost grows with deleted unread messages only, never with the log.
    */
   unreadCount(userId: string, after: number): number {
     return this.sql
@@ -352,7 +363,8 @@ export class SqliteLogStore implements LogStore {
            coalesce((SELECT ord FROM messages ORDER BY seq DESC LIMIT 1), 0)
          - coalesce((SELECT ord FROM messages WHERE seq <= ?1 ORDER BY seq DESC LIMIT 1), 0)
          - coalesce((SELECT own_ord FROM messages WHERE sender_id = ?2 ORDER BY seq DESC LIMIT 1), 0)
-         + coalesce((SELECT own_ord FROM messages WHERE sender_id = ?2 AND seq <= ?1 ORDER BY seq DESC LIMIT 1), 0) AS n`,
+         + coalesce((SELECT own_ord FROM messages WHERE sender_id = ?2 AND seq <= ?1 ORDER BY seq DESC LIMIT 1), 0)
+         - (SELECT count(*) FROM messages WHERE deleted = 1 AND seq > ?1 AND sender_id != ?2) AS n`,
         after,
         userId,
       )

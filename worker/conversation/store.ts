@@ -70,8 +70,9 @@ export interface LogStore {
   searchMessages(words: string[], before: number, limit: number): Message[];
   /** Rows the last `messagesBefore`/`messagesBetween`/`searchMessages` read, for tests of keyset paging. */
   readonly lastRowsRead: number;
+  /** The newest message not deleted: a summary's preview falls back to the one before a deleted one. */
   lastMessage(): Message | null;
-  /** `message` events by others with seq > after. */
+  /** `message` events by others with seq > after, not counting deleted messages. */
   unreadCount(userId: string, after: number): number;
 
   getRead(userId: string): number;

@@ -4,13 +4,27 @@ import * as v from "valibot";
 import { hasUnsafeNameChars } from "../protocol";
 import { invalidRequest } from "./errors";
 
+/** What a person calls each part of a request ("invalid json" read as "your JSON is malformed"). */
+const PART_NAMES: ReadonlyMap<keyof ValidationTargets, string> = new Map([
+  ["json", "body"],
+  ["query", "query"],
+  ["param", "path"],
+  ["header", "headers"],
+]);
+
 /**
  * Hono validator middleware over a valibot schema whose failures become
- * `400 invalid_request` with `details: [{field, message}]`.
+ * `400 invalid_request` with `details: [{field, message}]`; the message names
+ * the first failing field and why, so a client that shows only the message
+ * still says what to fix.
  */
 export function valid<T extends v.GenericSchema, Target extends keyof ValidationTargets>(target: Target, schema: T) {
   return vValidator(target, schema, (result) => {
-    if (!result.success) throw invalidRequest(`invalid ${target}`, issuesToDetails(result.issues));
+    if (result.success) return;
+    const details = issuesToDetails(result.issues);
+    const first = details[0];
+    const part = PART_NAMES.get(target) ?? "request";
+    throw invalidRequest(first ? `invalid ${part}: ${first.field} ${first.message}` : `invalid ${part}`, details);
   });
 }
 

@@ -66,7 +66,7 @@ const isIpLiteral = (host: string) => host.startsWith("[") || /^\d+\.\d+\.\d+\.\
  */
 export function requirePushEndpoint(endpoint: string, allowInsecure: boolean): void {
   const url = new URL(endpoint);
-  const fail = (message: string) => invalidRequest("invalid json", [{ field: "endpoint", message }]);
+  const fail = (message: string) => invalidRequest("invalid body", [{ field: "endpoint", message }]);
   if (url.username || url.password) throw fail("must not carry credentials");
   if (url.protocol === "http:" && allowInsecure && LOOPBACK_HOSTS.has(url.hostname)) return;
   if (url.protocol !== "https:") throw fail("must be an https URL");
@@ -81,6 +81,6 @@ export async function requireUsableKey(p256dh: string): Promise<void> {
   try {
     await importUserAgentKey(fromBase64Url(p256dh));
   } catch {
-    throw invalidRequest("invalid json", [{ field: "keys.p256dh", message: "is not a point on P-256" }]);
+    throw invalidRequest("invalid body", [{ field: "keys.p256dh", message: "is not a point on P-256" }]);
   }
 }

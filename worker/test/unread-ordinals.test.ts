@@ -9,11 +9,15 @@ import type { LogStore } from "../conversation/store";
 import { makeGroup, rng, stubOf } from "./conversation-fixtures";
 import { signUp } from "./helpers";
 
-/** The contract's definition, the slow way: message events by others with seq > the read marker. */
+/** The contract's definition, the slow way: live (not deleted) messages by others with seq > the read marker. */
 function bruteUnread(sql: SqlStorage, userId: string): number {
   const read = sql.exec<{ seq: number }>("SELECT seq FROM reads WHERE user_id = ?", userId).toArray()[0]?.seq ?? 0;
   return sql
-    .exec<{ n: number }>("SELECT count(*) AS n FROM messages WHERE seq > ? AND sender_id != ?", read, userId)
+    .exec<{ n: number }>(
+      "SELECT count(*) AS n FROM messages WHERE seq > ? AND sender_id != ? AND deleted = 0",
+      read,
+      userId,
+    )
     .one().n;
 }
 

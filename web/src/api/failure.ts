@@ -1,4 +1,6 @@
 import * as v from "valibot";
+import { fieldRuleText } from "../forms/rules";
+import { type MessageKey, t } from "../i18n";
 
 /** A refused or failed request: the server's `{error: {code, message}}`, or `network`. */
 export class ApiFailure extends Error {
@@ -39,8 +41,53 @@ export function failureFromBody(status: number, body: unknown): ApiFailure {
 
 export const networkFailure = () => new ApiFailure(0, "network", "Cannot reach the server. Check your connection.");
 
+/**
+ * Words for each error code. A code comes from the server (untrusted input),
+ * so it is looked up in a Map, never as a plain object's key; the server's
+ * English `message` is never shown (it is for logs and developers).
+ */
+const BY_CODE: ReadonlyMap<string, MessageKey> = new Map<string, MessageKey>([
+  ["invalid_request", "errInvalidRequest"],
+  ["unauthorized", "errSessionEnded"],
+  ["invalid_credentials", "errInvalidCredentials"],
+  ["otp_required", "enterOtp"],
+  ["invalid_otp", "errInvalidOtp"],
+  ["forbidden", "errForbidden"],
+  ["not_found", "errNotFound"],
+  ["conflict", "errConflict"],
+  ["too_large", "errTooLarge"],
+  ["rate_limited", "errRateLimited"],
+  ["network", "errNetwork"],
+  ["bad_response", "errBadResponse"],
+]);
+
+/** Per-screen wording for a code where the generic one says too little (a taken username is a `conflict`). */
+export type ErrorWording = ReadonlyMap<string, MessageKey>;
+
+/** The first field a refusal's `details` names, if any (`details` is untrusted: narrowed, not cast). */
+function firstField(details: unknown): string | null {
+  if (!Array.isArray(details)) return null;
+  for (const d of details) {
+    if (typeof d === "object" && d !== null && "field" in d && typeof d.field === "string") return d.field;
+  }
+  return null;
+}
+
+/** Translated text for a code (and the details of an `invalid_request`), in the current language. */
+export function describeCode(code: string, details?: unknown, wording?: ErrorWording): string {
+  const own = wording?.get(code);
+  if (own) return t(own);
+  if (code === "invalid_request") {
+    const field = firstField(details);
+    const rule = field === null ? null : fieldRuleText(field);
+    if (rule) return rule;
+  }
+  const key = BY_CODE.get(code);
+  return t(key ?? "errGeneric");
+}
+
 /** Text for a person, from anything a request threw. */
-export function describeError(err: unknown): string {
-  if (err instanceof ApiFailure) return err.message;
-  return "Something went wrong. Please try again.";
+export function describeError(err: unknown, wording?: ErrorWording): string {
+  if (err instanceof ApiFailure) return describeCode(err.code, err.details, wording);
+  return t("errGeneric");
 }

@@ -2,7 +2,7 @@
 // socket takes over from the highest loaded seq.
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import type { ChangeFrame, Conversation, ConversationEvent } from "../../../worker/protocol";
-import { ApiFailure, describeError } from "../api/failure";
+import { ApiFailure, describeCode, describeError } from "../api/failure";
 import { freshAccessToken, refreshSession } from "../api/refresh";
 import { getConversation, listMessages } from "../api/resources";
 import { t } from "../i18n";
@@ -131,11 +131,13 @@ export function useChat(conversationId: string, selfId: string): Chat {
             void removeOutbox(clientId);
             setTimeline((tl) => markAcked(tl, selfId, clientId, seq, createdAt));
           },
-          onRejected: (clientId, _code, message, frame) => {
+          onRejected: (clientId, code, _message, frame) => {
             void removeOutbox(clientId);
+            // The server's message is English for developers; people get the code's words.
+            const reason = describeCode(code);
             // A refused send stays in the list, marked; an edit, delete or reaction just did not happen.
-            if (frame.type === "send") setTimeline((tl) => markFailed(tl, selfId, clientId, message));
-            else setError(message);
+            if (frame.type === "send") setTimeline((tl) => markFailed(tl, selfId, clientId, reason));
+            else setError(reason);
           },
           onReceipt: (userId, readSeq) => takeReceipts([{ userId, readSeq }]),
           onTyping: (userId) => {

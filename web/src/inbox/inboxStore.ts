@@ -2,12 +2,12 @@
 // cache first, then REST, then the inbox socket keeps it live. One instance
 // per session (started by the app shell, stopped on sign-out).
 import { freshAccessToken, refreshSession } from "../api/refresh";
-import { listConversations } from "../api/resources";
+import { listConversations, listFriendRequests } from "../api/resources";
 import { InboxSocket } from "../net/inboxSocket";
 import type { ConnectionState } from "../net/reconnectingSocket";
 import { wsUrl } from "../net/socketFactory";
 import { onWake } from "../net/wake";
-import { notify, setBadge } from "../notify/notices";
+import { dismissConversationNotices, notify, notifyFriendRequest, reconcileNotice, setBadge } from "../notify/notices";
 import { loadSummaries, saveSummaries } from "../store/db";
 import { createStore } from "../ui/store";
 import {
@@ -25,6 +25,8 @@ export const inbox = createStore<InboxState>(emptyInbox);
 export const inboxConnection = createStore<ConnectionState>("closed");
 /** Whether the list has been filled from anywhere yet (cache, REST or socket). */
 export const inboxLoaded = createStore(false);
+/** Friend requests waiting for this user's answer: the Contacts link's badge. */
+export const incomingRequests = createStore(0);
 
 let openConversationId: string | null = null;
 let session: { stop(): void; reload(): void } | null = null;
@@ -32,7 +34,19 @@ let session: { stop(): void; reload(): void } | null = null;
 /** The chat being looked at: no notices for it, and its badge clears. */
 export function setOpenConversation(id: string | null): void {
   openConversationId = id;
-  if (id !== null) inbox.set((s) => markSeen(s, id));
+  if (id === null) return;
+  inbox.set((s) => markSeen(s, id));
+  dismissConversationNotices(id);
+}
+
+/** Recounts the requests waiting for an answer (the server's list, so a reload or another tab agrees). */
+export function reloadRequests(): void {
+  listFriendRequests().then(
+    (r) => incomingRequests.set(r.incoming.length),
+    () => {
+      // offline: the last count stays
+    },
+  );
 }
 
 export function reloadInbox(): void {
@@ -69,13 +83,18 @@ export function startInbox(selfId: string): void {
     );
   };
   reload();
+  reloadRequests();
 
   const onFrame = (frame: InboxFrame) => {
     const before = inbox.get();
     let next = applyInboxFrame(before, frame);
-    if (frame.type === "conversation" && noticeFor(before, frame.conversation, selfId, openConversationId)) {
-      notify(frame.conversation);
+    if (frame.type === "conversation") {
+      reconcileNotice(frame.conversation);
+      if (noticeFor(before, frame.conversation, selfId, openConversationId)) notify(frame.conversation);
     }
+    if (frame.type === "friend_request" && frame.request.to.id === selfId) notifyFriendRequest(frame.request);
+    // Every contacts change (and the welcome after a reconnect) can change what waits for an answer.
+    if (next.contactsVersion !== before.contactsVersion) reloadRequests();
     if (openConversationId !== null) next = markSeen(next, openConversationId);
     inbox.set(next);
     inboxLoaded.set(true);
@@ -105,6 +124,7 @@ export function startInbox(selfId: string): void {
       stopBadge();
       stopWake();
       setBadge(0);
+      incomingRequests.set(0);
       inbox.set(emptyInbox);
       inboxLoaded.set(false);
     },

@@ -1,10 +1,12 @@
 import type { ComponentChildren } from "preact";
 import type { User } from "../../../worker/protocol";
 import { t } from "../i18n";
+import { incomingRequests } from "../inbox/inboxStore";
 import type { Route } from "../router";
 import { Link } from "./Link";
 import { NetStatus } from "./NetStatus";
 import { Notices } from "./Notices";
+import { useStore } from "./store";
 import { UpdateBanner } from "./UpdateBanner";
 
 interface Props {
@@ -16,6 +18,7 @@ interface Props {
 
 export function Layout({ user, route, onLogout, children }: Props) {
   const inChats = route.name === "chats" || route.name === "chat";
+  const requests = useStore(incomingRequests);
   return (
     <div class="layout">
       <header class="topbar">
@@ -25,13 +28,21 @@ export function Layout({ user, route, onLogout, children }: Props) {
           </Link>
           <Link href="/contacts" current={route.name === "contacts"}>
             {t("contacts")}
+            {requests > 0 && (
+              <span class="badge" data-testid="requests-badge">
+                <span aria-hidden="true">{requests}</span>
+                <span class="visually-hidden"> ({t("pendingRequests", { n: requests })})</span>
+              </span>
+            )}
           </Link>
           <Link href="/settings" current={route.name === "settings"}>
             {t("settings")}
           </Link>
           <span class="whoami">
             <span class="visually-hidden">{t("signedInAs")} </span>
-            <strong>{user.displayName}</strong>
+            <bdi dir="auto">
+              <strong>{user.displayName}</strong>
+            </bdi>
           </span>
           <button type="button" onClick={onLogout}>
             {t("logOut")}

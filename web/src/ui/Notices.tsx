@@ -1,9 +1,12 @@
 import { t } from "../i18n";
-import { dismissNotice, notices } from "../notify/notices";
-import { chatPath, navigate } from "../router";
+import { dismissNotice, notices, openNotice } from "../notify/notices";
 import { useStore } from "./store";
 
-/** In-app notices for new messages in other conversations; polite, so they do not interrupt. */
+/**
+ * In-app notices (new messages elsewhere, friend requests): polite, so they do
+ * not interrupt; at the top of the screen, away from the composer and its
+ * buttons (styles.css), one line each and dismissible in one tap.
+ */
 export function Notices() {
   const list = useStore(notices);
   return (
@@ -11,20 +14,20 @@ export function Notices() {
       {list.map((n) => (
         <div class="notice" key={n.id}>
           <p>
-            <strong>{t("newMessageIn", { title: n.title })}</strong>
-            <span class="notice-body">{n.body}</span>
+            <bdi class="notice-title" dir="auto">
+              {n.title}
+            </bdi>
+            {n.body && (
+              <bdi class="notice-body" dir="auto">
+                {n.body}
+              </bdi>
+            )}
           </p>
-          <button
-            type="button"
-            onClick={() => {
-              dismissNotice(n.id);
-              navigate(chatPath(n.conversationId));
-            }}
-          >
+          <button type="button" class="small" onClick={() => openNotice(n)}>
             {t("open")}
           </button>
-          <button type="button" class="link" onClick={() => dismissNotice(n.id)}>
-            {t("dismiss")}
+          <button type="button" class="link notice-close" aria-label={t("dismiss")} onClick={() => dismissNotice(n.id)}>
+            ×
           </button>
         </div>
       ))}

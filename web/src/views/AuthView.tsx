@@ -2,114 +2,201 @@ import { useState } from "preact/hooks";
 import type { User } from "../../../worker/protocol";
 import { Limits } from "../../../worker/protocol";
 import { login, register } from "../api/auth";
-import { ApiFailure, describeError } from "../api/failure";
-import { t } from "../i18n";
+import { ApiFailure, describeError, type ErrorWording } from "../api/failure";
+import { type Field, fieldOk, ruleText } from "../forms/rules";
+import { getLang, LANG_NAMES, LANGS, setLang, t, useLang } from "../i18n";
 import { ErrorMessage } from "../ui/ErrorMessage";
 
 type Mode = "login" | "register";
 
+/** On this form a `conflict` can only mean one thing. */
+const REGISTER_WORDING: ErrorWording = new Map([["conflict", "errUsernameTaken"]]);
+
+interface FieldProps {
+  name: Field;
+  label: string;
+  value: string;
+  /** Checked against the contract's rule as soon as something is typed. */
+  checked: boolean;
+  onInput: (value: string) => void;
+  type?: "password";
+  autocomplete: string;
+  maxLength?: number;
+  inputMode?: "numeric";
+}
+
+/** A labelled input whose rule is written under it and turns into the error when broken. */
+function RuleField({ name, label, value, checked, onInput, type, autocomplete, maxLength, inputMode }: FieldProps) {
+  const hintId = `${name}-hint`;
+  const invalid = checked && value !== "" && !fieldOk(name, value);
+  const common = {
+    id: `${name}-field`,
+    name: name === "newPassword" ? "password" : name,
+    autocomplete,
+    inputMode,
+    maxLength,
+    value,
+    "aria-invalid": invalid ? ("true" as const) : ("false" as const),
+    "aria-describedby": hintId,
+    onInput: (e: { currentTarget: HTMLInputElement }) => onInput(e.currentTarget.value),
+  };
+  return (
+    <div class="field">
+      <label for={common.id}>{label}</label>
+      {type === "password" ? <input type="password" {...common} /> : <input type="text" {...common} />}
+      <small id={hintId} class={invalid ? "hint error" : "hint muted"}>
+        {ruleText(name)}
+      </small>
+    </div>
+  );
+}
+
 export function AuthView({ onSignedIn }: { onSignedIn: (user: User) => void }) {
+  useLang();
   const [mode, setMode] = useState<Mode>("login");
   const [username, setUsername] = useState("");
   const [password, setPassword] = useState("");
   const [displayName, setDisplayName] = useState("");
   const [otp, setOtp] = useState("");
   const [needOtp, setNeedOtp] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  // The failure itself, so its words follow a language switch.
+  const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  const registering = mode === "register";
+
+  // What each mode checks before sending: the server's own rules (a login password is only bounded above).
+  const fields: [Field, string][] = [
+    ["username", username],
+    ...(registering ? ([["newPassword", password]] as [Field, string][]) : []),
+    ...(registering && displayName.trim() !== "" ? ([["displayName", displayName]] as [Field, string][]) : []),
+    ...(!registering && needOtp ? ([["otp", otp]] as [Field, string][]) : []),
+  ];
+  const broken = fields.filter(([f, v]) => !fieldOk(f, v));
 
   const submit = async (e: Event) => {
     e.preventDefault();
+    if (broken.length > 0 || password === "") {
+      setError("fix");
+      const first = broken[0]?.[0] ?? "newPassword";
+      document.querySelector<HTMLInputElement>(`[aria-describedby="${first}-hint"]`)?.focus();
+      return;
+    }
     setBusy(true);
     setError(null);
     try {
       const creds = { username: username.trim().toLowerCase(), password, otp, displayName: displayName.trim() };
-      onSignedIn(mode === "login" ? await login(creds) : await register(creds));
+      onSignedIn(registering ? await register(creds) : await login(creds));
     } catch (err) {
-      if (err instanceof ApiFailure && err.code === "otp_required") {
-        setNeedOtp(true);
-        setError(t("enterOtp"));
-      } else {
-        setError(describeError(err));
-      }
+      if (err instanceof ApiFailure && err.code === "otp_required") setNeedOtp(true);
+      setError(err);
     } finally {
       setBusy(false);
     }
   };
 
   const switchMode = () => {
-    setMode(mode === "login" ? "register" : "login");
+    setMode(registering ? "login" : "register");
     setError(null);
     setNeedOtp(false);
   };
 
-  const title = mode === "login" ? t("signIn") : t("createAccount");
+  const title = registering ? t("createAccount") : t("signIn");
+  const errorText =
+    error === null
+      ? null
+      : error === "fix"
+        ? t("fixFields")
+        : describeError(error, registering ? REGISTER_WORDING : undefined);
   return (
     <main class="auth">
       <h1>{t("appName")}</h1>
-      <form onSubmit={submit} aria-labelledby="auth-title">
+      <form onSubmit={submit} aria-labelledby="auth-title" noValidate>
         <h2 id="auth-title">{title}</h2>
-        <label>
-          {t("username")}
-          <input
-            name="username"
-            autocomplete="username"
-            required
-            minLength={Limits.usernameMin}
-            maxLength={Limits.usernameMax}
-            value={username}
-            onInput={(e) => setUsername(e.currentTarget.value)}
-          />
-        </label>
-        <label>
-          {t("password")}
-          <input
-            name="password"
+        <RuleField
+          name="username"
+          label={t("username")}
+          value={username}
+          checked
+          autocomplete="username"
+          maxLength={Limits.usernameMax}
+          onInput={setUsername}
+        />
+        {registering ? (
+          <RuleField
+            name="newPassword"
+            label={t("password")}
             type="password"
-            autocomplete={mode === "login" ? "current-password" : "new-password"}
-            required
-            minLength={Limits.passwordMin}
-            maxLength={Limits.passwordMax}
             value={password}
-            onInput={(e) => setPassword(e.currentTarget.value)}
+            checked
+            autocomplete="new-password"
+            maxLength={Limits.passwordMax}
+            onInput={setPassword}
           />
-        </label>
-        {mode === "register" && (
+        ) : (
           <label>
-            {t("displayNameOptional")}
+            {t("password")}
             <input
-              name="displayName"
-              maxLength={Limits.displayNameMax}
-              value={displayName}
-              onInput={(e) => setDisplayName(e.currentTarget.value)}
-            />
-          </label>
-        )}
-        {mode === "login" && needOtp && (
-          <label>
-            {t("oneTimeCode")}
-            <input
-              name="otp"
-              inputMode="numeric"
-              autocomplete="one-time-code"
-              pattern="[0-9]{6}"
+              name="password"
+              type="password"
+              autocomplete="current-password"
               required
-              value={otp}
-              onInput={(e) => setOtp(e.currentTarget.value)}
+              maxLength={Limits.passwordMax}
+              value={password}
+              onInput={(e) => setPassword(e.currentTarget.value)}
             />
           </label>
         )}
-        <ErrorMessage text={error} />
+        {registering && (
+          <RuleField
+            name="displayName"
+            label={t("displayNameOptional")}
+            value={displayName}
+            checked
+            autocomplete="nickname"
+            maxLength={Limits.displayNameMax}
+            onInput={setDisplayName}
+          />
+        )}
+        {!registering && needOtp && (
+          <RuleField
+            name="otp"
+            label={t("oneTimeCode")}
+            value={otp}
+            checked
+            inputMode="numeric"
+            autocomplete="one-time-code"
+            onInput={setOtp}
+          />
+        )}
+        <ErrorMessage text={errorText} />
         <button type="submit" disabled={busy}>
           {title}
         </button>
       </form>
       <p>
-        {mode === "login" ? t("newHere") : t("haveAccount")}
+        {registering ? t("haveAccount") : t("newHere")}
         <button type="button" class="link" onClick={switchMode}>
-          {mode === "login" ? t("createAnAccount") : t("signInInstead")}
+          {registering ? t("signInInstead") : t("createAnAccount")}
         </button>
       </p>
+      {/* Before signing in too: someone who cannot read this page must be able to change its language. */}
+      <label class="auth-lang">
+        {t("language")}{" "}
+        <select
+          value={getLang()}
+          onChange={(e) => {
+            const picked = e.currentTarget.value;
+            const lang = LANGS.find((l) => l === picked);
+            if (lang) setLang(lang);
+          }}
+        >
+          {LANGS.map((l) => (
+            <option key={l} value={l} lang={l}>
+              {LANG_NAMES[l]}
+            </option>
+          ))}
+        </select>
+      </label>
     </main>
   );
 }

@@ -1,7 +1,7 @@
 import { useEffect } from "preact/hooks";
 import { listBlocked, listFriendRequests, listFriends } from "../api/resources";
 import { t } from "../i18n";
-import { inbox } from "../inbox/inboxStore";
+import { inbox, incomingRequests } from "../inbox/inboxStore";
 import { ErrorMessage } from "../ui/ErrorMessage";
 import { useStore } from "../ui/store";
 import { useLoad, useReloadOnFocus } from "../ui/useLoad";
@@ -23,6 +23,11 @@ export function ContactsView({ selfId }: { selfId: string }) {
   useEffect(() => {
     if (version > 0) reload();
   }, [version, reload]);
+  // An answered request (declines send no frame) changes the Contacts badge at once.
+  const waiting = contacts.data?.incoming.length;
+  useEffect(() => {
+    if (waiting !== undefined) incomingRequests.set(waiting);
+  }, [waiting]);
 
   return (
     <main class="contacts">

@@ -73,7 +73,9 @@ function Row({ c, selected, tabbable, presence }: RowProps) {
       <Link href={chatPath(c.id)} current={selected} roving tabIndex={tabbable ? 0 : -1}>
         <span class="title">
           {presence && <PresenceDot status={presence.status} />}
-          {summaryTitle(c)}
+          <bdi class="title-text" dir="auto">
+            {summaryTitle(c)}
+          </bdi>
         </span>
         {c.unread > 0 && (
           <span class="badge" data-testid="unread">
@@ -83,7 +85,9 @@ function Row({ c, selected, tabbable, presence }: RowProps) {
         )}
         {c.lastMessage && (
           <span class="preview">
-            <span class="preview-text">{c.lastMessage.preview || kindPreview(c.lastMessage.kind)}</span>{" "}
+            <span class="preview-text" dir="auto">
+              {c.lastMessage.preview || kindPreview(c.lastMessage.kind)}
+            </span>{" "}
             <time dateTime={new Date(c.lastMessage.createdAt).toISOString()}>
               {formatTime(c.lastMessage.createdAt)}
             </time>

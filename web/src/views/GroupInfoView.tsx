@@ -5,6 +5,7 @@ import { describeError } from "../api/failure";
 import { getConversation, listFriends } from "../api/resources";
 import { type MessageKey, t } from "../i18n";
 import { chatPath, navigate } from "../router";
+import { ConfirmDialog } from "../ui/ConfirmDialog";
 import { ErrorMessage } from "../ui/ErrorMessage";
 import { Link } from "../ui/Link";
 import { useLoad } from "../ui/useLoad";
@@ -19,6 +20,10 @@ export function GroupInfoView({ conversationId, selfId }: { conversationId: stri
   const [error, setError] = useState<string | null>(null);
   const [title, setTitle] = useState<string | null>(null);
   const [picked, setPicked] = useState<Set<string>>(new Set());
+  /** The destructive action waiting for its confirmation: removing a member, or leaving. */
+  const [confirming, setConfirming] = useState<{ title: string; body: string; label: string; run: () => void } | null>(
+    null,
+  );
 
   // Owner first, then admins, then members, each by name.
   const members = [...(conv.data?.members ?? [])].sort(
@@ -47,7 +52,10 @@ export function GroupInfoView({ conversationId, selfId }: { conversationId: stri
       <p class="back">
         <Link href={chatPath(conversationId)}>{t("backToChat")}</Link>
       </p>
-      <h1>{t("groupInfoOf", { title: shownTitle })}</h1>
+      <h1>
+        {t("groupInfoOf", { title: "" })}
+        <bdi dir="auto">{shownTitle}</bdi>
+      </h1>
       <ErrorMessage text={conv.error ?? error} />
       {admin && conv.data && (
         <form
@@ -85,12 +93,25 @@ export function GroupInfoView({ conversationId, selfId }: { conversationId: stri
             m={m}
             self={m.user.id === selfId}
             myRole={myRole}
-            onRemove={() => void act(() => removeMember(conversationId, m.user.id))}
+            onRemove={() =>
+              setConfirming({
+                title: t("confirmRemoveTitle", { name: m.user.displayName }),
+                body: t("confirmRemoveBody", { name: m.user.displayName }),
+                label: t("remove"),
+                run: () => void act(() => removeMember(conversationId, m.user.id)),
+              })
+            }
             onRole={(role) => void act(() => setRole(conversationId, m.user.id, role))}
           />
         ))}
       </ul>
-      {admin && (
+      {admin && friends.data && addable.length === 0 && (
+        // A disabled "Add" with nobody to add explains nothing: say why, and where to go.
+        <p class="muted">
+          {t("nobodyToAdd")} <Link href="/contacts">{t("findFriends")}</Link>
+        </p>
+      )}
+      {admin && addable.length > 0 && (
         <form
           onSubmit={(e) => {
             e.preventDefault();
@@ -115,17 +136,34 @@ export function GroupInfoView({ conversationId, selfId }: { conversationId: stri
           <button
             type="button"
             class="danger"
-            onClick={() => {
-              if (!window.confirm(t("confirmLeave"))) return;
-              void act(
-                () => removeMember(conversationId, selfId),
-                () => navigate("/"),
-              );
-            }}
+            onClick={() =>
+              setConfirming({
+                title: t("confirmLeaveTitle", { title: shownTitle }),
+                body: t("confirmLeave"),
+                label: t("leaveGroup"),
+                run: () =>
+                  void act(
+                    () => removeMember(conversationId, selfId),
+                    () => navigate("/"),
+                  ),
+              })
+            }
           >
             {t("leaveGroup")}
           </button>
         </p>
+      )}
+      {confirming && (
+        <ConfirmDialog
+          title={confirming.title}
+          body={confirming.body}
+          confirmLabel={confirming.label}
+          onConfirm={() => {
+            setConfirming(null);
+            confirming.run();
+          }}
+          onCancel={() => setConfirming(null)}
+        />
       )}
     </main>
   );
@@ -147,7 +185,7 @@ function MemberRow({ m, self, myRole, onRemove, onRole }: RowProps) {
   return (
     <li>
       <span class="member-name">
-        {name} <span class="muted">@{m.user.username}</span>
+        <bdi dir="auto">{name}</bdi> <span class="muted">@{m.user.username}</span>
       </span>{" "}
       <span class={`role ${m.role}`}>{t(ROLE_LABEL[m.role])}</span>
       {owner && m.role === "member" && (

@@ -8,6 +8,7 @@ import {
   notificationsSupported,
 } from "../settings/push";
 import { getTheme, setTheme, type Theme } from "../settings/theme";
+import { formatDate } from "../ui/time";
 
 const THEMES: { value: Theme; label: () => string }[] = [
   { value: "system", label: () => t("themeSystem") },
@@ -87,7 +88,7 @@ export function SettingsView() {
         {outcome === "denied" && <p class="error">{t("notificationsBlocked")}</p>}
         {outcome === "on-without-push" && <p class="muted">{t("pushUnavailable")}</p>}
       </fieldset>
-      <p class="muted">{t("appInfo", { version: __BUILD_ID__ })}</p>
+      <p class="muted">{t("appVersion", { version: __APP_VERSION__, date: formatDate(__BUILD_TIME__) })}</p>
     </main>
   );
 }

@@ -25,7 +25,7 @@ export function ChatHeader({ title, connection, groupId, searching, onToggleSear
   const label = t(LABELS[connection]);
   return (
     <header class="chat-header">
-      <h1>{title}</h1>
+      <h1 dir="auto">{title}</h1>
       <p class={`connection ${connection}`} role="status" aria-label={t("connection", { state: label })}>
         {label}
       </p>

@@ -47,14 +47,18 @@ export function MessageItem(props: Props) {
       tabIndex={tabbable ? 0 : -1}
     >
       <p class="meta">
-        <span class="sender">{senderName}</span>{" "}
+        <bdi class="sender" dir="auto">
+          {senderName}
+        </bdi>{" "}
         <time dateTime={new Date(item.createdAt).toISOString()}>{formatTime(item.createdAt)}</time>
         {item.editedAt !== undefined && !item.deleted && <span>{t("edited")}</span>}
       </p>
       {item.replyTo !== undefined && (
         <button type="button" class="reply-quote" onClick={() => item.replyTo && handlers.onJump(item.replyTo)}>
           <span class="quote-who">{t("inReplyTo", { name: quote?.name ?? t("someone") })}</span>{" "}
-          <span class="quote-text">{quote?.text ?? t("olderMessage")}</span>
+          <span class="quote-text" dir="auto">
+            {quote?.text ?? t("olderMessage")}
+          </span>
         </button>
       )}
       {item.deleted ? (
@@ -62,7 +66,11 @@ export function MessageItem(props: Props) {
       ) : (
         <>
           {item.file && <Attachment file={item.file} kind={item.kind} />}
-          {item.text !== null && item.text !== "" && <p class="text">{item.text}</p>}
+          {item.text !== null && item.text !== "" && (
+            <p class="text" dir="auto">
+              {item.text}
+            </p>
+          )}
           {!item.file && label && <p class="text muted">{label}</p>}
         </>
       )}

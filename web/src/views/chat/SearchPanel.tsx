@@ -1,7 +1,7 @@
 import { useState } from "preact/hooks";
 import type { Message } from "../../../../worker/protocol";
 import { searchMessages } from "../../api/conversations";
-import { describeError } from "../../api/failure";
+import { describeError, type ErrorWording } from "../../api/failure";
 import { highlight } from "../../chat/highlight";
 import { t } from "../../i18n";
 import { ErrorMessage } from "../../ui/ErrorMessage";
@@ -12,6 +12,9 @@ interface Props {
   nameOf: (userId: string) => string;
   onPick: (seq: number) => void;
 }
+
+/** The server refuses a query with no searchable words (emoji, symbols alone) as `invalid_request`. */
+const SEARCH_WORDING: ErrorWording = new Map([["invalid_request", "errSearchUnsearchable"]]);
 
 /** Full-text search in this conversation; matched words are <mark> elements around text nodes. */
 export function SearchPanel({ conversationId, nameOf, onPick }: Props) {
@@ -29,7 +32,9 @@ export function SearchPanel({ conversationId, nameOf, onPick }: Props) {
       const page = await searchMessages(conversationId, q);
       setResults({ q, messages: page.messages });
     } catch (err) {
-      setError(describeError(err));
+      // Results of the previous query beside an error would read as the answer to this one.
+      setResults(null);
+      setError(describeError(err, SEARCH_WORDING));
     } finally {
       setBusy(false);
     }
@@ -69,7 +74,7 @@ export function SearchPanel({ conversationId, nameOf, onPick }: Props) {
                 <span class="muted">
                   {t("resultFrom", { name: nameOf(m.senderId), time: formatTime(m.createdAt) })}
                 </span>
-                <span class="result-text">
+                <span class="result-text" dir="auto">
                   {highlight(m.text ?? "", results.q).map((p, i) =>
                     p.match ? <mark key={i}>{p.text}</mark> : <span key={i}>{p.text}</span>,
                   )}

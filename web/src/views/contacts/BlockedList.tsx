@@ -27,7 +27,7 @@ export function BlockedList({ users, onChange }: { users: User[]; onChange: () =
           {users.map((u) => (
             <li key={u.id}>
               <span>
-                {u.displayName} <small>@{u.username}</small>
+                <bdi dir="auto">{u.displayName}</bdi> <small>@{u.username}</small>
               </span>
               <button type="button" onClick={() => unblock(u)}>
                 {t("unblock")}

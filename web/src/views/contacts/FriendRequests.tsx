@@ -35,8 +35,8 @@ export function FriendRequests({ incoming, outgoing, onChange }: Props) {
           {incoming.map((r) => (
             <li key={r.id}>
               <span>
-                {r.from.displayName} <small>@{r.from.username}</small>
-                {r.message && <q>{r.message}</q>}
+                <bdi dir="auto">{r.from.displayName}</bdi> <small>@{r.from.username}</small>
+                {r.message && <q dir="auto">{r.message}</q>}
               </span>
               <button type="button" onClick={act(() => acceptFriendRequest(r.id))}>
                 {t("accept")}
@@ -56,7 +56,7 @@ export function FriendRequests({ incoming, outgoing, onChange }: Props) {
           {outgoing.map((r) => (
             <li key={r.id}>
               <span>
-                {r.to.displayName} <small>@{r.to.username}</small>
+                <bdi dir="auto">{r.to.displayName}</bdi> <small>@{r.to.username}</small>
               </span>
               <button type="button" onClick={act(() => cancelFriendRequest(r.id))}>
                 {t("cancel")}

@@ -5,6 +5,7 @@ import { blockUser, openDirectConversation } from "../../api/resources";
 import { t } from "../../i18n";
 import type { PresenceInfo } from "../../inbox/inboxState";
 import { chatPath, navigate } from "../../router";
+import { ConfirmDialog } from "../../ui/ConfirmDialog";
 import { ErrorMessage } from "../../ui/ErrorMessage";
 import { PresenceDot } from "../../ui/PresenceDot";
 import { formatTime } from "../../ui/time";
@@ -18,6 +19,7 @@ interface Props {
 
 export function FriendsList({ friends, presence, onChange }: Props) {
   const [error, setError] = useState<string | null>(null);
+  const [blocking, setBlocking] = useState<Friend | null>(null);
   const message = async (friend: Friend) => {
     setError(null);
     try {
@@ -52,7 +54,7 @@ export function FriendsList({ friends, presence, onChange }: Props) {
               <li key={f.user.id} data-user={f.user.username}>
                 <span>
                   <PresenceDot status={p.status} />
-                  {f.user.displayName} <small>@{f.user.username}</small>
+                  <bdi dir="auto">{f.user.displayName}</bdi> <small>@{f.user.username}</small>
                   {p.status === "offline" && p.lastSeenAt !== null && (
                     <small class="muted last-seen"> {t("lastSeen", { time: formatTime(p.lastSeenAt) })}</small>
                   )}
@@ -60,13 +62,26 @@ export function FriendsList({ friends, presence, onChange }: Props) {
                 <button type="button" onClick={() => message(f)}>
                   {t("message")}
                 </button>
-                <button type="button" class="secondary" onClick={() => block(f)}>
+                <button type="button" class="secondary" onClick={() => setBlocking(f)}>
                   {t("block")}
                 </button>
               </li>
             );
           })}
         </ul>
+      )}
+      {blocking && (
+        // Blocking ends the friendship for good: say so before doing it.
+        <ConfirmDialog
+          title={t("confirmBlockTitle", { name: blocking.user.displayName })}
+          body={t("confirmBlockBody", { name: blocking.user.displayName })}
+          confirmLabel={t("block")}
+          onConfirm={() => {
+            setBlocking(null);
+            void block(blocking);
+          }}
+          onCancel={() => setBlocking(null)}
+        />
       )}
     </section>
   );

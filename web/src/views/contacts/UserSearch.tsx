@@ -27,7 +27,12 @@ export function UserSearch({ selfId, onRequested }: { selfId: string; onRequeste
           setResults(users.filter((u) => u.id !== selfId));
           setError(null);
         },
-        (err: unknown) => live && setError(describeError(err)),
+        (err: unknown) => {
+          if (!live) return;
+          // Old matches beside a refusal would read as the answer to this query.
+          setResults([]);
+          setError(describeError(err));
+        },
       );
     }, 250);
     return () => {
@@ -60,7 +65,7 @@ export function UserSearch({ selfId, onRequested }: { selfId: string; onRequeste
           {results.map((user) => (
             <li key={user.id}>
               <span>
-                {user.displayName} <small>@{user.username}</small>
+                <bdi dir="auto">{user.displayName}</bdi> <small>@{user.username}</small>
               </span>
               <button type="button" disabled={sent.has(user.id)} onClick={() => request(user)}>
                 {sent.has(user.id) ? t("requestSent") : t("addFriend")}

@@ -23,7 +23,7 @@ export function FriendPicker({ legend, friends, picked, onChange }: Props) {
       {friends.map((f) => (
         <label key={f.id} class="check">
           <input type="checkbox" checked={picked.has(f.id)} onChange={(e) => toggle(f.id, e.currentTarget.checked)} />{" "}
-          {f.displayName} <span class="muted">@{f.username}</span>
+          <bdi dir="auto">{f.displayName}</bdi> <span class="muted">@{f.username}</span>
         </label>
       ))}
     </fieldset>

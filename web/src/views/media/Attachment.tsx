@@ -43,7 +43,10 @@ export function Attachment({ file, kind }: { file: FileRef; kind: MessageKind })
   }
   return (
     <p class="file-card">
-      <span class="file-name">{file.name}</span> <span class="muted">{humanSize(file.size)}</span>{" "}
+      <bdi class="file-name" dir="auto">
+        {file.name}
+      </bdi>{" "}
+      <span class="muted">{humanSize(file.size)}</span>{" "}
       {url && (
         <a href={url} download={file.name} aria-label={t("downloadNamed", { name: file.name })}>
           {t("download")}
