@@ -248,6 +248,7 @@ export interface Message {
   createdAt: number;
   editedAt?: number;
   deleted?: true;
+  // biome-ignore lint/plugin: the wire's JSON shape; readers take own entries only (the web client into a Map).
   reactions: Record<string, string[]>;
 }
 

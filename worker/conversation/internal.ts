@@ -28,12 +28,12 @@ export async function forwardUpgrade(
   auth: AuthInfo,
   target: { fetch(req: Request): Promise<Response> },
 ): Promise<Response> {
-  const headers = new Headers({
-    Upgrade: "websocket",
-    [InternalHeader.userId]: auth.userId,
-    [InternalHeader.sessionId]: auth.sessionId,
-    [InternalHeader.exp]: String(auth.exp),
-  });
+  const headers = new Headers([
+    ["Upgrade", "websocket"],
+    [InternalHeader.userId, auth.userId],
+    [InternalHeader.sessionId, auth.sessionId],
+    [InternalHeader.exp, String(auth.exp)],
+  ]);
   if (offersSubprotocol(req)) headers.set(InternalHeader.subprotocol, "1");
   const res = await target.fetch(new Request(req.url, { headers }));
   // A fresh Response: the object's has immutable headers, and the app's middleware adds some.

@@ -50,7 +50,7 @@ interface Attachment {
 
 function readAttachment(value: unknown): Attachment | null {
   if (typeof value !== "object" || value === null) return null;
-  const a = value as Record<string, unknown>;
+  const a = value as Partial<Record<keyof Attachment, unknown>>;
   if (typeof a.userId !== "string" || typeof a.sessionId !== "string" || typeof a.exp !== "number") return null;
   // A socket accepted before `acceptedAt` existed gets a full timeout from now, not an instant close.
   const acceptedAt = typeof a.acceptedAt === "number" ? a.acceptedAt : Date.now();

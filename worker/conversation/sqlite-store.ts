@@ -129,7 +129,7 @@ function toMessage(r: MessageRow): Message {
     kind: r.kind as MessageKind,
     text: r.text,
     createdAt: r.created_at,
-    reactions: JSON.parse(r.reactions_json) as Record<string, string[]>,
+    reactions: JSON.parse(r.reactions_json) as Message["reactions"],
   };
   if (r.file_json !== null) m.file = JSON.parse(r.file_json) as FileRef;
   if (r.reply_to !== null) m.replyTo = r.reply_to;

@@ -8,7 +8,7 @@ export class ApiError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly details?: unknown,
-    readonly headers?: Record<string, string>,
+    readonly headers?: HeadersInit,
   ) {
     super(message);
     this.name = "ApiError";

@@ -31,7 +31,7 @@ interface Attachment {
 
 function readAttachment(value: unknown): Attachment | null {
   if (typeof value !== "object" || value === null) return null;
-  const a = value as Record<string, unknown>;
+  const a = value as Partial<Record<keyof Attachment, unknown>>;
   if (typeof a.sessionId !== "string" || typeof a.acceptedAt !== "number") return null;
   return { sessionId: a.sessionId, acceptedAt: a.acceptedAt, live: a.live === true };
 }

@@ -70,6 +70,8 @@ export function rng(seed: number): () => number {
 export abstract class InOrderClient {
   applied: ConversationEvent[] = [];
   violations: string[] = [];
+  /** clientIds whose refusal the caller expects and checks itself: their error frames are no violation. */
+  readonly refusable = new Set<string>();
   private cursor = 0;
   private sessionNext = 1;
 
@@ -91,7 +93,9 @@ export abstract class InOrderClient {
     const frames = this.frames();
     for (; this.cursor < frames.length; this.cursor++) {
       const f = frames[this.cursor];
-      if (f?.type === "error") this.violations.push(`error frame ${JSON.stringify(f)}`);
+      if (f?.type === "error" && !this.refusable.has(String(f.clientId))) {
+        this.violations.push(`error frame ${JSON.stringify(f)}`);
+      }
       if (f?.type !== "events") continue;
       for (const e of f.events as ConversationEvent[]) {
         if (e.seq !== this.sessionNext) this.violations.push(`expected seq ${this.sessionNext}, got ${e.seq}`);

@@ -88,8 +88,12 @@ export async function expectIntactLog(conversationId: string, user: TestUser): P
  */
 export async function assertProperty<Ts>(property: fc.IAsyncProperty<Ts>, params: fc.Parameters<Ts>): Promise<void> {
   const details = await fc.check(property, params);
-  if (details.failed)
-    throw new Error((fc.defaultReportMessage(details) ?? "property failed").toWellFormed().slice(0, 4000));
+  if (details.failed) {
+    const cause =
+      details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
+    const report = fc.defaultReportMessage(details) ?? "property failed";
+    throw new Error(`${report.slice(0, 4000)}\nGot: ${cause.slice(0, 2000)}`.toWellFormed());
+  }
 }
 
 /**

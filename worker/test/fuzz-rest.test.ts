@@ -1,13 +1,17 @@
 // Issue 7 item 8 (REST half): random and malformed bodies at every endpoint
 // that takes one. Whatever arrives, the answer is < 500, a 4xx carries the
-// contract's error body, and the conversation log stays intact.
+// contract's error body, and the conversation log stays intact. Strings and
+// numbers come from the hostile dictionary too (fuzz-dictionary.ts, issue 13).
+import { runInDurableObject } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
+import type { ConversationObject } from "../conversation/object";
 import type { Conversation } from "../protocol";
-import { makeGroup } from "./conversation-fixtures";
-import { assertProperty, ERROR_CODES, expectIntactLog } from "./fuzz-invariants";
-import { BASE, befriend, openDm, randomIp, signUp, type TestUser } from "./helpers";
+import { makeGroup, stubOf } from "./conversation-fixtures";
+import { hostileString, hostileValue, PROTOTYPE_NAMES, prototypeIsClean, toJson } from "./fuzz-dictionary";
+import { assertProperty, ERROR_CODES, expectIntactLog, fetchLog } from "./fuzz-invariants";
+import { apiOk, BASE, befriend, openDm, randomIp, signUp, type TestUser } from "./helpers";
 
 interface Target {
   method: string;
@@ -27,6 +31,7 @@ const junkText = fc.oneof(
   fc.string({ unit: "binary", maxLength: 40 }),
   fc.string({ unit: "grapheme", maxLength: 40 }),
   fc.constantFrom("\u0000", "\uD800", "\u202E", "<script>alert(1)</script>", "' OR 1=1 --", "../../etc", "\uFFFF"),
+  hostileString,
 );
 const anyValue = fc.oneof(
   fc.jsonValue({ maxDepth: 2 }),
@@ -34,6 +39,7 @@ const anyValue = fc.oneof(
   fc.integer(),
   fc.double(),
   fc.constantFrom(null, true, false, -1, 0, 1e308, Number.MAX_SAFE_INTEGER + 2, "", []),
+  hostileValue,
 );
 
 /** A body as the raw text to send: random JSON, random text, huge strings, or the endpoint's fields with wrong types. */
@@ -42,9 +48,7 @@ const bodyFor = (t: Target) =>
     fc.jsonValue({ maxDepth: 3 }).map((j) => JSON.stringify(j)),
     junkText,
     fc.string({ maxLength: 200 }),
-    fc
-      .record(Object.fromEntries(t.fields.map((f) => [f, anyValue])), { requiredKeys: [] })
-      .map((r) => JSON.stringify(r)),
+    fc.record(Object.fromEntries(t.fields.map((f) => [f, anyValue])), { requiredKeys: [] }).map((r) => toJson(r)),
     fc
       .tuple(
         fc.constantFrom(...t.fields),
@@ -64,6 +68,19 @@ async function send(t: Target, body: string, type: string | undefined, auth: str
   if (auth === "valid" && t.auth) headers.Authorization = `Bearer ${owner.accessToken}`;
   if (auth === "garbage") headers.Authorization = "Bearer not.a.jwt";
   return exports.default.fetch(`${BASE}${t.path}`, { method: t.method, headers, body });
+}
+
+/** Percent-encoded UTF-8; a lone surrogate becomes the invalid UTF-8 it would be (%ED%A0%80 for U+D800). */
+function segment(s: string): string {
+  let out = "";
+  for (const ch of s) {
+    const c = ch.codePointAt(0) ?? 0;
+    if (c < 0xd800 || c > 0xdfff) out += encodeURIComponent(ch);
+    else
+      for (const b of [0xe0 | (c >> 12), 0x80 | ((c >> 6) & 0x3f), 0x80 | (c & 0x3f)])
+        out += `%${b.toString(16).toUpperCase()}`;
+  }
+  return out;
 }
 
 /** The contract: never 5xx; any 4xx is `{error: {code, message}}` with a known code. */
@@ -134,6 +151,102 @@ describe("fuzzing REST bodies", () => {
     expect(me.status).toBe(200);
     await expectIntactLog(group.id, owner);
     await expectIntactLog(dm.id, owner);
+  }, 60_000);
+
+  it("hostile keys and values in every body and path: no 5xx, no prototype reached, and the log takes the next message", async () => {
+    // Every request below is followed by a send; the limiter has its own tests.
+    await runInDurableObject(stubOf(group.id), (obj: ConversationObject) => {
+      obj.room.buckets.limit = { perSecond: 1e6, burst: 1e6 };
+    });
+    const g = `/api/conversations/${group.id}`;
+    /** Endpoints that take an id or a word in the path or query: each gets a hostile one. */
+    const inPath: Array<{ method: string; path: (x: string) => string; body?: unknown }> = [
+      { method: "PUT", path: (x) => `/api/blocks/${x}` },
+      { method: "DELETE", path: (x) => `/api/blocks/${x}` },
+      { method: "DELETE", path: (x) => `/api/friends/${x}` },
+      { method: "POST", path: (x) => `/api/friends/requests/${x}/accept` },
+      { method: "POST", path: (x) => `/api/friends/requests/${x}/decline` },
+      { method: "DELETE", path: (x) => `/api/friends/requests/${x}` },
+      { method: "GET", path: (x) => `/api/users?q=${x}` },
+      { method: "GET", path: (x) => `/api/conversations/${x}` },
+      { method: "GET", path: (x) => `/api/conversations/${x}/events?after=0` },
+      {
+        method: "POST",
+        path: (x) => `/api/conversations/${x}/messages`,
+        body: { clientId: "p", kind: "text", text: "p" },
+      },
+      { method: "DELETE", path: (x) => `${g}/members/${x}` },
+      { method: "PATCH", path: (x) => `${g}/members/${x}`, body: { role: "admin" } },
+      { method: "GET", path: (x) => `${g}/messages?q=${x}` },
+      { method: "GET", path: (x) => `/api/files/${x}/meta` },
+      { method: "GET", path: (x) => `/api/files/${x}?sig=${x}&exp=${x}&u=${x}` },
+      { method: "POST", path: (x) => `/api/files/${x}/complete` },
+    ];
+    const bodyCommand = fc.integer({ min: 0, max: targets.length - 1 }).chain((i) => {
+      const t = targets[i] as Target;
+      const field = fc.oneof(hostileValue, anyValue);
+      return fc
+        .record(Object.fromEntries(t.fields.map((f) => [f, field])), { requiredKeys: [] })
+        .map((r) => ({ what: `${t.method} ${t.path}`, method: t.method, path: t.path, body: toJson(r) }));
+    });
+    // A body whose own keys are prototype names, beside or instead of the real fields.
+    const keyCommand = fc
+      .tuple(fc.integer({ min: 0, max: targets.length - 1 }), fc.constantFrom(...PROTOTYPE_NAMES), hostileValue)
+      .map(([i, key, value]) => {
+        const t = targets[i] as Target;
+        const field = t.fields[0] ?? "x";
+        return {
+          what: `${t.method} ${t.path} key ${key}`,
+          method: t.method,
+          path: t.path,
+          body: `{${JSON.stringify(key)}:${toJson(value)},${JSON.stringify(field)}:${JSON.stringify(key)}}`,
+        };
+      });
+    const pathCommand = fc.tuple(fc.integer({ min: 0, max: inPath.length - 1 }), hostileString).map(([i, x]) => {
+      const t = inPath[i] as (typeof inPath)[number];
+      const path = t.path(segment(x));
+      return {
+        what: `${t.method} ${path.slice(0, 120)}`,
+        method: t.method,
+        path,
+        body: t.body === undefined ? undefined : JSON.stringify(t.body),
+      };
+    });
+    let checked = (await fetchLog(group.id, owner)).length;
+    let n = 0;
+    await assertProperty(
+      fc.asyncProperty(fc.oneof(bodyCommand, keyCommand, pathCommand), async (cmd) => {
+        const headers: Record<string, string> = {
+          "CF-Connecting-IP": randomIp(),
+          Authorization: `Bearer ${owner.accessToken}`,
+        };
+        if (cmd.body !== undefined) headers["Content-Type"] = "application/json";
+        const res = await exports.default.fetch(`${BASE}${cmd.path}`, { method: cmd.method, headers, body: cmd.body });
+        await expectContractAnswer(res, cmd.what);
+        expect(prototypeIsClean(), `${cmd.what} reached Object.prototype`).toBe(true);
+        // The conversation takes the next change, and the log from the last check to it has no gap.
+        n += 1;
+        const sent = await exports.default.fetch(`${BASE}${g}/messages`, {
+          method: "POST",
+          headers: { ...headers, "Content-Type": "application/json" },
+          body: JSON.stringify({ clientId: `after-${n}`, kind: "text", text: `after ${n}` }),
+        });
+        expect(sent.status, `${cmd.what}: the next send -> ${sent.status} ${await sent.clone().text()}`).toBe(201);
+        const page = await apiOk<{ events: Array<{ seq: number }>; head: number }>(
+          `${g}/events?after=${checked}&limit=500`,
+          {
+            token: owner.accessToken,
+          },
+        );
+        expect(
+          page.events.map((e) => e.seq),
+          cmd.what,
+        ).toEqual(Array.from({ length: page.head - checked }, (_, i) => checked + i + 1));
+        checked = page.head;
+      }),
+      { numRuns: 250, seed: 20261206 },
+    );
+    await expectIntactLog(group.id, owner);
   }, 60_000);
 
   it("random query strings on list endpoints answer < 500 with a contract error body", async () => {

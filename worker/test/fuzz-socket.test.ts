@@ -2,12 +2,15 @@
 // conversation object. The socket answers `error` frames or closes with a
 // contract close code, never a crash; afterwards the log is intact, an
 // observer saw every event exactly once, and a well-formed send still works.
+// Strings and numbers come from the hostile dictionary too (fuzz-dictionary.ts);
+// fuzz-frames-hostile.test.ts checks the invariants after every single frame.
 import { runInDurableObject } from "cloudflare:test";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ConversationObject } from "../conversation/object";
 import { type Conversation, type ConversationEvent, Limits } from "../protocol";
 import { join, makeGroup, receivedEvents, receivedSeqs, stubOf, wsPath } from "./conversation-fixtures";
+import { hostileNumber, hostileString, toJson } from "./fuzz-dictionary";
 import { assertProperty, ERROR_CODES, expectIntactLog, keepAlive } from "./fuzz-invariants";
 import { expectSocket, openSocket, signUp, type TestSocket, type TestUser, waitFor } from "./helpers";
 
@@ -19,8 +22,12 @@ const junk = fc.oneof(
   fc.string({ unit: "binary", maxLength: 30 }),
   fc.string({ unit: "grapheme", maxLength: 30 }),
   fc.constantFrom("\u0000", "\uD800", "\u202E\u0301", "<img src=x onerror=alert(1)>", "'; DROP TABLE events; --"),
+  hostileString,
 );
-const badNumber = fc.constantFrom(-1, 0, 0.5, 1e308, -1e308, Number.MAX_SAFE_INTEGER + 2, 2 ** 31, 999_999);
+const badNumber = fc.oneof(
+  fc.constantFrom(-1, 0, 0.5, 1e308, -1e308, Number.MAX_SAFE_INTEGER + 2, 2 ** 31, 999_999),
+  hostileNumber,
+);
 const anyValue = fc.oneof(fc.jsonValue({ maxDepth: 2 }), junk, badNumber, fc.integer(), fc.constantFrom(null, true));
 const frameType = fc.constantFrom("hello", "send", "edit", "delete", "react", "typing", "read", "sync", "ping", "nope");
 
@@ -45,24 +52,24 @@ const wrongTypes = fc
     },
     { requiredKeys: ["type"] },
   )
-  .map((r) => JSON.stringify(r));
+  .map((r) => toJson(r));
 
 /** Valid shapes carrying out-of-range or junk content. */
 const almostValid = fc.oneof(
   fc
     .tuple(fc.string({ minLength: 1, maxLength: 8 }), junk)
-    .map(([id, text]) => JSON.stringify({ type: "send", clientId: `fz-${id}`, kind: "text", text })),
+    .map(([id, text]) => toJson({ type: "send", clientId: `fz-${id}`, kind: "text", text })),
   fc
     .integer({ min: Limits.textMax + 1, max: 6_000 })
     .map((n) => JSON.stringify({ type: "send", clientId: `long-${n}`, kind: "text", text: "x".repeat(n) })),
   fc
     .tuple(fc.constantFrom("edit", "delete", "react"), badNumber, junk)
     .map(([type, target, text]) =>
-      JSON.stringify({ type, clientId: `t-${target}`, target, text, emoji: text, on: true }),
+      toJson({ type, clientId: `t-${toJson(target)}`, target, text, emoji: text, on: true }),
     ),
   fc
     .tuple(fc.constantFrom("read", "sync", "hello"), badNumber)
-    .map(([type, n]) => JSON.stringify({ type, seq: n, after: n, lastSeq: n })),
+    .map(([type, n]) => toJson({ type, seq: n, after: n, lastSeq: n })),
 );
 
 const oversized = fc

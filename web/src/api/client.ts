@@ -40,11 +40,11 @@ async function send(path: string, opts: RequestOptions): Promise<Response> {
 }
 
 async function attempt(path: string, opts: RequestOptions, token: string | null): Promise<Response> {
-  const headers: Record<string, string> = {};
-  if (token !== null) headers.Authorization = `Bearer ${token}`;
+  const headers = new Headers();
+  if (token !== null) headers.set("Authorization", `Bearer ${token}`);
   let body: string | undefined;
   if (opts.body !== undefined) {
-    headers["Content-Type"] = "application/json";
+    headers.set("Content-Type", "application/json");
     body = JSON.stringify(opts.body);
   }
   try {

@@ -59,7 +59,15 @@ export async function getConversation(id: string): Promise<Conversation> {
 export type MessagesPage = { messages: Message[]; hasMore: boolean };
 
 /** The one history endpoint: `before` paging, a `from`/`to` range, or a search `q` (PROTOCOL.md "The log"). */
-export function messagesPage(id: string, params: Record<string, string | number | undefined>): Promise<MessagesPage> {
+export interface HistoryQuery {
+  before?: number | undefined;
+  from?: number | undefined;
+  to?: number | undefined;
+  q?: string | undefined;
+  limit?: number | undefined;
+}
+
+export function messagesPage(id: string, params: HistoryQuery): Promise<MessagesPage> {
   const query = new URLSearchParams();
   for (const [name, value] of Object.entries(params)) if (value !== undefined) query.set(name, String(value));
   return api(`/api/conversations/${seg(id)}/messages?${query}`, MessagesPageSchema);

@@ -1,11 +1,12 @@
 // "Seen" markers from other members' read positions (receipt frames).
 import type { TimelineItem } from "./timeline";
 
-export type ReadMarkers = Record<string, number>;
+/** User id -> read seq. A Map: user ids come from the wire, and a plain object would answer prototype names. */
+export type ReadMarkers = ReadonlyMap<string, number>;
 
 /** Moves a member's marker forward only (receipts may arrive late or twice). */
 export function withReceipt(markers: ReadMarkers, userId: string, seq: number): ReadMarkers {
-  return (markers[userId] ?? 0) >= seq ? markers : { ...markers, [userId]: seq };
+  return (markers.get(userId) ?? 0) >= seq ? markers : new Map(markers).set(userId, seq);
 }
 
 /**
@@ -27,7 +28,7 @@ export function seenBy(
   }
   if (!last || last.seq === null) return null;
   const seq = last.seq;
-  const userIds = Object.entries(markers)
+  const userIds = [...markers]
     .filter(([userId, read]) => userId !== selfId && read >= seq)
     .map(([userId]) => userId)
     .sort();

@@ -85,7 +85,7 @@ describe("timeline", () => {
       { ...base, seq: 4, type: "delete", target: 2 },
       { ...base, seq: 5, type: "reaction", target: 1, emoji: "👍", on: true },
     ]);
-    expect(t.items[0]).toMatchObject({ text: "fixed", editedAt: 9, reactions: { "👍": ["bob"] } });
+    expect(t.items[0]).toMatchObject({ text: "fixed", editedAt: 9, reactions: new Map([["👍", ["bob"]]]) });
     expect(t.items[1]).toMatchObject({ text: null, deleted: true });
   });
 
@@ -105,7 +105,7 @@ describe("timeline", () => {
       { ...base, seq: 10, type: "member", senderId: "bob", action: "added", userIds: ["dan"] },
     ]);
     expect(t.items.map((i) => i.seq)).toEqual([1, 2, 3]);
-    expect(itemBySeq(t, 1)?.reactions).toEqual({ "👍": ["bob"] });
+    expect(itemBySeq(t, 1)?.reactions).toEqual(new Map([["👍", ["bob"]]]));
     expect(itemBySeq(t, 2)).toMatchObject({ text: "re (fixed)", replyTo: 1, editedAt: 20 });
     const gone = itemBySeq(t, 3);
     expect(gone).toMatchObject({ deleted: true, text: null, kind: "image" });

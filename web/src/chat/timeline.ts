@@ -5,14 +5,22 @@ import type { ConversationEvent, Message } from "../../../worker/protocol";
 
 export type ItemStatus = "sent" | "pending" | "failed";
 
+/**
+ * Emoji -> who reacted. A Map, not the wire's plain object: an emoji is a
+ * string someone else chose, and a plain object answers "constructor" or
+ * "__proto__" from its prototype (issue 13).
+ */
+export type ReactionMap = ReadonlyMap<string, readonly string[]>;
+
 /** A message as the timeline shows it: the folded `Message`, or a pending send with no seq yet. */
-export interface TimelineItem extends Omit<Message, "seq" | "deleted"> {
+export interface TimelineItem extends Omit<Message, "seq" | "deleted" | "reactions"> {
   /** Stable across pending -> sent, so the row is not re-mounted. */
   key: string;
   seq: number | null;
   deleted: boolean;
   status: ItemStatus;
   failure?: string;
+  reactions: ReactionMap;
 }
 
 export interface Timeline {
@@ -22,6 +30,27 @@ export interface Timeline {
 }
 
 export const emptyTimeline: Timeline = { items: [], hasMore: false };
+
+/** The wire's reactions (or an older build's cached object) as a Map: own keys only, lists of user ids only. */
+export function reactionsOf(wire: unknown): ReactionMap {
+  if (wire instanceof Map) return wire;
+  const out = new Map<string, readonly string[]>();
+  if (typeof wire !== "object" || wire === null) return out;
+  for (const [emoji, users] of Object.entries(wire)) {
+    const ids = Array.isArray(users) ? users.filter((u): u is string => typeof u === "string") : [];
+    if (ids.length > 0) out.set(emoji, ids);
+  }
+  return out;
+}
+
+function toggled(reactions: ReactionMap, emoji: string, userId: string, on: boolean): ReactionMap {
+  const users = (reactions.get(emoji) ?? []).filter((u) => u !== userId);
+  const next = new Map(reactions);
+  if (on) next.set(emoji, [...users, userId]);
+  else if (users.length > 0) next.set(emoji, users);
+  else next.delete(emoji);
+  return next;
+}
 
 const keyOf = (senderId: string, clientId: string | null, seq: number | null) =>
   clientId !== null ? `c:${senderId}:${clientId}` : `s:${seq}`;
@@ -39,7 +68,7 @@ function fromMessage(m: Message): TimelineItem {
     createdAt: m.createdAt,
     ...(m.editedAt === undefined ? {} : { editedAt: m.editedAt }),
     deleted: m.deleted === true,
-    reactions: m.reactions,
+    reactions: reactionsOf(m.reactions),
     status: "sent",
   };
 }
@@ -85,7 +114,7 @@ export function addPending(
     ...(replyTo === undefined ? {} : { replyTo }),
     createdAt: now,
     deleted: false,
-    reactions: {},
+    reactions: new Map(),
     status: "pending",
   };
   return { ...t, items: [...t.items, item] };
@@ -134,7 +163,7 @@ export function applyEvents(t: Timeline, events: ConversationEvent[], opts: { ap
           ...(e.replyTo === undefined ? {} : { replyTo: e.replyTo }),
           createdAt: e.createdAt,
           deleted: false,
-          reactions: {},
+          reactions: new Map(),
           status: "sent",
         };
         if (mine === -1) {
@@ -149,12 +178,7 @@ export function applyEvents(t: Timeline, events: ConversationEvent[], opts: { ap
         update(e.target, ({ file: _, ...i }) => ({ ...i, text: null, deleted: true }));
         break;
       case "reaction":
-        update(e.target, (i) => {
-          const users = (i.reactions[e.emoji] ?? []).filter((u) => u !== e.senderId);
-          const next = e.on ? [...users, e.senderId] : users;
-          const { [e.emoji]: _, ...rest } = i.reactions;
-          return { ...i, reactions: next.length > 0 ? { ...rest, [e.emoji]: next } : rest };
-        });
+        update(e.target, (i) => ({ ...i, reactions: toggled(i.reactions, e.emoji, e.senderId, e.on) }));
         break;
       case "member":
         break;

@@ -58,7 +58,7 @@ export function useChat(conversationId: string, selfId: string): Chat {
   const [timeline, setTimeline] = useState<Timeline>(emptyTimeline);
   // The jumps hook owns the window of older history; the socket folds events into it through this.
   const windowRef = useRef<((events: ConversationEvent[]) => void) | null>(null);
-  const [markers, setMarkers] = useState<ReadMarkers>({});
+  const [markers, setMarkers] = useState<ReadMarkers>(new Map());
   const [connection, setConnection] = useState<ConnectionState>("connecting");
   const [error, setError] = useState<string | null>(null);
   const [ready, setReady] = useState(false);
@@ -78,7 +78,7 @@ export function useChat(conversationId: string, selfId: string): Chat {
     };
     setConversation(null);
     setTimeline(emptyTimeline);
-    setMarkers({});
+    setMarkers(new Map());
     setConnection("connecting");
     setError(null);
     setReady(false);
@@ -91,7 +91,7 @@ export function useChat(conversationId: string, selfId: string): Chat {
     // Other members' read positions; self is not shown a marker. This
     // conversation's markers change only here, so they are kept beside the
     // state and the cache write happens outside any state updater.
-    let known: ReadMarkers = {};
+    let known: ReadMarkers = new Map();
     const showMarkers = (next: ReadMarkers) => {
       known = next;
       setMarkers(next);
@@ -166,7 +166,7 @@ export function useChat(conversationId: string, selfId: string): Chat {
       ]);
       if (cancelled) return;
       // Live receipts that came first win over the cache.
-      showMarkers({ ...cachedMarkers, ...known });
+      showMarkers(new Map([...cachedMarkers, ...known]));
       let start: Timeline = { items: cachedItems, hasMore: (cachedItems[0]?.seq ?? 1) > 1 };
       for (const q of queued) {
         if (q.frame.type === "send") {

@@ -42,16 +42,21 @@ export function setLang(lang: Lang): void {
   for (const l of listeners) l(lang);
 }
 
+/** Placeholder values by name. The names are written in code and in our own tables, never taken from the wire. */
+// biome-ignore lint/plugin: placeholder names are ours (call sites and tables); format reads them with Object.hasOwn.
+export type Params = Readonly<Record<string, string | number>>;
+
 /** Fills `{name}` placeholders; unknown placeholders stay visible rather than vanish. */
-export function format(template: string, params?: Record<string, string | number>): string {
+export function format(template: string, params?: Params): string {
   if (!params) return template;
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
-    const value = params[name];
+    // Own values only: a "{constructor}" placeholder must not print Object.
+    const value = Object.hasOwn(params, name) ? params[name] : undefined;
     return value === undefined ? whole : String(value);
   });
 }
 
-export function t(key: MessageKey, params?: Record<string, string | number>, lang: Lang = current): string {
+export function t(key: MessageKey, params?: Params, lang: Lang = current): string {
   return format(TABLES[lang][key], params);
 }
 

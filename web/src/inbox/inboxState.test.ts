@@ -44,9 +44,9 @@ describe("inbox state", () => {
 
   it("tracks presence and bumps the contacts version on friend frames", () => {
     let s = applyInboxFrame(emptyInbox, { type: "presence", userId: "u1", status: "online", lastSeenAt: null });
-    expect(s.presence.u1).toEqual({ status: "online", lastSeenAt: null });
+    expect(s.presence.get("u1")).toEqual({ status: "online", lastSeenAt: null });
     s = applyInboxFrame(s, { type: "presence", userId: "u1", status: "offline", lastSeenAt: 77 });
-    expect(s.presence.u1).toEqual({ status: "offline", lastSeenAt: 77 });
+    expect(s.presence.get("u1")).toEqual({ status: "offline", lastSeenAt: 77 });
     const v0 = s.contactsVersion;
     s = applyInboxFrame(s, { type: "friend_removed", userId: "u1" });
     expect(s.contactsVersion).toBe(v0 + 1);

@@ -11,14 +11,15 @@ export interface PresenceInfo {
 export interface InboxState {
   /** Newest activity first. */
   conversations: ConversationSummary[];
-  presence: Record<string, PresenceInfo>;
+  /** By user id. A Map: ids come from the wire, and a plain object would answer prototype names. */
+  presence: ReadonlyMap<string, PresenceInfo>;
   /** Bumped by friend/request frames: contact lists reload when it changes. */
   contactsVersion: number;
 }
 
 export type InboxFrame = Exclude<InboxServerFrame, { type: "pong" }>;
 
-export const emptyInbox: InboxState = { conversations: [], presence: {}, contactsVersion: 0 };
+export const emptyInbox: InboxState = { conversations: [], presence: new Map(), contactsVersion: 0 };
 
 const byActivity = (a: ConversationSummary, b: ConversationSummary) =>
   b.updatedAt - a.updatedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
@@ -45,8 +46,8 @@ export function markSeen(state: InboxState, id: string): InboxState {
 export function applyInboxFrame(state: InboxState, frame: InboxFrame): InboxState {
   switch (frame.type) {
     case "welcome": {
-      const presence: Record<string, PresenceInfo> = {};
-      for (const f of frame.friends) presence[f.userId] = { status: f.status, lastSeenAt: f.lastSeenAt };
+      const presence = new Map<string, PresenceInfo>();
+      for (const f of frame.friends) presence.set(f.userId, { status: f.status, lastSeenAt: f.lastSeenAt });
       return { ...withConversations(state, frame.conversations), presence, contactsVersion: state.contactsVersion + 1 };
     }
     case "conversation":
@@ -56,12 +57,12 @@ export function applyInboxFrame(state: InboxState, frame: InboxFrame): InboxStat
     case "presence":
       return {
         ...state,
-        presence: { ...state.presence, [frame.userId]: { status: frame.status, lastSeenAt: frame.lastSeenAt } },
+        presence: new Map(state.presence).set(frame.userId, { status: frame.status, lastSeenAt: frame.lastSeenAt }),
       };
     case "friend_added":
       return {
         ...state,
-        presence: { ...state.presence, [frame.friend.user.id]: frame.friend.presence },
+        presence: new Map(state.presence).set(frame.friend.user.id, frame.friend.presence),
         contactsVersion: state.contactsVersion + 1,
       };
     case "friend_request":

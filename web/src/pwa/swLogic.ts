@@ -7,7 +7,9 @@ export interface PushPayload {
   body: string;
 }
 
-const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === "object" && x !== null;
+/** Only the named fields are ever read: no lookup by a key from the payload. */
+type Fields = Partial<Record<"conversationId" | "seq" | "title" | "body" | "kill", unknown>>;
+const isRecord = (x: unknown): x is Fields => typeof x === "object" && x !== null;
 
 /** The push payload (PROTOCOL.md "Push notifications"), or null for anything else. */
 export function parsePushPayload(text: string): PushPayload | null {

@@ -5,7 +5,8 @@
 // an accelerator and the outbox a safety net, never a reason to break a send.
 import { type DBSchema, type IDBPDatabase, openDB } from "idb";
 import type { ChangeFrame, Conversation, ConversationSummary, Me, UploadMethod } from "../../../worker/protocol";
-import type { TimelineItem } from "../chat/timeline";
+import type { ReadMarkers } from "../chat/receipts";
+import { reactionsOf, type TimelineItem } from "../chat/timeline";
 import type { FileKind } from "../upload/plan";
 import { newestItems } from "./trim";
 
@@ -109,8 +110,14 @@ export const saveMessages = (conversationId: string, items: TimelineItem[]) =>
     await d.put("messages", { conversationId, items: newestItems(items, CACHED_MESSAGES) });
   });
 
+/** Reactions are a Map since issue 13; an older build cached them as a plain object. */
 export const loadMessages = (conversationId: string) =>
-  quietly<TimelineItem[]>([], async (d) => (await d.get("messages", conversationId))?.items ?? []);
+  quietly<TimelineItem[]>([], async (d) =>
+    ((await d.get("messages", conversationId))?.items ?? []).map((i) => ({
+      ...i,
+      reactions: reactionsOf(i.reactions),
+    })),
+  );
 
 export const queueOutbox = (entry: OutboxEntry) => quietly(undefined, async (d) => void (await d.put("outbox", entry)));
 
@@ -132,14 +139,19 @@ export const loadUploads = () => quietly<UploadRecord[]>([], (d) => d.getAll("up
 export const countUploads = () => quietly(0, (d) => d.count("uploads"));
 
 /** Other members' read markers of one conversation, as last heard (receipts are not replayed). */
-export const saveReceipts = (conversationId: string, markers: Record<string, number>) =>
+export const saveReceipts = (conversationId: string, markers: ReadMarkers) =>
   quietly(undefined, async (d) => void (await d.put("kv", markers, `receipts:${conversationId}`)));
 
 export const loadReceipts = (conversationId: string) =>
-  quietly<Record<string, number>>({}, async (d) => {
+  quietly<ReadMarkers>(new Map(), async (d) => {
     const value: unknown = await d.get("kv", `receipts:${conversationId}`);
-    if (typeof value !== "object" || value === null) return {};
-    return Object.fromEntries(Object.entries(value).filter((e): e is [string, number] => typeof e[1] === "number"));
+    if (typeof value !== "object" || value === null) return new Map();
+    // A Map since issue 13; an older build stored a plain object (own keys only either way).
+    const entries: Iterable<[unknown, unknown]> = value instanceof Map ? value : Object.entries(value);
+    const markers = new Map<string, number>();
+    for (const [userId, seq] of entries)
+      if (typeof userId === "string" && typeof seq === "number") markers.set(userId, seq);
+    return markers;
   });
 
 /** Signing out forgets everything this user's device kept. */

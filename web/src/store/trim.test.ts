@@ -11,7 +11,7 @@ const item = (seq: number | null, status: TimelineItem["status"] = "sent"): Time
   text: "x",
   createdAt: 0,
   deleted: false,
-  reactions: {},
+  reactions: new Map(),
   status,
 });
 

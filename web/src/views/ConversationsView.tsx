@@ -51,7 +51,7 @@ export function ConversationsView({ selectedId }: { selectedId: string | null })
               c={c}
               selected={c.id === selectedId}
               tabbable={i === focusIndex}
-              presence={c.peer ? state.presence[c.peer.id] : undefined}
+              presence={c.peer ? state.presence.get(c.peer.id) : undefined}
             />
           ))}
         </ul>

@@ -46,6 +46,20 @@ export const EventSchema: v.GenericSchema<unknown, ConversationEvent> = v.varian
   }),
 ]);
 
+/**
+ * Emoji -> user ids, every own key kept. Not `v.record`, which silently drops
+ * "__proto__", "constructor" and "prototype"; the timeline reads this object
+ * only through `reactionsOf` (own entries into a Map).
+ */
+const reactions = v.custom<Message["reactions"]>(
+  (x) =>
+    typeof x === "object" &&
+    x !== null &&
+    !Array.isArray(x) &&
+    Object.values(x).every((users) => Array.isArray(users) && users.every((u) => typeof u === "string")),
+  "reactions must map each emoji to a list of user ids",
+);
+
 export const MessageSchema: v.GenericSchema<unknown, Message> = v.object({
   seq,
   senderId: v.string(),
@@ -60,7 +74,7 @@ export const MessageSchema: v.GenericSchema<unknown, Message> = v.object({
     v.optional(v.nullable(v.boolean())),
     v.transform((d): true | undefined => (d ? true : undefined)),
   ),
-  reactions: v.optional(v.record(v.string(), v.array(v.string())), {}),
+  reactions: v.optional(reactions, {}),
 });
 
 export const RoleSchema = role;

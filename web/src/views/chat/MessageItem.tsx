@@ -36,7 +36,7 @@ export function MessageItem(props: Props) {
   const { item, senderName, own, selfId, moderator, tabbable, highlighted, quote, seen, nameOf, handlers } = props;
   const seq = item.seq;
   const mine = useMemo(
-    () => new Set(Object.entries(item.reactions).flatMap(([e, users]) => (users.includes(selfId) ? [e] : []))),
+    () => new Set([...item.reactions].flatMap(([e, users]) => (users.includes(selfId) ? [e] : []))),
     [item.reactions, selfId],
   );
   const label = kindLabel(item.kind);

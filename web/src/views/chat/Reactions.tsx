@@ -1,8 +1,9 @@
+import type { ReactionMap } from "../../chat/timeline";
 import { t } from "../../i18n";
 import { personName } from "./quote";
 
 interface Props {
-  reactions: Record<string, string[]>;
+  reactions: ReactionMap;
   selfId: string;
   nameOf: (userId: string) => string;
   onToggle: (emoji: string, on: boolean) => void;
@@ -10,7 +11,7 @@ interface Props {
 
 /** Counts per emoji; each is a toggle for this user, and names who reacted. */
 export function Reactions({ reactions, selfId, nameOf, onToggle }: Props) {
-  const entries = Object.entries(reactions).filter(([, users]) => users.length > 0);
+  const entries = [...reactions].filter(([, users]) => users.length > 0);
   if (entries.length === 0) return null;
   return (
     <p class="reactions">

@@ -13,7 +13,7 @@ import { formatTime } from "../../ui/time";
 interface Props {
   friends: Friend[];
   /** Live presence from the inbox socket; REST's snapshot where it has said nothing yet. */
-  presence: Record<string, PresenceInfo>;
+  presence: ReadonlyMap<string, PresenceInfo>;
   onChange: () => void;
 }
 
@@ -49,7 +49,7 @@ export function FriendsList({ friends, presence, onChange }: Props) {
       ) : (
         <ul aria-labelledby="friends-title" class="people">
           {friends.map((f) => {
-            const p = presence[f.user.id] ?? f.presence;
+            const p = presence.get(f.user.id) ?? f.presence;
             return (
               <li key={f.user.id} data-user={f.user.username}>
                 <span>
