@@ -1,3 +1,4 @@
+// Web Push subscriptions: the endpoints a user's browsers registered.
 import { and, count, desc, eq, ne, notInArray } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { pushSubscriptions } from "../db/schema";
