@@ -24,3 +24,6 @@ export async function sha256Hex(text: string): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
+
+/** Ids made by newId("c"): the prefix and 22 base64url characters (128 bits). */
+export const CONVERSATION_ID = /^c_[A-Za-z0-9_-]{22}$/;

@@ -1,7 +1,22 @@
-import { closeUserSessions } from "../conversation/sessions";
+import { listConversationIds } from "../db/conversations";
+import { conversationStub, inboxStub } from "../do/stubs";
 import type { Bindings } from "../http/env";
-import { inboxStub } from "../inbox/stub";
-import type { SessionScope } from "./scope";
+import type { SessionScope } from "../shared/scope";
+
+/**
+ * Closes (4001) the user's conversation sockets of revoked sessions: logout
+ * passes `{only: sid}`, a password change `{except: sid}`. Each object
+ * closes only sockets it holds; objects without any are untouched work-wise.
+ */
+export async function closeUserSessions(env: Bindings, userId: string, scope: SessionScope): Promise<void> {
+  const ids = await listConversationIds(env.DB, userId);
+  // One unreachable object must not keep the others' sockets open.
+  await Promise.allSettled(
+    ids.map(async (conversationId) => {
+      await conversationStub(env, conversationId).closeSessions(userId, scope);
+    }),
+  );
+}
 
 /**
  * The one place that tells live connections that sessions ended: their

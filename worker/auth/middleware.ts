@@ -1,4 +1,5 @@
 import { createMiddleware } from "hono/factory";
+import { getSessionState } from "../db/sessions";
 import type { AppEnv, AuthInfo, Bindings } from "../http/env";
 import { unauthorized } from "../http/errors";
 import { tokenFromRequest, verifyAccessToken } from "./tokens";
@@ -13,10 +14,8 @@ export async function authenticate(env: Bindings, req: Request): Promise<AuthInf
   if (!token) throw unauthorized("missing access token");
   const auth = await verifyAccessToken(env, token);
   if (!auth) throw unauthorized("invalid or expired access token");
-  const session = await env.DB.prepare("SELECT revoked_at, expires_at FROM sessions WHERE id = ? AND user_id = ?")
-    .bind(auth.sessionId, auth.userId)
-    .first<{ revoked_at: number | null; expires_at: number }>();
-  if (!session || session.revoked_at !== null || session.expires_at <= Date.now()) {
+  const session = await getSessionState(env.DB, auth.sessionId, auth.userId);
+  if (!session || session.revokedAt !== null || session.expiresAt <= Date.now()) {
     throw unauthorized("session revoked or expired");
   }
   return auth;

@@ -1,6 +1,4 @@
-import { and, eq, isNull } from "drizzle-orm";
-import { drizzle } from "drizzle-orm/d1";
-import { refreshTokens, sessions } from "../db/schema";
+import { getRefreshToken, rotateRefreshTokenRow } from "../db/sessions";
 import type { Bindings } from "../http/env";
 import { unauthorized } from "../http/errors";
 import { sha256Hex, toBase64Url } from "../ids";
@@ -29,22 +27,6 @@ async function successorOf(env: Bindings, presented: string): Promise<string> {
   return toBase64Url(new Uint8Array(mac));
 }
 
-async function lookup(env: Bindings, tokenHash: string) {
-  const [row] = await drizzle(env.DB)
-    .select({
-      sessionId: refreshTokens.sessionId,
-      rotatedAt: refreshTokens.rotatedAt,
-      userId: sessions.userId,
-      revokedAt: sessions.revokedAt,
-      expiresAt: sessions.expiresAt,
-    })
-    .from(refreshTokens)
-    .innerJoin(sessions, eq(sessions.id, refreshTokens.sessionId))
-    .where(eq(refreshTokens.tokenHash, tokenHash))
-    .limit(1);
-  return row ?? null;
-}
-
 /**
  * Exchanges a refresh token for a new pair. Refreshes of one token within
  * the reuse window (two tabs at once, a retry after a lost answer) all get
@@ -53,9 +35,8 @@ async function lookup(env: Bindings, tokenHash: string) {
  * thief): the whole session is revoked (OAuth 2.0 Security BCP 4.14.2).
  */
 export async function rotateRefreshToken(env: Bindings, presented: string): Promise<TokenPair> {
-  const db = drizzle(env.DB);
   const tokenHash = await sha256Hex(presented);
-  const row = await lookup(env, tokenHash);
+  const row = await getRefreshToken(env.DB, tokenHash);
   if (!row) throw unauthorized("unknown refresh token");
   const now = Date.now();
   if (row.revokedAt !== null || row.expiresAt <= now) throw unauthorized("session revoked or expired");
@@ -64,21 +45,9 @@ export async function rotateRefreshToken(env: Bindings, presented: string): Prom
   let rotatedAt = row.rotatedAt;
   if (rotatedAt === null) {
     const { pair, tokenHash: nextHash } = await issue(env, row.userId, row.sessionId, successor, now);
-    // The conditional update picks one winner among concurrent refreshes;
-    // the successor insert is the same for all of them, so a loser's is a no-op.
-    const [claimed] = await db.batch([
-      db
-        .update(refreshTokens)
-        .set({ rotatedAt: now })
-        .where(and(eq(refreshTokens.tokenHash, tokenHash), isNull(refreshTokens.rotatedAt))),
-      db
-        .insert(refreshTokens)
-        .values({ tokenHash: nextHash, sessionId: row.sessionId, createdAt: now })
-        .onConflictDoNothing(),
-      db.update(sessions).set({ lastUsedAt: now }).where(eq(sessions.id, row.sessionId)),
-    ]);
-    if (claimed.meta.changes === 1) return pair;
-    rotatedAt = (await lookup(env, tokenHash))?.rotatedAt ?? null;
+    // One winner among concurrent refreshes; the losers read the winner's rotation time.
+    if (await rotateRefreshTokenRow(env.DB, tokenHash, nextHash, row.sessionId, now)) return pair;
+    rotatedAt = (await getRefreshToken(env.DB, tokenHash))?.rotatedAt ?? null;
   }
   if (rotatedAt !== null && now - rotatedAt <= reuseWindowMs(env)) {
     // The winner's pair again: same successor, and the access token signed as of the rotation.

@@ -1,13 +1,6 @@
 import * as v from "valibot";
-import { safeName } from "../http/validate";
-import { Limits, USERNAME_PATTERN } from "../protocol";
-
-/** Any case is accepted and stored lower-case: uniqueness is case-insensitive by construction. */
-export const username = v.pipe(
-  v.string(),
-  v.toLowerCase(),
-  v.regex(USERNAME_PATTERN, `must be ${Limits.usernameMin}-${Limits.usernameMax} of a-z 0-9 _ . -`),
-);
+import { safeName, username } from "../http/validate";
+import { Limits } from "../protocol";
 
 export const newPassword = v.pipe(
   v.string(),

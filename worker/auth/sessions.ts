@@ -1,6 +1,4 @@
-import { and, eq, isNull, ne } from "drizzle-orm";
-import { drizzle } from "drizzle-orm/d1";
-import { refreshTokens, sessions } from "../db/schema";
+import { insertSession, type RevokeReason, revokeOtherSessionRows, revokeSessionRow } from "../db/sessions";
 import type { Bindings } from "../http/env";
 import { newId, randomToken, sha256Hex } from "../ids";
 import { Limits, type TokenPair } from "../protocol";
@@ -16,7 +14,7 @@ export const SESSION_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 const REFRESH_TOKEN_BYTES = 32;
 const USER_AGENT_MAX = 256;
 
-export type RevokeReason = "logout" | "refresh_reuse" | "password_change";
+export type { RevokeReason } from "../db/sessions";
 
 /** A pair around `refreshToken`; only its digest is stored, so a copy of the table cannot be replayed. */
 export async function issue(
@@ -35,37 +33,27 @@ export async function issue(
 }
 
 export async function startSession(env: Bindings, userId: string, userAgent: string | null): Promise<TokenPair> {
-  const db = drizzle(env.DB);
   const now = Date.now();
   const sessionId = newId("ses");
   const { pair, tokenHash } = await issue(env, userId, sessionId, randomToken(REFRESH_TOKEN_BYTES), now);
-  await db.batch([
-    db.insert(sessions).values({
-      id: sessionId,
-      userId,
-      createdAt: now,
-      lastUsedAt: now,
-      expiresAt: now + SESSION_TTL_MS,
-      userAgent: userAgent?.slice(0, USER_AGENT_MAX) ?? null,
-    }),
-    db.insert(refreshTokens).values({ tokenHash, sessionId, createdAt: now }),
-  ]);
+  await insertSession(env.DB, {
+    id: sessionId,
+    userId,
+    now,
+    expiresAt: now + SESSION_TTL_MS,
+    userAgent: userAgent?.slice(0, USER_AGENT_MAX) ?? null,
+    tokenHash,
+  });
   return pair;
 }
 
 /** Revokes a session unless already revoked (the first reason stays). */
 export async function revokeSession(env: Bindings, userId: string, sessionId: string, reason: RevokeReason) {
-  await drizzle(env.DB)
-    .update(sessions)
-    .set({ revokedAt: Date.now(), revokedReason: reason })
-    .where(and(eq(sessions.id, sessionId), eq(sessions.userId, userId), isNull(sessions.revokedAt)));
+  await revokeSessionRow(env.DB, userId, sessionId, reason, Date.now());
   await disconnectSessions(env, userId, { only: sessionId });
 }
 
 export async function revokeOtherSessions(env: Bindings, userId: string, keepSessionId: string, reason: RevokeReason) {
-  await drizzle(env.DB)
-    .update(sessions)
-    .set({ revokedAt: Date.now(), revokedReason: reason })
-    .where(and(eq(sessions.userId, userId), ne(sessions.id, keepSessionId), isNull(sessions.revokedAt)));
+  await revokeOtherSessionRows(env.DB, userId, keepSessionId, reason, Date.now());
   await disconnectSessions(env, userId, { except: keepSessionId });
 }

@@ -1,7 +1,7 @@
 import { type JWTHeaderParameters, errors as joseErrors, jwtVerify, SignJWT } from "jose";
 import type { AuthInfo, Bindings } from "../http/env";
 import { sha256Hex } from "../ids";
-import { BEARER_PREFIX, Limits, SUBPROTOCOL } from "../protocol";
+import { BEARER_PREFIX, Limits } from "../protocol";
 
 const encoder = new TextEncoder();
 
@@ -96,10 +96,4 @@ export function tokenFromRequest(req: Request): string | null {
     }
   }
   return null;
-}
-
-/** Whether the client offered our subprotocol (then the 101 must echo it). */
-export function offersSubprotocol(req: Request): boolean {
-  const protocols = req.headers.get("Sec-WebSocket-Protocol");
-  return !!protocols && protocols.split(",").some((p) => p.trim() === SUBPROTOCOL);
 }

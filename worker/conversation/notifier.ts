@@ -1,4 +1,4 @@
-import type { ConversationNote } from "../inbox/note";
+import type { ConversationNote } from "../shared/note";
 import { ParkedInboxes, sqlParkingStore } from "./parking";
 
 /**

@@ -1,12 +1,11 @@
 import { DurableObject } from "cloudflare:workers";
-import { and, eq, lt } from "drizzle-orm";
-import { drizzle } from "drizzle-orm/d1";
-import type { SessionScope } from "../auth/scope";
-import { conversations } from "../db/schema";
-import { fileFacts, reclaimFiles } from "../files/reclaim";
+import { touchConversation } from "../db/conversations";
+import { getFileFacts } from "../db/files";
+import { getUsersByIds } from "../db/users";
+import { inboxStub } from "../do/stubs";
+import { InternalHeader } from "../do/upgrade";
+import { reclaimFiles } from "../files/reclaim";
 import { ApiError, errorResponse, refusalError } from "../http/errors";
-import type { ConversationNote } from "../inbox/note";
-import { inboxStub } from "../inbox/stub";
 import {
   type ChangeFrame,
   CloseCode,
@@ -17,9 +16,9 @@ import {
   SUBPROTOCOL,
   type User,
 } from "../protocol";
-import { getUsersByIds } from "../social/users";
+import type { ConversationNote } from "../shared/note";
+import type { SessionScope } from "../shared/scope";
 import { FileGate } from "./file-gate";
-import { InternalHeader } from "./internal";
 import type { Accepted, InitInput } from "./log";
 import type { MemberChange, MemberChangeResult } from "./membership";
 import { NO_FILES } from "./message-file";
@@ -325,10 +324,7 @@ export class ConversationObject extends DurableObject<Env> {
     const { meta, head, store } = this.room.log;
     const updatedAt = store.getEvent(head)?.createdAt;
     if (!meta || updatedAt === undefined) return;
-    await drizzle(this.env.DB)
-      .update(conversations)
-      .set({ updatedAt })
-      .where(and(eq(conversations.id, meta.id), lt(conversations.updatedAt, updatedAt)));
+    await touchConversation(this.env.DB, meta.id, updatedAt);
   }
 
   // ---------- RPC (Worker -> object); each method checks the caller's membership ----------
@@ -348,7 +344,7 @@ export class ConversationObject extends DurableObject<Env> {
   /** Same path as a socket change frame (a file send reads D1 first); fans out to live sockets. */
   async post(userId: string, frame: ChangeFrame): Promise<RpcResult<Accepted>> {
     const fileId = frame.type === "send" ? frame.fileId : undefined;
-    const files = fileId === undefined ? NO_FILES : new Map([[fileId, await fileFacts(this.env, fileId)]]);
+    const files = fileId === undefined ? NO_FILES : new Map([[fileId, await getFileFacts(this.env.DB, fileId)]]);
     return this.room.change(userId, frame, files);
   }
 
@@ -381,7 +377,7 @@ export class ConversationObject extends DurableObject<Env> {
 
   // ---------- file messages (issue 5) ----------
 
-  private readonly fileGate = new FileGate((fileId) => fileFacts(this.env, fileId));
+  private readonly fileGate = new FileGate((fileId) => getFileFacts(this.env.DB, fileId));
 
   /** Bytes of files whose last message was deleted; false when some must be retried. */
   reclaimFiles(): Promise<boolean> {

@@ -1,4 +1,3 @@
-import type { ConversationNote } from "../inbox/note";
 import {
   type ConversationEvent,
   type ConversationSummary,
@@ -7,6 +6,7 @@ import {
   type Message,
   type User,
 } from "../protocol";
+import type { ConversationNote } from "../shared/note";
 import { matchQuery } from "./cjk";
 import type { ConversationLog } from "./log";
 import { type Refusal, refuse } from "./results";

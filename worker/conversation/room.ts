@@ -1,5 +1,4 @@
 import * as v from "valibot";
-import { inScope, type SessionScope } from "../auth/scope";
 import {
   type ChangeFrame,
   CloseCode,
@@ -8,6 +7,7 @@ import {
   Limits,
   PROTOCOL_VERSION,
 } from "../protocol";
+import { inScope, type SessionScope } from "../shared/scope";
 import { type ClientFrame, ClientFrameSchema, clientIdOf } from "./frames";
 import { type Accepted, ConversationLog } from "./log";
 import { changeMembers, type MemberChange, type MemberChangeResult } from "./membership";

@@ -1,6 +1,4 @@
-import { and, asc, eq, lt } from "drizzle-orm";
-import { drizzle } from "drizzle-orm/d1";
-import { files } from "../db/schema";
+import { listStaleUploads } from "../db/files";
 import type { Bindings } from "../http/env";
 import { removeFile } from "./remove";
 
@@ -14,12 +12,7 @@ const BATCH = 200;
  * back. Meant for a cron trigger; returns how many it removed.
  */
 export async function cleanupStaleUploads(env: Bindings, now: number): Promise<number> {
-  const stale = await drizzle(env.DB)
-    .select()
-    .from(files)
-    .where(and(eq(files.status, "pending"), lt(files.createdAt, now - STALE_UPLOAD_MS)))
-    .orderBy(asc(files.createdAt))
-    .limit(BATCH);
+  const stale = await listStaleUploads(env.DB, now - STALE_UPLOAD_MS, BATCH);
   let removed = 0;
   for (const row of stale) {
     try {

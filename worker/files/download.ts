@@ -1,9 +1,9 @@
+import type { FileRow } from "../db/files";
 import type { Bindings } from "../http/env";
 import { ApiError, notFound } from "../http/errors";
 import { ErrorCode } from "../protocol";
 import { contentDisposition, servedType } from "./disposition";
 import { contentRange, parseRange } from "./range";
-import type { FileRow } from "./store";
 
 /** RFC 9110 weak comparison: `W/"x"` matches `"x"`; `*` matches anything. */
 function etagMatches(ifNoneMatch: string, etag: string): boolean {

@@ -1,8 +1,5 @@
-import { eq } from "drizzle-orm";
-import { drizzle } from "drizzle-orm/d1";
-import { fileParts, files } from "../db/schema";
+import { deleteFileRows, type FileRow } from "../db/files";
 import type { Bindings } from "../http/env";
-import type { FileRow } from "./store";
 
 /**
  * Aborts an open multipart upload, deletes the object, then the rows. The
@@ -18,9 +15,5 @@ export async function removeFile(env: Bindings, row: FileRow): Promise<void> {
     }
   }
   await env.FILES.delete(row.r2Key);
-  const db = drizzle(env.DB);
-  await db.batch([
-    db.delete(fileParts).where(eq(fileParts.fileId, row.id)),
-    db.delete(files).where(eq(files.id, row.id)),
-  ]);
+  await deleteFileRows(env.DB, row.id);
 }

@@ -1,12 +1,9 @@
-import { asc, eq } from "drizzle-orm";
-import { drizzle } from "drizzle-orm/d1";
-import { fileParts, files } from "../db/schema";
+import { deleteParts, type FileRow, listStoredParts, markFileReady, putPart, requireFile } from "../db/files";
 import type { Bindings } from "../http/env";
 import { conflict, invalidRequest, notFound } from "../http/errors";
 import type { FilePart } from "../protocol";
 import { checkDeclaredLength, exactLength, lengthError } from "./exact-length";
 import { detectType } from "./sniff";
-import { type FileRow, requireFile } from "./store";
 
 export const isMultipart = (row: FileRow) => row.partSize !== null && row.partSize < row.size;
 export const partCount = (row: FileRow) => Math.ceil(row.size / (row.partSize ?? row.size));
@@ -38,11 +35,7 @@ function requireOpenMultipart(row: FileRow): string {
 
 async function markReady(env: Bindings, row: FileRow, etag: string, now: number): Promise<FileRow> {
   const detectedType = await detectType(env, row.r2Key, row.size);
-  const [ready] = await drizzle(env.DB)
-    .update(files)
-    .set({ status: "ready", etag, detectedType, uploadId: null, completedAt: now })
-    .where(eq(files.id, row.id))
-    .returning();
+  const ready = await markFileReady(env.DB, row.id, { etag, detectedType, completedAt: now });
   if (!ready) throw notFound("no such file");
   return ready;
 }
@@ -78,24 +71,12 @@ export async function uploadPart(env: Bindings, row: FileRow, n: number, req: Re
   } catch (err) {
     throw lengthError(body.verdict(), size, err);
   }
-  // A re-sent part replaces the earlier one: R2 keeps the last upload of a number.
-  await drizzle(env.DB)
-    .insert(fileParts)
-    .values({ fileId: row.id, partNumber: n, size, etag, uploadedAt: now })
-    .onConflictDoUpdate({ target: [fileParts.fileId, fileParts.partNumber], set: { size, etag, uploadedAt: now } });
+  await putPart(env.DB, { fileId: row.id, partNumber: n, size, etag, uploadedAt: now });
   return { partNumber: n, size };
 }
 
-async function storedParts(env: Bindings, fileId: string) {
-  return drizzle(env.DB)
-    .select({ partNumber: fileParts.partNumber, size: fileParts.size, etag: fileParts.etag })
-    .from(fileParts)
-    .where(eq(fileParts.fileId, fileId))
-    .orderBy(asc(fileParts.partNumber));
-}
-
 export async function listParts(env: Bindings, row: FileRow): Promise<FilePart[]> {
-  const parts = await storedParts(env, row.id);
+  const parts = await listStoredParts(env.DB, row.id);
   return parts.map(({ partNumber, size }) => ({ partNumber, size }));
 }
 
@@ -105,7 +86,7 @@ export async function listParts(env: Bindings, row: FileRow): Promise<FilePart[]
  * marked ready now). Null when no complete has finished.
  */
 async function completedBefore(env: Bindings, row: FileRow, now: number): Promise<FileRow | null> {
-  const current = await requireFile(env, row.id);
+  const current = await requireFile(env.DB, row.id);
   if (current.status === "ready") return current;
   const object = await env.FILES.head(row.r2Key);
   if (object === null || object.size !== row.size) return null;
@@ -119,7 +100,7 @@ async function completedBefore(env: Bindings, row: FileRow, now: number): Promis
 export async function completeMultipart(env: Bindings, row: FileRow, now: number): Promise<FileRow> {
   if (row.status === "ready" && isMultipart(row)) return row;
   const uploadId = requireOpenMultipart(row);
-  const parts = await storedParts(env, row.id);
+  const parts = await listStoredParts(env.DB, row.id);
   const have = new Set(parts.map((p) => p.partNumber));
   const missing: number[] = [];
   for (let n = 1; n <= partCount(row); n++) if (!have.has(n)) missing.push(n);
@@ -136,6 +117,6 @@ export async function completeMultipart(env: Bindings, row: FileRow, now: number
     throw err;
   }
   const ready = await markReady(env, row, object.httpEtag, now);
-  await drizzle(env.DB).delete(fileParts).where(eq(fileParts.fileId, row.id));
+  await deleteParts(env.DB, row.id);
   return ready;
 }

@@ -1,7 +1,7 @@
 import { vValidator } from "@hono/valibot-validator";
 import type { ValidationTargets } from "hono";
 import * as v from "valibot";
-import { hasUnsafeNameChars } from "../protocol";
+import { hasUnsafeNameChars, Limits, USERNAME_PATTERN } from "../protocol";
 import { invalidRequest } from "./errors";
 
 /** What a person calls each part of a request ("invalid json" read as "your JSON is malformed"). */
@@ -53,4 +53,11 @@ export const intParam = (min: number, max: number) =>
 export const safeName = v.check<string, string>(
   (s) => !hasUnsafeNameChars(s),
   "must not contain control characters or bidi overrides",
+);
+
+/** Any case is accepted and stored lower-case: uniqueness is case-insensitive by construction. */
+export const username = v.pipe(
+  v.string(),
+  v.toLowerCase(),
+  v.regex(USERNAME_PATTERN, `must be ${Limits.usernameMin}-${Limits.usernameMax} of a-z 0-9 _ . -`),
 );

@@ -1,7 +1,10 @@
 import { DurableObject } from "cloudflare:workers";
-import { inScope, type SessionScope } from "../auth/scope";
-import { InternalHeader } from "../conversation/internal";
-import { conversationStub } from "../conversation/stub";
+import { listFriendPresenceSubjects } from "../db/friends";
+import { countSubscriptions } from "../db/push";
+import { setLastSeen } from "../db/users";
+import { readPresences } from "../do/presence";
+import { conversationStub } from "../do/stubs";
+import { InternalHeader } from "../do/upgrade";
 import { ApiError, errorResponse } from "../http/errors";
 import {
   CloseCode,
@@ -15,9 +18,9 @@ import {
   SUBPROTOCOL,
 } from "../protocol";
 import { type PushFetch, type PushPayload, sendPush } from "../push/send";
-import { countSubscriptions } from "../push/subscriptions";
-import type { ConversationNote } from "./note";
-import { broadcastPresence, friendRows, readPresences } from "./presence-sync";
+import type { ConversationNote } from "../shared/note";
+import { inScope, type SessionScope } from "../shared/scope";
+import { broadcastPresence } from "./presence-sync";
 import { pushPayloadFor, pushTiming } from "./push-hook";
 import { type EpochPresence, InboxStore } from "./store";
 
@@ -92,7 +95,7 @@ export class InboxObject extends DurableObject<Env> {
   private async announce(userId: string, p: EpochPresence): Promise<void> {
     try {
       if (p.status === "offline") {
-        await this.env.DB.prepare("UPDATE users SET last_seen_at = ? WHERE id = ?").bind(p.lastSeenAt, userId).run();
+        await setLastSeen(this.env.DB, userId, p.lastSeenAt);
       }
       await broadcastPresence(this.env, userId, p);
     } catch (err) {
@@ -146,7 +149,7 @@ export class InboxObject extends DurableObject<Env> {
   /** Re-reads friends (D1) and their presence (their inboxes), so a lost presence call heals on connect. */
   private async refreshFriends(userId: string): Promise<void> {
     try {
-      const rows = await friendRows(this.env, userId);
+      const rows = await listFriendPresenceSubjects(this.env.DB, userId);
       this.store.keepFriends(new Set(rows.map((r) => r.id)));
       const presences = await readPresences(this.env, rows);
       for (const [id, p] of presences) this.store.putFriend(id, p, true);

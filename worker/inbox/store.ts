@@ -2,7 +2,8 @@
 // member summaries conversations sent it, and its friends' presence.
 import { type Migration, migrate } from "../do/migrations";
 import type { ConversationSummary, PresenceStatus } from "../protocol";
-import type { ConversationNote } from "./note";
+import type { ConversationNote } from "../shared/note";
+import type { EpochPresence } from "../shared/presence";
 
 /** Append-only schema history; never edit an entry that has shipped. */
 const MIGRATIONS: Migration[] = [
@@ -37,12 +38,7 @@ const MIGRATIONS: Migration[] = [
   },
 ];
 
-/** A user's presence with `epoch`, which grows by one per change of that user (newer wins). */
-export interface EpochPresence {
-  status: PresenceStatus;
-  lastSeenAt: number | null;
-  epoch: number;
-}
+export type { EpochPresence } from "../shared/presence";
 
 export interface PushWindow {
   sentAt: number;

@@ -1,9 +1,9 @@
 // Delivers one notification to every push subscription of a user. The caller
 // (the inbox object) decides when: only while the user has no live socket.
+import { deleteSubscription, listSubscriptions, type StoredSubscription } from "../db/push";
 import { fromBase64Url } from "../ids";
 import { encryptAes128gcm } from "./ece";
 import { type EncodedPayload, encodePayload, type PushPayload } from "./payload";
-import { deleteSubscription, listSubscriptions, type StoredSubscription } from "./subscriptions";
 import { type VapidEnv, type VapidSigner, vapidAuthorization, vapidSigner } from "./vapid";
 
 export type { PushPayload } from "./payload";

@@ -1,5 +1,3 @@
-import { eq } from "drizzle-orm";
-import { drizzle } from "drizzle-orm/d1";
 import { Hono } from "hono";
 import { requireCredentials, requirePassword } from "../auth/credentials";
 import { signDeviceToken, verifyDeviceToken } from "../auth/device";
@@ -18,14 +16,13 @@ import {
 } from "../auth/schemas";
 import { disableTotp, enableTotp, requireSecondFactor, setupTotp } from "../auth/second-factor";
 import { revokeOtherSessions, revokeSession, startSession } from "../auth/sessions";
-import { getUserByUsername, requireUser } from "../auth/users";
-import { users } from "../db/schema";
+import { requireUser } from "../auth/users";
+import { getAccountByUsername, insertAccount, setPasswordHash, toUser } from "../db/users";
 import type { AppEnv } from "../http/env";
 import { conflict } from "../http/errors";
 import { valid } from "../http/validate";
 import { newId } from "../ids";
 import type { AuthResult, TokenPair } from "../protocol";
-import { toUser } from "../social/users";
 
 export const auth = new Hono<AppEnv>();
 
@@ -34,7 +31,7 @@ const userAgent = (req: Request) => req.headers.get("User-Agent");
 auth.post("/register", limitByIp("REGISTER_IP_LIMIT"), valid("json", registerBody), async (c) => {
   const body = c.req.valid("json");
   // The early check spares a PBKDF2 run; the unique index decides races.
-  if (await getUserByUsername(c.env, body.username)) throw conflict("username is taken");
+  if (await getAccountByUsername(c.env.DB, body.username)) throw conflict("username is taken");
   const row = {
     id: newId("usr"),
     username: body.username,
@@ -42,8 +39,7 @@ auth.post("/register", limitByIp("REGISTER_IP_LIMIT"), valid("json", registerBod
     passwordHash: await hashPassword(body.password),
     createdAt: Date.now(),
   };
-  const inserted = await drizzle(c.env.DB).insert(users).values(row).onConflictDoNothing({ target: users.username });
-  if (inserted.meta.changes !== 1) throw conflict("username is taken");
+  if (!(await insertAccount(c.env.DB, row))) throw conflict("username is taken");
   const tokens = await startSession(c.env, row.id, userAgent(c.req.raw));
   const deviceToken = await signDeviceToken(c.env, row);
   return c.json({ user: toUser(row), ...tokens, deviceToken } satisfies AuthResult, 201);
@@ -82,7 +78,7 @@ auth.post("/password", requireAuth, accountLimit, valid("json", passwordChangeBo
   await requirePassword(user, body.currentPassword);
   await requireSecondFactor(c.env, user, body.otp);
   const passwordHash = await hashPassword(body.newPassword);
-  await drizzle(c.env.DB).update(users).set({ passwordHash }).where(eq(users.id, userId));
+  await setPasswordHash(c.env.DB, userId, passwordHash);
   await revokeOtherSessions(c.env, userId, sessionId, "password_change");
   return c.body(null, 204);
 });

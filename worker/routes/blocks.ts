@@ -1,29 +1,18 @@
-import { desc, eq } from "drizzle-orm";
-import { drizzle } from "drizzle-orm/d1";
 import { Hono } from "hono";
 import { requireAuth } from "../auth/middleware";
-import { blocks as blocksTable, users } from "../db/schema";
+import { block, listBlocked, unblock } from "../db/blocks";
+import { getUserById } from "../db/users";
 import type { AppEnv } from "../http/env";
 import { invalidRequest, notFound } from "../http/errors";
 import { valid } from "../http/validate";
 import { onSocialChange } from "../social/notify";
-import { block, unblock } from "../social/relations";
 import { UserIdParam } from "../social/schemas";
-import { getUserById, toUser, userColumns } from "../social/users";
 
 export const blocks = new Hono<AppEnv>();
 
 blocks.use("*", requireAuth);
 
-blocks.get("/", async (c) => {
-  const rows = await drizzle(c.env.DB)
-    .select(userColumns)
-    .from(blocksTable)
-    .innerJoin(users, eq(users.id, blocksTable.blockedId))
-    .where(eq(blocksTable.blockerId, c.get("auth").userId))
-    .orderBy(desc(blocksTable.createdAt));
-  return c.json({ users: rows.map(toUser) });
-});
+blocks.get("/", async (c) => c.json({ users: await listBlocked(c.env.DB, c.get("auth").userId) }));
 
 async function requireOtherUser(d1: D1Database, me: string, userId: string): Promise<void> {
   if (userId === me) throw invalidRequest("userId is your own id", [{ field: "userId", message: "is you" }]);

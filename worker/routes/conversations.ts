@@ -1,32 +1,31 @@
 import { Hono } from "hono";
 import * as v from "valibot";
 import { requireAuth } from "../auth/middleware";
+import { SendBody } from "../conversation/frames";
+import type { InitInput } from "../conversation/log";
+import type { Refusal } from "../conversation/results";
+import { isBlockedEitherWay } from "../db/blocks";
 import {
   addMemberRows,
   type ConversationRow,
   ensureDm,
-  findForUser,
-  findUser,
-  friendsAmong,
   insertGroup,
-  isBlockedEitherWay,
   listForUser,
   listMembers,
   removeMemberRow,
+  requireMember,
   setMemberRole,
   setTitle,
-} from "../conversation/directory";
-import { SendBody } from "../conversation/frames";
-import { CONVERSATION_ID, forwardUpgrade, requireUpgrade } from "../conversation/internal";
-import type { InitInput } from "../conversation/log";
-import type { Refusal } from "../conversation/results";
-import { conversationStub } from "../conversation/stub";
+} from "../db/conversations";
+import { friendsAmong } from "../db/friends";
+import { getUserById } from "../db/users";
+import { conversationStub, inboxStub } from "../do/stubs";
+import { forwardUpgrade, requireUpgrade } from "../do/upgrade";
 import type { AppEnv, Bindings } from "../http/env";
 import { forbidden, invalidRequest, notFound, refusalError } from "../http/errors";
 import { intParam, safeName, valid } from "../http/validate";
 import { newId } from "../ids";
-import { inboxStub } from "../inbox/stub";
-import { type Conversation, type ConversationSummary, Limits, type Role } from "../protocol";
+import { type Conversation, type ConversationSummary, Limits } from "../protocol";
 
 const userId = v.pipe(v.string(), v.minLength(1), v.maxLength(64));
 const title = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(Limits.titleMax), safeName);
@@ -72,19 +71,6 @@ function unwrap<R extends { ok: true } | Refusal>(result: R): Extract<R, { ok: t
   throw refusalError(result);
 }
 
-/** 404 for an id that is malformed or unknown, 403 for a conversation the caller is not in. */
-async function requireMember(
-  env: Bindings,
-  id: string,
-  userId: string,
-): Promise<{ conversation: ConversationRow; role: Role }> {
-  if (!CONVERSATION_ID.test(id)) throw notFound("no such conversation");
-  const found = await findForUser(env.DB, id, userId);
-  if (!found) throw notFound("no such conversation");
-  if (!found.role) throw forbidden("not a member of this conversation");
-  return { conversation: found.conversation, role: found.role };
-}
-
 async function withMembers(env: Bindings, row: ConversationRow): Promise<Conversation> {
   return {
     id: row.id,
@@ -116,7 +102,7 @@ conversations.post("/", valid("json", CreateBody), async (c) => {
 
   if (body.kind === "dm") {
     if (body.userId === me) throw invalidRequest("cannot open a conversation with yourself");
-    if (!(await findUser(c.env.DB, body.userId))) throw notFound("no such user");
+    if (!(await getUserById(c.env.DB, body.userId))) throw notFound("no such user");
     if (await isBlockedEitherWay(c.env.DB, me, body.userId)) throw forbidden("blocked");
     if (!(await friendsAmong(c.env.DB, me, [body.userId])).has(body.userId)) throw forbidden("not friends");
     const { conversation, created } = await ensureDm(c.env.DB, me, body.userId, newId("c"), now);
@@ -186,13 +172,13 @@ conversations.get("/", async (c) => {
 });
 
 conversations.get("/:id", async (c) => {
-  const { conversation } = await requireMember(c.env, c.req.param("id"), c.get("auth").userId);
+  const { conversation } = await requireMember(c.env.DB, c.req.param("id"), c.get("auth").userId);
   return c.json({ conversation: await withMembers(c.env, conversation) });
 });
 
 conversations.get("/:id/events", valid("query", EventsQuery), async (c) => {
   const me = c.get("auth").userId;
-  const { conversation } = await requireMember(c.env, c.req.param("id"), me);
+  const { conversation } = await requireMember(c.env.DB, c.req.param("id"), me);
   const q = c.req.valid("query");
   const { events, head } = unwrap(await conversationStub(c.env, conversation.id).events(me, q.after, q.limit));
   return c.json({ events, head });
@@ -200,7 +186,7 @@ conversations.get("/:id/events", valid("query", EventsQuery), async (c) => {
 
 conversations.get("/:id/messages", valid("query", MessagesQuery), async (c) => {
   const me = c.get("auth").userId;
-  const { conversation } = await requireMember(c.env, c.req.param("id"), me);
+  const { conversation } = await requireMember(c.env.DB, c.req.param("id"), me);
   const { messages, hasMore } = unwrap(
     await conversationStub(c.env, conversation.id).messages(me, c.req.valid("query")),
   );
@@ -209,7 +195,7 @@ conversations.get("/:id/messages", valid("query", MessagesQuery), async (c) => {
 
 conversations.post("/:id/messages", valid("json", SendBody), async (c) => {
   const me = c.get("auth").userId;
-  const { conversation } = await requireMember(c.env, c.req.param("id"), me);
+  const { conversation } = await requireMember(c.env.DB, c.req.param("id"), me);
   const result = unwrap(
     await conversationStub(c.env, conversation.id).post(me, { type: "send", ...c.req.valid("json") }),
   );
@@ -222,7 +208,7 @@ conversations.post("/:id/messages", valid("json", SendBody), async (c) => {
 conversations.get("/:id/ws", async (c) => {
   const auth = c.get("auth");
   requireUpgrade(c.env, c.req.raw);
-  const { conversation } = await requireMember(c.env, c.req.param("id"), auth.userId);
+  const { conversation } = await requireMember(c.env.DB, c.req.param("id"), auth.userId);
   return forwardUpgrade(c.req.raw, auth, conversationStub(c.env, conversation.id));
 });
 
@@ -230,7 +216,7 @@ conversations.get("/:id/ws", async (c) => {
 
 conversations.patch("/:id", valid("json", RenameBody), async (c) => {
   const me = c.get("auth").userId;
-  const { conversation } = await requireMember(c.env, c.req.param("id"), me);
+  const { conversation } = await requireMember(c.env.DB, c.req.param("id"), me);
   const { title: newTitle } = c.req.valid("json");
   unwrap(await conversationStub(c.env, conversation.id).changeMembers(me, { action: "renamed", title: newTitle }));
   await setTitle(c.env.DB, conversation.id, newTitle);
@@ -239,7 +225,7 @@ conversations.patch("/:id", valid("json", RenameBody), async (c) => {
 
 conversations.post("/:id/members", valid("json", AddMembersBody), async (c) => {
   const me = c.get("auth").userId;
-  const { conversation } = await requireMember(c.env, c.req.param("id"), me);
+  const { conversation } = await requireMember(c.env.DB, c.req.param("id"), me);
   const userIds = [...new Set(c.req.valid("json").userIds)].filter((id) => id !== me);
   const friends = await friendsAmong(c.env.DB, me, userIds);
   if (friends.size !== userIds.length) throw forbidden("the inviter must be friends with every invitee");
@@ -250,7 +236,7 @@ conversations.post("/:id/members", valid("json", AddMembersBody), async (c) => {
 
 conversations.delete("/:id/members/:userId", async (c) => {
   const me = c.get("auth").userId;
-  const { conversation } = await requireMember(c.env, c.req.param("id"), me);
+  const { conversation } = await requireMember(c.env.DB, c.req.param("id"), me);
   const target = c.req.param("userId");
   const result = unwrap(
     await conversationStub(c.env, conversation.id).changeMembers(me, { action: "removed", userId: target }),
@@ -262,7 +248,7 @@ conversations.delete("/:id/members/:userId", async (c) => {
 
 conversations.patch("/:id/members/:userId", valid("json", RoleBody), async (c) => {
   const me = c.get("auth").userId;
-  const { conversation } = await requireMember(c.env, c.req.param("id"), me);
+  const { conversation } = await requireMember(c.env.DB, c.req.param("id"), me);
   const target = c.req.param("userId");
   const { role } = c.req.valid("json");
   unwrap(await conversationStub(c.env, conversation.id).changeMembers(me, { action: "role", userId: target, role }));

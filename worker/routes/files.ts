@@ -3,12 +3,14 @@ import * as v from "valibot";
 import { authenticate, requireAuth } from "../auth/middleware";
 import { limitByUser } from "../auth/ratelimit";
 import { tokenFromRequest } from "../auth/tokens";
+import { getConversationForUser, requireMember } from "../db/conversations";
+import { requireFile } from "../db/files";
 import { createFile } from "../files/create";
 import { serveFile } from "../files/download";
 import { removeFile } from "../files/remove";
 import { createFileBody, partParams, signedQuery } from "../files/schemas";
 import { signedFileUrl, verifyFileSignature } from "../files/signing";
-import { getRole, requireFile, requireMember, requireUpload, toFileInfo } from "../files/store";
+import { requireUpload, toFileInfo } from "../files/store";
 import { completeMultipart, listParts, uploadPart, uploadSingle } from "../files/upload";
 import type { AppEnv } from "../http/env";
 import { forbidden, notFound, unauthorized } from "../http/errors";
@@ -46,9 +48,9 @@ files.post("/:id/complete", requireAuth, async (c) => {
 
 files.delete("/:id", requireAuth, async (c) => {
   const userId = c.get("auth").userId;
-  const row = await requireFile(c.env, c.req.param("id"));
+  const row = await requireFile(c.env.DB, c.req.param("id"));
   if (row.uploaderId !== userId) {
-    const role = await getRole(c.env, row.conversationId, userId);
+    const role = (await getConversationForUser(c.env.DB, row.conversationId, userId))?.role;
     if (role !== "owner" && role !== "admin") throw forbidden("only the uploader or a conversation admin can delete");
   }
   await removeFile(c.env, row);
@@ -57,8 +59,8 @@ files.delete("/:id", requireAuth, async (c) => {
 
 files.get("/:id/meta", requireAuth, async (c) => {
   const userId = c.get("auth").userId;
-  const row = await requireFile(c.env, c.req.param("id"));
-  await requireMember(c.env, row.conversationId, userId);
+  const row = await requireFile(c.env.DB, c.req.param("id"));
+  await requireMember(c.env.DB, row.conversationId, userId);
   return c.json({ file: toFileInfo(row), url: await signedFileUrl(c.env, row.id, userId, Date.now()) });
 });
 
@@ -83,8 +85,8 @@ async function downloaderId(c: Context<AppEnv>, fileId: string): Promise<string>
 files.get("/:id", async (c) => {
   const id = c.req.param("id");
   const userId = await downloaderId(c, id);
-  const row = await requireFile(c.env, id);
-  await requireMember(c.env, row.conversationId, userId);
+  const row = await requireFile(c.env.DB, id);
+  await requireMember(c.env.DB, row.conversationId, userId);
   // A pending file is not there yet for readers.
   if (row.status !== "ready") throw notFound("file is still uploading");
   return serveFile(c.env, row, c.req.raw);

@@ -1,6 +1,18 @@
 import { Hono } from "hono";
 import { requireAuth } from "../auth/middleware";
 import { limitByUser } from "../auth/ratelimit";
+import { removeFriendship } from "../db/friends";
+import {
+  acceptRequest,
+  deleteRequest,
+  getRelationState,
+  getRequestRow,
+  insertRequest,
+  listRequests,
+  type RequestRow,
+  toRequests,
+} from "../db/requests";
+import { getUserById, getUserByUsername } from "../db/users";
 import type { AppEnv, Bindings } from "../http/env";
 import { conflict, forbidden, invalidRequest, notFound } from "../http/errors";
 import { valid } from "../http/validate";
@@ -8,10 +20,7 @@ import { newId } from "../ids";
 import type { Friend } from "../protocol";
 import { getFriend, listFriends } from "../social/friends";
 import { onSocialChange } from "../social/notify";
-import { acceptRequest, deleteRequest, getRelationState, insertRequest, removeFriendship } from "../social/relations";
-import { getRequestRow, listRequests, type RequestRow, toRequests } from "../social/requests";
 import { IdParam, SendRequestBody, UserIdParam } from "../social/schemas";
-import { getUserById, getUserByUsername } from "../social/users";
 
 export const friends = new Hono<AppEnv>();
 

@@ -1,8 +1,8 @@
 import { Hono } from "hono";
 import { requireAuth } from "../auth/middleware";
-import { forwardUpgrade, requireUpgrade } from "../conversation/internal";
+import { inboxStub } from "../do/stubs";
+import { forwardUpgrade, requireUpgrade } from "../do/upgrade";
 import type { AppEnv } from "../http/env";
-import { inboxStub } from "../inbox/stub";
 
 export const inbox = new Hono<AppEnv>();
 inbox.use("*", requireAuth);

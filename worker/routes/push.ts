@@ -1,10 +1,10 @@
 import { Hono } from "hono";
 import { requireAuth } from "../auth/middleware";
+import { deleteSubscription, saveSubscription } from "../db/push";
+import { inboxStub } from "../do/stubs";
 import type { AppEnv } from "../http/env";
 import { valid } from "../http/validate";
-import { inboxStub } from "../inbox/stub";
 import { requirePushEndpoint, requireUsableKey, SubscribeBody, UnsubscribeBody } from "../push/schemas";
-import { deleteSubscription, saveSubscription } from "../push/subscriptions";
 
 export const push = new Hono<AppEnv>();
 

@@ -1,48 +1,17 @@
-// Reading friendships as the contract's `Friend` objects, from one user's view.
-import { and, asc, eq, type SQL, sql } from "drizzle-orm";
-import { drizzle } from "drizzle-orm/d1";
-import { conversations, friendships, users } from "../db/schema";
+// Friendships as the contract's `Friend` objects, from one user's view: the
+// D1 row joined with the friend's live presence from their inbox.
+import { type FriendRow, getFriendRow, listFriendRows } from "../db/friends";
+import { toUser } from "../db/users";
 import type { Bindings } from "../http/env";
 import type { Friend, Presence } from "../protocol";
 import { getPresence } from "./presence";
-import { toUser } from "./users";
-
-/** The `conversations.dm_key` of a pair: both ids sorted and joined with ':'. */
-export function dmKey(a: string, b: string): string {
-  return a < b ? `${a}:${b}` : `${b}:${a}`;
-}
-
-// Same rule as `dmKey` in SQL. Ids are ASCII, so SQLite's byte order and JS's
-// code-unit order agree.
-const rowDmKey = sql`CASE WHEN ${friendships.userId} < ${friendships.friendId}
-  THEN ${friendships.userId} || ':' || ${friendships.friendId}
-  ELSE ${friendships.friendId} || ':' || ${friendships.userId} END`;
-
-function queryFriendRows(env: Bindings, where: SQL | undefined) {
-  return drizzle(env.DB)
-    .select({
-      id: users.id,
-      username: users.username,
-      displayName: users.displayName,
-      lastSeenAt: users.lastSeenAt,
-      since: friendships.since,
-      conversationId: conversations.id,
-    })
-    .from(friendships)
-    .innerJoin(users, eq(users.id, friendships.friendId))
-    .leftJoin(conversations, eq(conversations.dmKey, rowDmKey))
-    .where(where)
-    .orderBy(asc(users.username));
-}
-
-type FriendRow = Awaited<ReturnType<typeof queryFriendRows>>[number];
 
 function toFriend(r: FriendRow, presence: Presence): Friend {
   return { user: toUser(r), presence, conversationId: r.conversationId, since: r.since };
 }
 
 export async function listFriends(env: Bindings, viewerId: string): Promise<Friend[]> {
-  const rows = await queryFriendRows(env, eq(friendships.userId, viewerId));
+  const rows = await listFriendRows(env.DB, viewerId);
   const presence = await getPresence(env, rows);
   return rows.map((r) => toFriend(r, presence.get(r.id) ?? { status: "offline", lastSeenAt: r.lastSeenAt }));
 }
@@ -58,7 +27,7 @@ export async function getFriend(
   otherId: string,
   live?: Presence,
 ): Promise<Friend | null> {
-  const [row] = await queryFriendRows(env, and(eq(friendships.userId, viewerId), eq(friendships.friendId, otherId)));
+  const row = await getFriendRow(env.DB, viewerId, otherId);
   if (!row) return null;
   const presence = live
     ? { status: live.status, lastSeenAt: live.lastSeenAt ?? row.lastSeenAt }

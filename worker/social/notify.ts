@@ -1,5 +1,5 @@
+import { inboxStub } from "../do/stubs";
 import type { Bindings } from "../http/env";
-import { inboxStub } from "../inbox/stub";
 import type { FriendRequest } from "../protocol";
 import { getFriend } from "./friends";
 

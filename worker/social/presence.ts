@@ -1,11 +1,7 @@
+import type { PresenceSubject } from "../db/friends";
+import { readPresences } from "../do/presence";
 import type { Bindings } from "../http/env";
-import { readPresences } from "../inbox/presence-sync";
 import type { Presence } from "../protocol";
-
-export interface PresenceSubject {
-  id: string;
-  lastSeenAt: number | null;
-}
 
 /**
  * Presence of these users as their friends see it, from each user's own

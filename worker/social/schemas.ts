@@ -1,7 +1,6 @@
 // Valibot schemas for the users/friends/blocks routes.
 import * as v from "valibot";
-import { username } from "../auth/schemas";
-import { safeName } from "../http/validate";
+import { safeName, username } from "../http/validate";
 import { Limits } from "../protocol";
 
 /** Ids are opaque; this only bounds them so junk never reaches a query. */

@@ -1,7 +1,7 @@
 // Fixtures shared by the conversation and socket tests, built on helpers.ts.
 import { env } from "cloudflare:workers";
 import { expect } from "vitest";
-import { conversationStub } from "../conversation/stub";
+import { conversationStub } from "../do/stubs";
 import type { Conversation, ConversationEvent } from "../protocol";
 import { api, apiOk, befriend, expectSocket, openSocket, type TestSocket, type TestUser, waitFor } from "./helpers";
 

@@ -1,6 +1,6 @@
 // Fixtures for the inbox and presence tests, built on helpers.ts.
 import { env } from "cloudflare:workers";
-import { inboxStub } from "../inbox/stub";
+import { inboxStub } from "../do/stubs";
 import { PING_TEXT } from "../protocol";
 import { apiOk, expectSocket, openSocket, type TestSocket, type TestUser, waitFor } from "./helpers";
 

@@ -2,7 +2,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { ConversationObject } from "../conversation/object";
-import { conversationStub } from "../conversation/stub";
+import { conversationStub } from "../do/stubs";
 import { newId } from "../ids";
 import { Limits } from "../protocol";
 import { inboxOf } from "./inbox-fixtures";

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { SUBSCRIPTIONS_PER_USER } from "../db/push";
 import { fromBase64Url, toBase64Url } from "../ids";
-import { SUBSCRIPTIONS_PER_USER } from "../push/subscriptions";
 import { api, apiOk, signUp, type TestUser } from "./helpers";
 import { newUserAgent } from "./push-fixtures";
 

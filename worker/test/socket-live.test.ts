@@ -1,7 +1,7 @@
 import { evictDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { closeUserSessions } from "../conversation/sessions";
+import { closeUserSessions } from "../auth/disconnect";
 import type { ConversationEvent } from "../protocol";
 import { head, join, makeGroup, receivedEvents, receivedSeqs, stubOf } from "./conversation-fixtures";
 import { apiOk, signUp, waitFor } from "./helpers";

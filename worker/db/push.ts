@@ -1,6 +1,7 @@
+// Web Push subscriptions: the endpoints a user's browsers registered.
 import { and, count, desc, eq, ne, notInArray } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
-import { pushSubscriptions } from "../db/schema";
+import { pushSubscriptions } from "./schema";
 
 /**
  * Every new message fans out to each subscription with its own outbound

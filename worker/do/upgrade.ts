@@ -1,7 +1,9 @@
-import { offersSubprotocol } from "../auth/tokens";
+// Upgrade plumbing shared by the Worker and both objects: the Worker checks
+// and forwards a socket handshake; the object reads who it is from these headers.
 import type { AuthInfo, Bindings } from "../http/env";
 import { forbidden, invalidRequest } from "../http/errors";
 import { originAllowed } from "../http/origin";
+import { SUBPROTOCOL } from "../protocol";
 
 /**
  * Headers the Worker sets when it forwards a verified upgrade to the object.
@@ -15,8 +17,11 @@ export const InternalHeader = {
   subprotocol: "x-imsys-subprotocol",
 } as const;
 
-/** Ids made by newId("c"): the prefix and 22 base64url characters (128 bits). */
-export const CONVERSATION_ID = /^c_[A-Za-z0-9_-]{22}$/;
+/** Whether the client offered our subprotocol (then the 101 must echo it). */
+export function offersSubprotocol(req: Request): boolean {
+  const protocols = req.headers.get("Sec-WebSocket-Protocol");
+  return !!protocols && protocols.split(",").some((p) => p.trim() === SUBPROTOCOL);
+}
 
 /**
  * Forwards a verified upgrade to an object (conversation or inbox). The
