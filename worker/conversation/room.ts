@@ -13,6 +13,7 @@ import {
 import { Coalescer } from "./coalesce";
 import { FrameBudget } from "./frame-budget";
 import { type ClientFrame, ClientFrameSchema, clientIdOf } from "./frames";
+import { frameText, overBudget, parseJson } from "./intake";
 import { type Accepted, ConversationLog } from "./log";
 import { changeMembers, type MemberChange, type MemberChangeResult } from "./membership";
 import { type FileFacts, NO_FILES } from "./message-file";
@@ -90,16 +91,6 @@ export interface FlushClock {
 export const IDLE_GAP_MS = 2;
 
 const frame = (f: ConversationServerFrame) => JSON.stringify(f);
-/** Binary frames are decoded strictly: bytes that are not UTF-8 close the socket (1007). */
-const STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * The conversation's live side: frames in, fan-out out. Knows nothing of
@@ -200,17 +191,8 @@ export class Room {
       this.end(socket, CloseCode.policy, "frame budget exceeded");
       return false;
     }
-    // Strikes bound these answers (frame-budget.ts); naming the clientId lets a client retry that change.
-    const { perSecond } = this.budget.frames;
-    const clientId = typeof data === "string" && data.includes('"clientId"') ? clientIdOf(parseJson(data)) : undefined;
-    socket.send(
-      frame({
-        type: "error",
-        code: ErrorCode.rateLimited,
-        message: `over ${perSecond} frames per second`,
-        ...(clientId ? { clientId } : {}),
-      }),
-    );
+    // Strikes bound these answers (frame-budget.ts).
+    socket.send(overBudget(data, this.budget.frames.perSecond));
     return false;
   }
 
@@ -225,12 +207,8 @@ export class Room {
       this.end(socket, fatal.code, fatal.reason);
       return;
     }
-    let text: string;
-    try {
-      // Text frames arrive decoded by the runtime (invalid bytes already U+FFFD, docs/protocol.md);
-      // a binary frame is ours to decode, and bytes that are not UTF-8 end the socket.
-      text = typeof data === "string" ? data : STRICT_UTF8.decode(data);
-    } catch {
+    const text = frameText(data);
+    if (text === null) {
       this.end(socket, CloseCode.invalidData, "frame is not UTF-8");
       return;
     }
