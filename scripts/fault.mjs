@@ -4,8 +4,9 @@
 // the seq its ack named, with no seq reused and no gap. Exits non-zero on any
 // violation; stops everything it started on every path; bounded to 5 min.
 //
-// The send rate limit (10/s, burst 30 per user) is lifted for this run with
-// --var SEND_RATE_PER_SECOND:1000 --var SEND_BURST:1000.
+// The send rate limit (10/s, burst 30 per user) and the frame budget (20/s,
+// burst 60 per socket) are lifted for this run with --var SEND_RATE_PER_SECOND:1000
+// --var SEND_BURST:1000 --var FRAME_RATE_PER_SECOND:1000 --var FRAME_BURST:1000.
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -30,7 +31,7 @@ const server = new DevServer({
   port: await freePort(),
   persistDir,
   logFile: join(work, "wrangler.log"),
-  vars: { SEND_RATE_PER_SECOND: "1000", SEND_BURST: "1000" },
+  vars: { SEND_RATE_PER_SECOND: "1000", SEND_BURST: "1000", FRAME_RATE_PER_SECOND: "1000", FRAME_BURST: "1000" },
 });
 /** @type {Sender[]} */
 let senders = [];

@@ -9,6 +9,8 @@ export const BEARER_PREFIX = "bearer." as const;
 
 export const CloseCode = {
   normal: 1000,
+  /** A binary frame whose bytes are not UTF-8 (text frames: see docs/protocol.md, the runtime decodes them). */
+  invalidData: 1007,
   frameTooBig: 1009,
   unauthorized: 4001,
   forbidden: 4003,
@@ -50,6 +52,14 @@ export const Limits = {
   groupMembersMax: 1000,
   sendsPerSecond: 10,
   sendBurst: 30,
+  /** Every client frame but the ping text, per socket (over: `rate_limited`, and 4008 past a burst of refusals). */
+  framesPerSecond: 20,
+  frameBurst: 60,
+  /** Bytes of replay (`hello`, `sync`) per socket: a first burst at once, then paced. */
+  replayBytesPerSecond: 1024 * 1024,
+  replayBytesBurst: 1024 * 1024,
+  /** A replay `events` frame stops growing past this many bytes (and at 500 events). */
+  replayFrameBytes: 256 * 1024,
   socketsPerUserPerConversation: 10,
   inboxSocketsPerUser: 10,
   heartbeatTimeoutMs: 60_000,

@@ -2,6 +2,7 @@ import { DurableObject } from "cloudflare:workers";
 import { touchConversation } from "../db/conversations";
 import { getFileFacts } from "../db/files";
 import { getUsersByIds } from "../db/users";
+import { firstDeadline, type SocketTimes, sweepSockets } from "../do/sockets";
 import { inboxStub } from "../do/stubs";
 import { InternalHeader } from "../do/upgrade";
 import { reclaimFiles } from "../files/reclaim";
@@ -157,11 +158,16 @@ export class ConversationObject extends DurableObject<Env> {
       {
         now: () => Date.now(),
         schedule: (fn) => setTimeout(fn, 0),
+        delay: (fn, ms) => setTimeout(fn, ms),
         scheduleSoon: (fn) => queueMicrotask(fn),
         flushClock: ISOLATE_FLUSH_CLOCK,
         rateLimit: {
           perSecond: Number(env.SEND_RATE_PER_SECOND) || Limits.sendsPerSecond,
           burst: Number(env.SEND_BURST) || Limits.sendBurst,
+        },
+        frameBudget: {
+          perSecond: Number(env.FRAME_RATE_PER_SECOND) || Limits.framesPerSecond,
+          burst: Number(env.FRAME_BURST) || Limits.frameBurst,
         },
         onAppend: () => {
           this.scheduleTouch();
@@ -234,7 +240,7 @@ export class ConversationObject extends DurableObject<Env> {
     server.serializeAttachment({ userId, sessionId, exp, live: false, acceptedAt: now } satisfies Attachment);
     // Accept-then-close, so the client learns why (4008) instead of a bare HTTP refusal.
     if (existing >= Limits.socketsPerUserPerConversation) server.close(CloseCode.policy, "too many sockets");
-    else await this.armHeartbeat(now);
+    else await this.armSweep(firstDeadline({ lastSeenAt: now, expiresAt: exp * 1000 }, this.heartbeatTimeoutMs));
     const headers = req.headers.get(InternalHeader.subprotocol) ? { "Sec-WebSocket-Protocol": SUBPROTOCOL } : undefined;
     return new Response(null, { status: 101, webSocket: client, headers });
   }
@@ -247,12 +253,15 @@ export class ConversationObject extends DurableObject<Env> {
     }
     // Any frame shows the client is alive (the ping text itself never reaches here).
     s.lastFrameAt = Date.now();
+    // Size and frame budget first: a refused frame costs no D1 read.
+    if (!this.room.admitFrame(s, message)) return undefined;
     // A file send reads D1 first; the gate keeps frame order (see file-gate.ts).
-    return this.fileGate.run(message, (f) => this.room.onFrame(s, message, f));
+    return this.fileGate.run(message, (f) => this.room.handle(s, message, f));
   }
 
   override webSocketClose(ws: WebSocket, code: number): void {
     this.socketList = null;
+    this.forget(ws);
     try {
       // 1005/1006 mean "no code" and cannot be sent back.
       ws.close(code === 1005 || code === 1006 ? 1000 : code, "closed");
@@ -261,9 +270,15 @@ export class ConversationObject extends DurableObject<Env> {
 
   override webSocketError(ws: WebSocket): void {
     this.socketList = null;
+    this.forget(ws);
     try {
       ws.close(1011, "socket error");
     } catch {}
+  }
+
+  private forget(ws: WebSocket): void {
+    const s = this.wrapped.get(ws);
+    if (s) this.room.socketGone(s);
   }
 
   private async loadPeers(): Promise<void> {
@@ -276,31 +291,40 @@ export class ConversationObject extends DurableObject<Env> {
   }
 
   /**
-   * Makes sure a sweep runs within half a timeout. Reads the stored alarm
-   * first: after hibernation `alarmAt` is forgotten, and a later alarm must
-   * not replace an earlier one (a notifier retry or touch).
+   * Makes sure a sweep runs by `at` (a socket's first deadline). Reads the
+   * stored alarm first: after hibernation `alarmAt` is forgotten, and a
+   * later alarm must not replace an earlier one (a notifier retry or touch).
    */
-  private async armHeartbeat(now: number): Promise<void> {
+  private async armSweep(at: number): Promise<void> {
     if (this.alarmAt === null) this.alarmAt = await this.ctx.storage.getAlarm();
-    this.ensureAlarm(now + this.heartbeatTimeoutMs / 2);
+    this.ensureAlarm(at);
   }
 
-  /** Closes sockets silent (no ping, no frame) for longer than the timeout; returns how many stay open. */
-  private sweepSilentSockets(now: number): number {
-    const timeout = this.heartbeatTimeoutMs;
-    let open = 0;
-    for (const ws of this.ctx.getWebSockets()) {
-      const s = this.wrap(ws);
-      if (!s || ws.readyState !== WebSocket.OPEN) continue;
-      const lastPing = this.ctx.getWebSocketAutoResponseTimestamp(ws)?.getTime() ?? 0;
-      const lastFrame = s.lastFrameAt;
-      if (now - Math.max(lastPing, lastFrame, s.acceptedAt) > timeout) s.close(1000, "heartbeat timeout");
-      else open += 1;
-    }
-    return open;
+  /**
+   * Closes sockets silent (no ping, no frame) for the timeout (1000) or past
+   * their token's expiry (4001), even one that only pings; returns when the
+   * next one is due (do/sockets.ts).
+   */
+  private sweepSockets(now: number): number | null {
+    const open = this.ctx.getWebSockets().filter((ws) => ws.readyState === WebSocket.OPEN);
+    return sweepSockets(
+      open,
+      (ws): SocketTimes | null => {
+        const s = this.wrap(ws);
+        if (!s) return null;
+        const lastPing = this.ctx.getWebSocketAutoResponseTimestamp(ws)?.getTime() ?? 0;
+        return { lastSeenAt: Math.max(lastPing, s.lastFrameAt, s.acceptedAt), expiresAt: s.exp * 1000 };
+      },
+      (ws, code, reason) => {
+        this.forget(ws);
+        this.wrap(ws)?.close(code, reason);
+      },
+      now,
+      this.heartbeatTimeoutMs,
+    ).next;
   }
 
-  /** One alarm serves the D1 touch, the inbox notifier's retries and eviction backup, and the heartbeat sweep. */
+  /** One alarm serves the D1 touch, the inbox notifier's retries and eviction backup, and the socket sweep. */
   private ensureAlarm(at: number): void {
     if (this.alarmAt !== null && this.alarmAt <= at) return;
     this.alarmAt = at;
@@ -317,7 +341,8 @@ export class ConversationObject extends DurableObject<Env> {
   override async alarm(): Promise<void> {
     this.alarmAt = null;
     const now = Date.now();
-    if (this.sweepSilentSockets(now) > 0) this.ensureAlarm(now + this.heartbeatTimeoutMs / 2);
+    const nextSweep = this.sweepSockets(now);
+    if (nextSweep !== null) this.ensureAlarm(nextSweep);
     this.touchScheduled = false;
     if (this.notifier.hasWork()) await this.notifier.flush();
     if (!(await this.reclaimFiles())) this.ensureAlarm(Date.now() + FILE_RECLAIM_RETRY_MS);

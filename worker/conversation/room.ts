@@ -1,18 +1,24 @@
 import * as v from "valibot";
+import { frameBytes, utf8Length } from "../do/sockets";
 import {
   type ChangeFrame,
   CloseCode,
   type ConversationServerFrame,
   ErrorCode,
   Limits,
+  PING_TEXT,
   PROTOCOL_VERSION,
 } from "../protocol";
 import { inScope, type SessionScope } from "../shared/scope";
+import { Coalescer } from "./coalesce";
+import { FrameBudget } from "./frame-budget";
 import { type ClientFrame, ClientFrameSchema, clientIdOf } from "./frames";
+import { frameText, overBudget, parseJson } from "./intake";
 import { type Accepted, ConversationLog } from "./log";
 import { changeMembers, type MemberChange, type MemberChangeResult } from "./membership";
 import { type FileFacts, NO_FILES } from "./message-file";
 import { type RateLimit, TokenBuckets } from "./rate-limit";
+import { eventsFrame, Replays } from "./replays";
 import { type Refusal, refuse } from "./results";
 import type { LogStore } from "./store";
 
@@ -45,6 +51,8 @@ export interface RoomOptions {
   now(): number;
   /** Runs `fn` after the frames already queued for this object (setTimeout 0 in workerd). */
   schedule(fn: () => void): void;
+  /** Runs `fn` in `ms` (setTimeout): paced replays, trailing receipts. */
+  delay(fn: () => void, ms: number): void;
   /**
    * Runs `fn` at the end of this turn, before any other frame (a microtask).
    * Used instead of `schedule` when the room is idle (see `IDLE_GAP_MS`);
@@ -57,6 +65,8 @@ export interface RoomOptions {
    */
   flushClock?: FlushClock;
   rateLimit: RateLimit;
+  /** Per socket, every frame but the ping text (default: Limits.framesPerSecond, Limits.frameBurst). */
+  frameBudget?: RateLimit;
   /** After each append, in the same turn (the object coalesces its D1 bookkeeping here). */
   onAppend?(): void;
   /** After a read marker moved, in the same turn (the object tells the user's inbox). */
@@ -79,9 +89,7 @@ export interface FlushClock {
  * batching is what keeps the cost per message low.
  */
 export const IDLE_GAP_MS = 2;
-const TYPING_INTERVAL_MS = 2000;
 
-const eventsFrame = (bodies: string[]) => `{"type":"events","events":[${bodies.join(",")}]}`;
 const frame = (f: ConversationServerFrame) => JSON.stringify(f);
 
 /**
@@ -89,14 +97,19 @@ const frame = (f: ConversationServerFrame) => JSON.stringify(f);
  * Cloudflare; the Durable Object feeds it sockets and frames.
  *
  * Invariant: every event with seq <= broadcastHead has been sent to every
- * socket that was live at the time; events above it sit in `pending` and go
- * out with the next flush to every socket live by then. `hello` replays
- * (lastSeq, broadcastHead] and turns the socket live in the same synchronous
- * step, so each event reaches it exactly once.
+ * socket that was live and not replaying at the time; events above it sit in
+ * `pending` and go out with the next flush to every such socket. `hello`
+ * turns the socket live and replays (lastSeq, broadcastHead] to it; while
+ * the replay runs (paced, see replays.ts) flushes skip the socket, and the
+ * replay ends in the same synchronous step in which it reaches
+ * broadcastHead, so each event reaches it exactly once.
  */
 export class Room {
   readonly log: ConversationLog;
   readonly buckets: TokenBuckets;
+  readonly budget: FrameBudget;
+  private readonly replays: Replays;
+  private readonly coalescer: Coalescer;
   private broadcastHead: number;
   private pending: string[] = [];
   /** Ephemeral frames (typing, receipts) that must not overtake pending events. */
@@ -106,7 +119,6 @@ export class Room {
   /** Socket changes received since the last flush, applied together at its start. */
   private incoming: { socket: RoomSocket; frame: ChangeFrame; files: ReadonlyMap<string, FileFacts | null> }[] = [];
   private applying = false;
-  private readonly typingAt = new Map<string, number>();
 
   constructor(
     store: LogStore,
@@ -119,6 +131,24 @@ export class Room {
       (_seq, body) => this.enqueue(body),
     );
     this.buckets = new TokenBuckets(opts.rateLimit);
+    this.budget = new FrameBudget(opts.frameBudget ?? { perSecond: Limits.framesPerSecond, burst: Limits.frameBurst }, {
+      perSecond: Limits.replayBytesPerSecond,
+      burst: Limits.replayBytesBurst,
+    });
+    this.replays = new Replays(
+      {
+        now: () => opts.now(),
+        delay: (fn, ms) => opts.delay(fn, ms),
+        broadcastHead: () => this.broadcastHead,
+        eventsAfter: (after, upTo, limit) => this.log.store.eventsAfter(after, upTo, limit),
+      },
+      this.budget,
+    );
+    this.coalescer = new Coalescer(
+      opts,
+      (userId, seq) => this.ephemeral(frame({ type: "receipt", userId, seq })),
+      (userId) => this.ephemeral(frame({ type: "typing", userId }), userId),
+    );
     this.flushClock = opts.flushClock ?? { last: Number.NEGATIVE_INFINITY };
     this.broadcastHead = this.log.head;
   }
@@ -138,26 +168,54 @@ export class Room {
     return this.log.apply(userId, f, files);
   }
 
+  /** A frame from a socket: `admitFrame`, then `handle`. */
+  onFrame(socket: RoomSocket, data: string | ArrayBuffer): void {
+    if (this.admitFrame(socket, data)) this.handle(socket, data);
+  }
+
+  /**
+   * The checks on a frame's arrival, before anything is read or looked up
+   * for it (the object runs them before the file gate's D1 read): its size
+   * (1009), then the socket's frame budget. False: the frame is dropped.
+   */
+  admitFrame(socket: RoomSocket, data: string | ArrayBuffer): boolean {
+    if (frameBytes(data, Limits.frameMaxBytes) > Limits.frameMaxBytes) {
+      this.end(socket, CloseCode.frameTooBig, "frame over 64 KiB");
+      return false;
+    }
+    // The runtime answers the exact ping text itself; should one reach us, it is free as there.
+    if (data === PING_TEXT) return true;
+    const verdict = this.budget.admit(socket, this.opts.now());
+    if (verdict === "ok") return true;
+    if (verdict === "close") {
+      this.end(socket, CloseCode.policy, "frame budget exceeded");
+      return false;
+    }
+    // Strikes bound these answers (frame-budget.ts).
+    socket.send(overBudget(data, this.budget.frames.perSecond));
+    return false;
+  }
+
   /** `files`: facts the object read from D1 for a file send (see file-gate.ts), used when the change is applied. */
-  onFrame(
+  handle(
     socket: RoomSocket,
     data: string | ArrayBuffer,
     files: ReadonlyMap<string, FileFacts | null> = NO_FILES,
   ): void {
-    const fatal = this.admit(socket, data);
+    const fatal = this.admit(socket);
     if (fatal) {
-      socket.close(fatal.code, fatal.reason);
+      this.end(socket, fatal.code, fatal.reason);
       return;
     }
-    let raw: unknown;
-    try {
-      raw = JSON.parse(typeof data === "string" ? data : new TextDecoder().decode(data));
-    } catch {
-      raw = undefined;
+    const text = frameText(data);
+    if (text === null) {
+      this.end(socket, CloseCode.invalidData, "frame is not UTF-8");
+      return;
     }
+    const raw = parseJson(text);
     const parsed = v.safeParse(ClientFrameSchema, raw);
     if (!socket.live && (!parsed.success || parsed.output.type !== "hello")) {
-      socket.close(CloseCode.protocolViolation, "first frame must be hello");
+      this.end(socket, CloseCode.protocolViolation, "first frame must be hello");
     } else if (!parsed.success) {
       const issue = parsed.issues[0];
       const where = issue ? (v.getDotPath(issue) ?? "frame") : "frame";
@@ -167,16 +225,8 @@ export class Room {
     }
   }
 
-  /** Checks that end the socket, in contract order: size (before parsing), token, membership. */
-  private admit(socket: RoomSocket, data: string | ArrayBuffer): { code: number; reason: string } | null {
-    // A UTF-16 unit is 1-3 UTF-8 bytes, so only the middle band needs encoding to measure.
-    const size =
-      typeof data !== "string"
-        ? data.byteLength
-        : data.length * 3 <= Limits.frameMaxBytes || data.length > Limits.frameMaxBytes
-          ? data.length
-          : new TextEncoder().encode(data).byteLength;
-    if (size > Limits.frameMaxBytes) return { code: CloseCode.frameTooBig, reason: "frame over 64 KiB" };
+  /** Checks that end the socket, in contract order after size and budget: token, membership. */
+  private admit(socket: RoomSocket): { code: number; reason: string } | null {
     if (socket.exp * 1000 <= this.opts.now()) return { code: CloseCode.unauthorized, reason: "token expired" };
     if (!this.log.members.has(socket.userId)) return { code: CloseCode.forbidden, reason: "not a member" };
     return null;
@@ -189,10 +239,10 @@ export class Room {
         else this.hello(socket, f.lastSeq);
         break;
       case "sync":
-        this.replay(socket, Math.min(f.after, this.broadcastHead));
+        this.replays.start(socket, Math.min(f.after, this.broadcastHead));
         break;
       case "typing":
-        this.typing(socket.userId);
+        this.coalescer.typing(socket.userId);
         break;
       case "read":
         this.read(socket.userId, f.seq);
@@ -237,41 +287,34 @@ export class Room {
     for (const s of this.hub.sockets()) online.add(s.userId);
     online.add(socket.userId);
     const reads = this.log.store.readMarkers();
-    socket.send(
-      frame({
-        type: "welcome",
-        head: this.log.head,
-        readSeq: reads.get(socket.userId) ?? 0,
-        members: [...this.log.members].map(([userId, role]) => ({
-          userId,
-          role,
-          online: online.has(userId),
-          readSeq: reads.get(userId) ?? 0,
-        })),
-        protocol: PROTOCOL_VERSION,
-      }),
-    );
-    this.replay(socket, Math.min(lastSeq, this.log.head));
+    const welcome = frame({
+      type: "welcome",
+      head: this.log.head,
+      readSeq: reads.get(socket.userId) ?? 0,
+      members: [...this.log.members].map(([userId, role]) => ({
+        userId,
+        role,
+        online: online.has(userId),
+        readSeq: reads.get(userId) ?? 0,
+      })),
+      protocol: PROTOCOL_VERSION,
+    });
+    socket.send(welcome);
+    // A large group's welcome is large: it counts against the bytes this socket may ask for.
+    this.budget.spendReplay(socket, utf8Length(welcome), this.opts.now());
     socket.markLive();
+    // Anything above broadcastHead is pending and comes with the flush, once the replay is done.
+    this.replays.start(socket, Math.min(lastSeq, this.log.head));
   }
 
-  /** Sends (after, broadcastHead] in pages; anything newer is pending and comes with the flush. */
-  private replay(socket: RoomSocket, after: number): void {
-    let cursor = after;
-    while (cursor < this.broadcastHead) {
-      const page = this.log.store.eventsAfter(cursor, this.broadcastHead, Limits.replayBatch);
-      const last = page.at(-1);
-      if (!last) break;
-      socket.send(eventsFrame(page.map((e) => e.body)));
-      cursor = last.seq;
-    }
+  /** The socket closed (or is being closed): its replay stops. */
+  socketGone(socket: RoomSocket): void {
+    this.replays.forget(socket);
   }
 
-  private typing(userId: string): void {
-    const now = this.opts.now();
-    if (now - (this.typingAt.get(userId) ?? Number.NEGATIVE_INFINITY) < TYPING_INTERVAL_MS) return;
-    this.typingAt.set(userId, now);
-    this.ephemeral(frame({ type: "typing", userId }), userId);
+  private end(socket: RoomSocket, code: number, reason: string): void {
+    this.socketGone(socket);
+    socket.close(code, reason);
   }
 
   private read(userId: string, seq: number): void {
@@ -279,7 +322,7 @@ export class Room {
     if (target <= this.log.store.getRead(userId)) return;
     this.log.store.setRead(userId, target);
     this.opts.onRead?.(userId);
-    this.ephemeral(frame({ type: "receipt", userId, seq: target }));
+    this.coalescer.receipt(userId, target);
   }
 
   private ephemeral(text: string, skipUser?: string): void {
@@ -293,7 +336,7 @@ export class Room {
   private protocolError(socket: RoomSocket, message: string, clientId?: string): void {
     socket.protocolErrors += 1;
     if (socket.protocolErrors >= PROTOCOL_ERRORS_MAX) {
-      socket.close(CloseCode.protocolViolation, "too many invalid frames");
+      this.end(socket, CloseCode.protocolViolation, "too many invalid frames");
       return;
     }
     socket.send(frame({ type: "error", code: ErrorCode.invalidRequest, message, ...(clientId ? { clientId } : {}) }));
@@ -304,7 +347,7 @@ export class Room {
     const result = changeMembers(this.log, actorId, change);
     if (result.ok && result.removed.length > 0) {
       for (const s of this.hub.sockets()) {
-        if (result.removed.includes(s.userId)) s.close(CloseCode.forbidden, "no longer a member");
+        if (result.removed.includes(s.userId)) this.end(s, CloseCode.forbidden, "no longer a member");
       }
     }
     return result;
@@ -315,7 +358,7 @@ export class Room {
     let closed = 0;
     for (const s of this.hub.sockets()) {
       if (s.userId !== userId || !inScope(s.sessionId, scope)) continue;
-      s.close(CloseCode.unauthorized, "session revoked");
+      this.end(s, CloseCode.unauthorized, "session revoked");
       closed += 1;
     }
     return closed;
@@ -368,9 +411,18 @@ export class Room {
     // Index loops: for-of here allocated an iterator per socket per message,
     // garbage that V8 had to collect while frames waited (docs/benchmarks.md, round 6).
     const sockets = this.hub.sockets();
+    const replaying = this.replays.size > 0;
     for (let j = 0; j < sockets.length; j++) {
       const s = sockets[j] as RoomSocket;
       if (!s.live) continue;
+      // A replaying socket gets these events from its replay, in order (replays.ts).
+      if (replaying && this.replays.has(s)) {
+        for (let i = 0; i < extras.length; i++) {
+          const e = extras[i] as Ephemeral;
+          if (s.userId !== e.skipUser) s.send(e.text);
+        }
+        continue;
+      }
       for (let i = 0; i < texts.length; i++) s.send(texts[i] as string);
       for (let i = 0; i < extras.length; i++) {
         const e = extras[i] as Ephemeral;

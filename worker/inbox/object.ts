@@ -3,6 +3,7 @@ import { listFriendPresenceSubjects } from "../db/friends";
 import { countSubscriptions } from "../db/push";
 import { setLastSeen } from "../db/users";
 import { readPresences } from "../do/presence";
+import { firstDeadline, frameBytes, sweepSockets } from "../do/sockets";
 import { conversationStub } from "../do/stubs";
 import { InternalHeader } from "../do/upgrade";
 import { ApiError, errorResponse } from "../http/errors";
@@ -30,13 +31,17 @@ interface Attachment {
   acceptedAt: number;
   /** Welcome sent: receives change frames. */
   live: boolean;
+  /** Access-token expiry, seconds since the epoch: the socket is closed (4001) then. */
+  exp: number;
 }
 
 function readAttachment(value: unknown): Attachment | null {
   if (typeof value !== "object" || value === null) return null;
   const a = value as Partial<Record<keyof Attachment, unknown>>;
   if (typeof a.sessionId !== "string" || typeof a.acceptedAt !== "number") return null;
-  return { sessionId: a.sessionId, acceptedAt: a.acceptedAt, live: a.live === true };
+  // A socket accepted before `exp` was kept: its token lived at most the contract's lifetime from then.
+  const exp = typeof a.exp === "number" ? a.exp : Math.floor(a.acceptedAt / 1000) + Limits.accessTokenTtlSeconds;
+  return { sessionId: a.sessionId, acceptedAt: a.acceptedAt, live: a.live === true, exp };
 }
 
 const PROTOCOL_ERRORS_MAX = 10;
@@ -103,23 +108,24 @@ export class InboxObject extends DurableObject<Env> {
     }
   }
 
-  private async ensureHeartbeatAlarm(): Promise<void> {
-    if ((await this.ctx.storage.getAlarm()) === null) {
-      await this.ctx.storage.setAlarm(Date.now() + this.heartbeatTimeoutMs / 2);
-    }
-  }
-
   /** The upgrade, forwarded by the Worker after it authenticated the caller. */
   override async fetch(req: Request): Promise<Response> {
     const userId = req.headers.get(InternalHeader.userId);
     const sessionId = req.headers.get(InternalHeader.sessionId);
-    if (!userId || !sessionId || req.headers.get("Upgrade") !== "websocket" || !this.store.claim(userId)) {
+    const exp = Number(req.headers.get(InternalHeader.exp));
+    if (
+      !userId ||
+      !sessionId ||
+      !Number.isFinite(exp) ||
+      req.headers.get("Upgrade") !== "websocket" ||
+      !this.store.claim(userId)
+    ) {
       return errorResponse(new ApiError(400, ErrorCode.invalidRequest, "expected a forwarded WebSocket upgrade"));
     }
     const existing = this.openSockets().length;
     const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket];
     this.ctx.acceptWebSocket(server, [`s:${sessionId}`]);
-    const att: Attachment = { sessionId, acceptedAt: Date.now(), live: false };
+    const att: Attachment = { sessionId, acceptedAt: Date.now(), live: false, exp };
     server.serializeAttachment(att);
     const headers = req.headers.get(InternalHeader.subprotocol) ? { "Sec-WebSocket-Protocol": SUBPROTOCOL } : undefined;
     // Accept-then-close, so the client learns why (4008) instead of a bare HTTP refusal.
@@ -128,7 +134,7 @@ export class InboxObject extends DurableObject<Env> {
       return new Response(null, { status: 101, webSocket: client, headers });
     }
     this.updatePresence();
-    await this.ensureHeartbeatAlarm();
+    await this.armAlarm(firstDeadline({ lastSeenAt: att.acceptedAt, expiresAt: exp * 1000 }, this.heartbeatTimeoutMs));
     await this.refreshFriends(userId);
     // This socket is open now, so no conversation can park the inbox again meanwhile.
     await this.refreshParked(userId);
@@ -159,8 +165,7 @@ export class InboxObject extends DurableObject<Env> {
   }
 
   override webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): void {
-    const size = typeof message === "string" ? message.length : message.byteLength;
-    if (size > Limits.frameMaxBytes) {
+    if (frameBytes(message, Limits.frameMaxBytes) > Limits.frameMaxBytes) {
       ws.close(CloseCode.frameTooBig, "frame over 64 KiB");
       return;
     }
@@ -192,22 +197,32 @@ export class InboxObject extends DurableObject<Env> {
     this.updatePresence(ws);
   }
 
-  /** Heartbeat sweep: a socket whose last ping is older than the timeout is gone (silent drop). */
+  /**
+   * Socket sweep (do/sockets.ts): a socket silent for the timeout is gone
+   * (silent drop, presence goes offline), one past its token's expiry is
+   * closed with 4001 even if it pings. Then held pushes; the alarm is set
+   * again for whichever is due first.
+   */
   override async alarm(): Promise<void> {
     const now = Date.now();
-    const timeout = this.heartbeatTimeoutMs;
-    for (const ws of this.openSockets()) {
-      const att = readAttachment(ws.deserializeAttachment());
-      const lastPing = this.ctx.getWebSocketAutoResponseTimestamp(ws)?.getTime() ?? 0;
-      if (now - Math.max(lastPing, att?.acceptedAt ?? 0) > timeout) {
+    const { next: nextSweep } = sweepSockets(
+      this.openSockets(),
+      (ws) => {
+        const att = readAttachment(ws.deserializeAttachment());
+        if (!att) return null;
+        const lastPing = this.ctx.getWebSocketAutoResponseTimestamp(ws)?.getTime() ?? 0;
+        return { lastSeenAt: Math.max(lastPing, att.acceptedAt), expiresAt: att.exp * 1000 };
+      },
+      (ws, code, reason) => {
         try {
-          ws.close(1000, "heartbeat timeout");
+          ws.close(code, reason);
         } catch {}
-      }
-    }
+      },
+      now,
+      this.heartbeatTimeoutMs,
+    );
     this.updatePresence();
     const nextPush = await this.sendHeldPushes(now);
-    const nextSweep = this.openSockets().length > 0 ? now + timeout / 2 : null;
     const next = Math.min(nextPush ?? Number.POSITIVE_INFINITY, nextSweep ?? Number.POSITIVE_INFINITY);
     if (Number.isFinite(next)) await this.ctx.storage.setAlarm(next);
   }

@@ -16,7 +16,7 @@ import { expectSocket, openSocket, signUp, type TestSocket, type TestUser, waitF
 
 const SERVER_FRAME_TYPES = new Set(["welcome", "events", "ack", "typing", "receipt", "error", "pong"]);
 /** Close codes the server may use for a client's bad frames; 1011/1006 would mean a crash. */
-const FUZZ_CLOSE_CODES = new Set([1009, 4400]);
+const FUZZ_CLOSE_CODES = new Set([1007, 1009, 4400]);
 
 const junk = fc.oneof(
   fc.string({ unit: "binary", maxLength: 30 }),

@@ -1,0 +1,73 @@
+import type { RateLimit } from "./rate-limit";
+
+/** What the budget says about one client frame. */
+export type Admission = "ok" | "refused" | "close";
+
+interface Account {
+  /** Frames the socket may still send now (a token bucket). */
+  frames: number;
+  /** Refused frames not yet forgiven. */
+  strikes: number;
+  /** Replay bytes the socket may still be sent now; below zero after a frame overshot. */
+  bytes: number;
+  at: number;
+}
+
+/**
+ * Refused frames forgiven per second. A socket that keeps sending past its
+ * budget piles up strikes and is closed once they pass one burst; one that
+ * slows down is forgiven. It also bounds the `rate_limited` answers: at most
+ * one burst of them, then one per second.
+ */
+const STRIKES_FORGIVEN_PER_SECOND = 1;
+
+/**
+ * Per-socket budgets, in memory like the send buckets (a hibernation
+ * forgives them). `frames`: every client frame but the ping text, whatever
+ * its type or validity. `replay`: the bytes of `events` frames a socket's
+ * own `hello`/`sync` can make the server send.
+ */
+export class FrameBudget {
+  private readonly accounts = new WeakMap<object, Account>();
+
+  constructor(
+    public frames: RateLimit,
+    public replay: RateLimit,
+  ) {}
+
+  private account(socket: object, now: number): Account {
+    const a = this.accounts.get(socket);
+    if (!a) {
+      const fresh = { frames: this.frames.burst, strikes: 0, bytes: this.replay.burst, at: now };
+      this.accounts.set(socket, fresh);
+      return fresh;
+    }
+    const seconds = Math.max(0, now - a.at) / 1000;
+    a.frames = Math.min(this.frames.burst, a.frames + seconds * this.frames.perSecond);
+    a.strikes = Math.max(0, a.strikes - seconds * STRIKES_FORGIVEN_PER_SECOND);
+    a.bytes = Math.min(this.replay.burst, a.bytes + seconds * this.replay.perSecond);
+    a.at = now;
+    return a;
+  }
+
+  /** Counts one frame; a refused one is a strike, and strikes past a burst close the socket. */
+  admit(socket: object, now: number): Admission {
+    const a = this.account(socket, now);
+    if (a.frames >= 1) {
+      a.frames -= 1;
+      return "ok";
+    }
+    a.strikes += 1;
+    return a.strikes > this.frames.burst ? "close" : "refused";
+  }
+
+  /** Milliseconds until the socket may be sent replay bytes again (0: now). */
+  replayWait(socket: object, now: number): number {
+    const a = this.account(socket, now);
+    return a.bytes > 0 ? 0 : Math.ceil(((1 - a.bytes) / this.replay.perSecond) * 1000);
+  }
+
+  spendReplay(socket: object, bytes: number, now: number): void {
+    this.account(socket, now).bytes -= bytes;
+  }
+}
