@@ -1,5 +1,5 @@
-import { utf8Length } from "../do/sockets";
 import { Limits } from "../protocol";
+import { utf8Length } from "../shared/utf8";
 import type { FrameBudget } from "./frame-budget";
 import type { StoredEvent } from "./store";
 

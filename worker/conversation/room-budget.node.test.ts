@@ -1,8 +1,8 @@
 // Issue 13 point 4: every frame has a budget, replays are merged and paced,
 // receipts and typing are coalesced. Driven with fake sockets and a fake clock.
 import { beforeEach, describe, expect, it } from "vitest";
-import { utf8Length } from "../do/sockets";
 import { Limits } from "../protocol";
+import { utf8Length } from "../shared/utf8";
 import { RECEIPT_INTERVAL_MS, TYPING_INTERVAL_MS } from "./coalesce";
 import { type FakeSocket, makeRoom, send } from "./room.test-helper";
 

@@ -1,6 +1,7 @@
 // The room test harness: fake sockets and a fake clock, no workerd (used by the room's Node tests).
-import { utf8Length } from "../do/sockets";
+
 import type { ConversationEvent } from "../protocol";
+import { utf8Length } from "../shared/utf8";
 import { MemoryLogStore } from "./memory-store";
 import { type FlushClock, Room, type RoomSocket } from "./room";
 

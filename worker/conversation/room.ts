@@ -1,5 +1,4 @@
 import * as v from "valibot";
-import { frameBytes, utf8Length } from "../do/sockets";
 import {
   type ChangeFrame,
   CloseCode,
@@ -10,6 +9,7 @@ import {
   PROTOCOL_VERSION,
 } from "../protocol";
 import { inScope, type SessionScope } from "../shared/scope";
+import { frameBytes, utf8Length } from "../shared/utf8";
 import { Coalescer } from "./coalesce";
 import { FrameBudget } from "./frame-budget";
 import { type ClientFrame, ClientFrameSchema, clientIdOf } from "./frames";

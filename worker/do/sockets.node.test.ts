@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { frameBytes, type SocketTimes, sweepSockets, utf8Length } from "./sockets";
+import { frameBytes, utf8Length } from "../shared/utf8";
+import { type SocketTimes, sweepSockets } from "./sockets";
 
 const T = 60_000;
 

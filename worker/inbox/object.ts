@@ -3,7 +3,7 @@ import { listFriendPresenceSubjects } from "../db/friends";
 import { countSubscriptions } from "../db/push";
 import { setLastSeen } from "../db/users";
 import { readPresences } from "../do/presence";
-import { firstDeadline, frameBytes, sweepSockets } from "../do/sockets";
+import { firstDeadline, sweepSockets } from "../do/sockets";
 import { conversationStub } from "../do/stubs";
 import { InternalHeader } from "../do/upgrade";
 import { ApiError, errorResponse } from "../http/errors";
@@ -21,6 +21,7 @@ import {
 import { type PushFetch, type PushPayload, sendPush } from "../push/send";
 import type { ConversationNote } from "../shared/note";
 import { inScope, type SessionScope } from "../shared/scope";
+import { frameBytes } from "../shared/utf8";
 import { broadcastPresence } from "./presence-sync";
 import { pushPayloadFor, pushTiming } from "./push-hook";
 import { type EpochPresence, InboxStore } from "./store";
