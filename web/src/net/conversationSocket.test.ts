@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { ConversationEvent } from "../../../worker/protocol";
+import { type ConversationEvent, Limits } from "../../../worker/protocol";
 import { BACKOFF_CAP_MS, backoffDelay } from "./backoff";
 import { ConversationSocket, type ConversationSocketListener, type SocketFactory } from "./conversationSocket";
 import { FakeSocket } from "./fakeSocket.test-helper";
+import { PACER_BURST, PACER_RATE_PER_SECOND } from "./framePacer";
 
 const msg = (seq: number, text = `m${seq}`, clientId?: string): ConversationEvent => ({
   seq,
@@ -287,5 +288,28 @@ describe("ConversationSocket", () => {
     s.serverClose(1006);
     s.receive({ type: "events", events: [msg(1)] });
     expect(h.applied).toEqual([]);
+  });
+
+  it("stays under the server's frame budget: a 100-message outbox is resent paced, in order, and read markers coalesce", async () => {
+    const h = setup();
+    h.conn.start();
+    await flush();
+    for (let i = 0; i < 100; i++) h.conn.sendText(`offline ${i}`);
+    const s = h.latest();
+    s.open();
+    // hello plus what the burst allows; the server's budget is 20/s, burst 60.
+    const first = s.frames();
+    expect(first[0]).toEqual({ type: "hello", lastSeq: 0 });
+    expect(first.length).toBe(PACER_BURST);
+    expect(PACER_BURST).toBeLessThan(Limits.frameBurst);
+    expect(PACER_RATE_PER_SECOND).toBeLessThan(Limits.framesPerSecond);
+
+    // Scrolling while paced: only the newest read marker waits in the queue.
+    for (let seq = 1; seq <= 30; seq++) h.conn.markRead(seq);
+    await vi.advanceTimersByTimeAsync(10_000);
+    const all = s.frames();
+    const texts = all.filter((f) => f.type === "send").map((f) => f.text);
+    expect(texts).toEqual(Array.from({ length: 100 }, (_, i) => `offline ${i}`));
+    expect(all.filter((f) => f.type === "read")).toEqual([{ type: "read", seq: 30 }]);
   });
 });

@@ -13,6 +13,7 @@ import type {
   ConversationServerFrame,
   ErrorCode,
 } from "../../../worker/protocol";
+import { FramePacer } from "./framePacer";
 import { parseServerFrame } from "./frames";
 import { type ConnectionState, ReconnectingSocket, type SocketConnectionOptions } from "./reconnectingSocket";
 import { Sequencer } from "./sequencer";
@@ -49,6 +50,8 @@ export class ConversationSocket {
   #sequencer: Sequencer;
   #outbox = new Map<string, ChangeFrame>();
   #retryTimers = new Set<ReturnType<typeof setTimeout>>();
+  /** Every frame but the ping goes through it: the server's frame budget (see framePacer.ts). */
+  #pacer = new FramePacer((text) => this.#conn.send(text));
 
   constructor(opts: ConversationSocketOptions) {
     this.#opts = opts;
@@ -110,6 +113,7 @@ export class ConversationSocket {
   }
 
   #onOpen(): void {
+    this.#pacer.reset();
     this.#sequencer.reset();
     this.#transmit({ type: "hello", lastSeq: this.#sequencer.highest });
     for (const frame of this.#outbox.values()) this.#transmit(frame);
@@ -170,10 +174,11 @@ export class ConversationSocket {
   }
 
   #transmit(frame: ConversationClientFrame): void {
-    this.#conn.send(JSON.stringify(frame));
+    this.#pacer.push(JSON.stringify(frame), frame.type === "read" || frame.type === "typing" ? frame.type : "other");
   }
 
   #clearRetryTimers(): void {
+    this.#pacer.reset();
     for (const t of this.#retryTimers) clearTimeout(t);
     this.#retryTimers.clear();
   }
