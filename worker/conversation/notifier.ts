@@ -54,9 +54,10 @@ export class InboxNotifier {
     this.parked = new ParkedInboxes(sqlParkingStore(deps.sql));
   }
 
+  // The marks are written inside the change's transaction (they commit with it or not at all);
+  // `wake` follows once it has committed.
   markAll(): void {
     this.deps.sql.exec("INSERT INTO notify_state (k, v) VALUES ('all_gen', 1) ON CONFLICT (k) DO UPDATE SET v = v + 1");
-    this.kick();
   }
 
   markUsers(userIds: Iterable<string>): void {
@@ -66,7 +67,6 @@ export class InboxNotifier {
         id,
       );
     }
-    this.kick();
   }
 
   hasWork(): boolean {
@@ -82,7 +82,7 @@ export class InboxNotifier {
    * GET /api/conversations lag a just-sent message): one flush in flight at
    * a time, and every change made meanwhile goes out in the single next one.
    */
-  private kick(): void {
+  wake(): void {
     if (this.scheduled || this.running) return;
     this.scheduled = true;
     queueMicrotask(() => {
@@ -140,7 +140,7 @@ export class InboxNotifier {
       this.deps.retryLater(NOTIFY_RETRY_MS);
       return false;
     }
-    if (this.hasWork()) this.kick();
+    if (this.hasWork()) this.wake();
     return true;
   }
 

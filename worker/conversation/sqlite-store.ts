@@ -111,6 +111,20 @@ const EVENT_COLUMNS = "seq, created_at AS createdAt, body";
 // A type alias (not the interface) so it fits `exec`'s row constraint.
 type EventRow = { seq: number; createdAt: number; body: string };
 
+/**
+ * Stored reactions as an object without a prototype: its keys are user
+ * strings (emoji), so a lookup must never reach an inherited property.
+ */
+function parseReactions(json: string): Record<string, string[]> {
+  const parsed: unknown = JSON.parse(json);
+  const reactions: Record<string, string[]> = Object.create(null);
+  if (typeof parsed !== "object" || parsed === null) return reactions;
+  for (const [emoji, users] of Object.entries(parsed)) {
+    if (Array.isArray(users)) reactions[emoji] = users.filter((u): u is string => typeof u === "string");
+  }
+  return reactions;
+}
+
 // Rows below are written only by this module, so their JSON columns are trusted.
 function toMessage(r: MessageRow): Message {
   const m: Message = {
@@ -120,7 +134,7 @@ function toMessage(r: MessageRow): Message {
     kind: r.kind as MessageKind,
     text: r.text,
     createdAt: r.created_at,
-    reactions: JSON.parse(r.reactions_json) as Record<string, string[]>,
+    reactions: parseReactions(r.reactions_json),
   };
   if (r.file_json !== null) m.file = JSON.parse(r.file_json) as FileRef;
   if (r.reply_to !== null) m.replyTo = r.reply_to;
@@ -134,8 +148,13 @@ export class SqliteLogStore implements LogStore {
 
   /** Answers "never used" without SQLite; rebuilt from SQLite after every wake. */
   private readonly clientIds: ClientIdCache;
+  private readonly sql: SqlStorage;
+  /** clientIds appended inside the open transaction; the cache learns them once it commits. */
+  private uncommitted: { senderId: string; clientId: string }[] | null = null;
 
-  constructor(private readonly sql: SqlStorage) {
+  constructor(private readonly storage: Pick<DurableObjectStorage, "sql" | "transactionSync">) {
+    const sql = storage.sql;
+    this.sql = sql;
     migrate(sql, MIGRATIONS);
     this.clientIds = new ClientIdCache((senderId, limit) => {
       const rows = sql
@@ -147,6 +166,29 @@ export class SqliteLogStore implements LogStore {
         .toArray();
       return rows.length > limit ? null : rows.map((r) => r.client_id);
     });
+  }
+
+  transaction<T>(fn: () => T): T {
+    if (this.uncommitted) {
+      // Nested: a savepoint of the outer transaction, which still decides what the cache learns.
+      const mark = this.uncommitted.length;
+      try {
+        return this.storage.transactionSync(fn);
+      } catch (err) {
+        this.uncommitted.length = mark;
+        throw err;
+      }
+    }
+    const added: { senderId: string; clientId: string }[] = [];
+    this.uncommitted = added;
+    let result: T;
+    try {
+      result = this.storage.transactionSync(fn);
+    } finally {
+      this.uncommitted = null;
+    }
+    for (const a of added) this.clientIds.added(a.senderId, a.clientId);
+    return result;
   }
 
   /** Runs a paging query and keeps the cursor's rowsRead, the proof that a page is a keyset read. */
@@ -228,7 +270,9 @@ export class SqliteLogStore implements LogStore {
       e.body,
       e.target,
     );
-    if (e.clientId !== null) this.clientIds.added(e.senderId, e.clientId);
+    if (e.clientId === null) return;
+    if (this.uncommitted) this.uncommitted.push({ senderId: e.senderId, clientId: e.clientId });
+    else this.clientIds.added(e.senderId, e.clientId);
   }
 
   findByClientId(senderId: string, clientId: string): StoredEvent | null {
