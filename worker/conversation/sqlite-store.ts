@@ -112,17 +112,19 @@ const EVENT_COLUMNS = "seq, created_at AS createdAt, body";
 type EventRow = { seq: number; createdAt: number; body: string };
 
 /**
- * Stored reactions as an object without a prototype: its keys are user
- * strings (emoji), so a lookup must never reach an inherited property.
+ * Stored reactions, checked field by field. The keys are user strings (emoji):
+ * `fromEntries` defines each as an own data property (`__proto__` included),
+ * and no code looks one up on the object (the fold reads it into a Map). It
+ * stays a plain object because RPC cannot carry an object without a prototype.
  */
 function parseReactions(json: string): Record<string, string[]> {
   const parsed: unknown = JSON.parse(json);
-  const reactions: Record<string, string[]> = Object.create(null);
-  if (typeof parsed !== "object" || parsed === null) return reactions;
-  for (const [emoji, users] of Object.entries(parsed)) {
-    if (Array.isArray(users)) reactions[emoji] = users.filter((u): u is string => typeof u === "string");
-  }
-  return reactions;
+  if (typeof parsed !== "object" || parsed === null) return {};
+  return Object.fromEntries(
+    Object.entries(parsed).flatMap(([emoji, users]: [string, unknown]) =>
+      Array.isArray(users) ? [[emoji, users.filter((u): u is string => typeof u === "string")]] : [],
+    ),
+  );
 }
 
 // Rows below are written only by this module, so their JSON columns are trusted.
