@@ -159,7 +159,11 @@ export class ConversationLog {
     return this.transact(() => this.applyInTx(userId, frame, files));
   }
 
-  private applyInTx(userId: string, frame: ChangeFrame, files: ReadonlyMap<string, FileFacts | null>): Accepted | Refusal {
+  private applyInTx(
+    userId: string,
+    frame: ChangeFrame,
+    files: ReadonlyMap<string, FileFacts | null>,
+  ): Accepted | Refusal {
     switch (frame.type) {
       case "send":
         return this.send(userId, frame, files);
