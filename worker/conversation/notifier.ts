@@ -19,6 +19,8 @@ export const NOTIFY_RETRY_MS = 2000;
 
 export interface NotifierDeps {
   sql: SqlStorage;
+  /** One SQLite transaction (transactionSync): a round's bookkeeping lands whole or not at all. */
+  transaction(fn: () => void): void;
   /** Current member ids. */
   members(): Iterable<string>;
   /** Anything async the notes need (D1 lookups), done before the synchronous snapshot. */
@@ -115,21 +117,24 @@ export class InboxNotifier {
       failed = await this.deliverAll(notes);
 
       const { sql } = this.deps;
-      if (allGen > allDone) {
-        sql.exec(
-          "INSERT INTO notify_state (k, v) VALUES ('all_done', ?) ON CONFLICT (k) DO UPDATE SET v = max(v, ?)",
-          allGen,
-          allGen,
-        );
-      }
-      for (const r of marked) {
-        if (!failed.has(r.user_id))
-          sql.exec("DELETE FROM inbox_outbox WHERE user_id = ? AND gen = ?", r.user_id, r.gen);
-      }
-      // A member the all-mark covered but whose call failed keeps a mark of its own.
-      for (const id of failed) {
-        sql.exec("INSERT INTO inbox_outbox (user_id, gen) VALUES (?, 1) ON CONFLICT (user_id) DO NOTHING", id);
-      }
+      // All at once: "all done" without the failed members' own marks would lose their retry.
+      this.deps.transaction(() => {
+        if (allGen > allDone) {
+          sql.exec(
+            "INSERT INTO notify_state (k, v) VALUES ('all_done', ?) ON CONFLICT (k) DO UPDATE SET v = max(v, ?)",
+            allGen,
+            allGen,
+          );
+        }
+        for (const r of marked) {
+          if (!failed.has(r.user_id))
+            sql.exec("DELETE FROM inbox_outbox WHERE user_id = ? AND gen = ?", r.user_id, r.gen);
+        }
+        // A member the all-mark covered but whose call failed keeps a mark of its own.
+        for (const id of failed) {
+          sql.exec("INSERT INTO inbox_outbox (user_id, gen) VALUES (?, 1) ON CONFLICT (user_id) DO NOTHING", id);
+        }
+      });
     } catch (err) {
       console.error("inbox notify failed", err instanceof Error ? err.name : "non-error");
       failed.add("(flush)");

@@ -137,6 +137,7 @@ export class ConversationObject extends DurableObject<Env> {
     const store = new SqliteLogStore(ctx.storage);
     this.notifier = new InboxNotifier({
       sql: ctx.storage.sql,
+      transaction: (fn) => ctx.storage.transactionSync(fn),
       members: () => this.room.log.members.keys(),
       prepare: async () => {
         if (!this.notifyRounds.take("rounds", Date.now())) {
