@@ -224,7 +224,8 @@ export class ConversationLog {
             emoji: frame.emoji,
             on: frame.on,
           }),
-          // fromEntries defines own properties, so even a `__proto__` key would stay data.
+          // The wire shape, built from the Map: fromEntries defines own data properties (even `__proto__`).
+          // biome-ignore lint/plugin: only serialized, never indexed; the fold reads reactions through a Map.
           () => this.store.putMessage({ ...target, reactions: Object.fromEntries(reactions) }),
         );
       }

@@ -117,9 +117,10 @@ type EventRow = { seq: number; createdAt: number; body: string };
  * and no code looks one up on the object (the fold reads it into a Map). It
  * stays a plain object because RPC cannot carry an object without a prototype.
  */
-function parseReactions(json: string): Record<string, string[]> {
+function parseReactions(json: string): Message["reactions"] {
   const parsed: unknown = JSON.parse(json);
   if (typeof parsed !== "object" || parsed === null) return {};
+  // biome-ignore lint/plugin: the wire's shape, own data properties only; nothing indexes it by a key.
   return Object.fromEntries(
     Object.entries(parsed).flatMap(([emoji, users]: [string, unknown]) =>
       Array.isArray(users) ? [[emoji, users.filter((u): u is string => typeof u === "string")]] : [],
