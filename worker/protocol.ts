@@ -2,6 +2,8 @@
 // Imports nothing from `cloudflare:*` so the web client can import it too.
 // Names and shapes here are binding; docs/protocol.md explains each one.
 
+export { EMOJI_MAX_UNITS, isReactionEmoji } from "./emoji";
+
 export const PROTOCOL_VERSION = 1 as const;
 /** Subprotocol a browser offers (with `bearer.<token>`) and the server selects. */
 export const SUBPROTOCOL = "imsys.v1" as const;
@@ -36,6 +38,8 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
 export const Limits = {
   textMax: 4000,
+  /** Distinct emoji on one message; removing stays allowed past it. */
+  reactionsPerMessageMax: 20,
   frameMaxBytes: 64 * 1024,
   clientIdMax: 64,
   replayBatch: 500,

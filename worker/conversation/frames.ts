@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import { type ChangeFrame, type ConversationClientFrame, Limits, type MessageKind } from "../protocol";
+import { type ChangeFrame, type ConversationClientFrame, isReactionEmoji, Limits, type MessageKind } from "../protocol";
 
 const MESSAGE_KINDS = ["text", "file", "image", "audio", "video", "system"] as const satisfies readonly MessageKind[];
 
@@ -30,7 +30,7 @@ const ReactFrame = v.object({
   type: v.literal("react"),
   clientId,
   target: seqAtLeast(1),
-  emoji: v.pipe(v.string(), v.minLength(1), v.maxLength(32)),
+  emoji: v.pipe(v.string(), v.check(isReactionEmoji, "must be exactly one emoji")),
   on: v.boolean(),
 });
 

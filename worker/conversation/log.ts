@@ -1,16 +1,18 @@
 import {
   type ChangeFrame,
   type ConversationEvent,
-  type EditEvent,
   ErrorCode,
   type FileRef,
+  isReactionEmoji,
   Limits,
   type Message,
   type MessageEvent,
   type Role,
 } from "../protocol";
+import { eraseMessage } from "./erasure";
 import { type FileFacts, fileRefFor, NO_FILES } from "./message-file";
 import { noConversation, notMember, type Refusal, refuse } from "./results";
+import { Staged } from "./staged";
 import type { LogStore, RoomMeta } from "./store";
 
 export interface InitInput extends RoomMeta {
@@ -34,41 +36,85 @@ const codePoints = (s: string) => {
   return n;
 };
 
-/** What erasure removes from the stored body of a deleted message's event, and of each of its edits. */
-const ERASED_FROM_MESSAGE = ["text", "fileId", "file"] as const satisfies readonly (keyof MessageEvent)[];
-const ERASED_FROM_EDIT = ["text"] as const satisfies readonly (keyof EditEvent)[];
+/** What the log keeps in memory beside SQLite. */
+interface LogState {
+  head: number;
+  meta: RoomMeta | null;
+  members: Map<string, Role>;
+}
 
-/** A stored event body (JSON this log wrote) without the named fields; a body that is not an object stays as it is. */
-function withoutFields(body: string, fields: readonly string[]): string {
-  const parsed: unknown = JSON.parse(body);
-  if (typeof parsed !== "object" || parsed === null) return body;
-  // biome-ignore lint/plugin: own entries into a fresh object only serialized again, never indexed by a key.
-  return JSON.stringify(Object.fromEntries(Object.entries(parsed).filter(([k]) => !fields.includes(k))));
+export interface LogHooks {
+  /** Inside the change's transaction, after each event's row: writes that must commit with it. */
+  stored?(seq: number, body: string): void;
+  /** After the transaction committed, each new event in seq order: only now may it reach anyone. */
+  committed(seq: number, body: string): void;
 }
 
 /**
  * The ordered log of one conversation and its folded `messages` view. Every
  * method is synchronous: seq assignment reads `head` and inserts the event
  * with no await in between, which is what makes seq gap-free and unique.
+ *
+ * Every change is one transaction (`transact`): the event rows and every
+ * write they imply commit together or not at all, and `head`, `meta`,
+ * `members` and the hooks' effects change only once it has committed. A
+ * throw anywhere inside leaves SQLite and memory as they were, so the next
+ * change takes the same seq and nothing of the failed one reaches a socket.
  */
 export class ConversationLog {
-  head: number;
-  meta: RoomMeta | null;
-  members: Map<string, Role>;
+  private state: Staged<LogState>;
 
   constructor(
     readonly store: LogStore,
     private readonly now: () => number,
-    /** Called with each new event's JSON in seq order, in the turn that stored it. */
-    private readonly onAppend: (seq: number, body: string) => void,
+    private readonly hooks: LogHooks,
   ) {
-    this.head = store.head();
-    this.meta = store.getMeta();
-    this.members = store.members();
+    this.state = new Staged(this.read());
+  }
+
+  private read(): LogState {
+    return { head: this.store.head(), meta: this.store.getMeta(), members: this.store.members() };
+  }
+
+  /** Reads head, meta and members from the store again, after writes that bypassed the log (bulk loads in tests). */
+  reload(): void {
+    if (this.state.inTransaction) throw new Error("reload inside a transaction");
+    this.state = new Staged(this.read());
+  }
+
+  // Inside a transaction these read (and set) its staged state, elsewhere the committed one.
+  get head(): number {
+    return this.state.current.head;
+  }
+  get meta(): RoomMeta | null {
+    return this.state.current.meta;
+  }
+  set meta(meta: RoomMeta | null) {
+    this.state.staged().meta = meta;
+  }
+  get members(): Map<string, Role> {
+    return this.state.current.members;
+  }
+  set members(members: Map<string, Role>) {
+    this.state.staged().members = members;
+  }
+
+  /** Runs `fn` as one transaction of the store (see `Staged.run`). */
+  transact<T>(fn: () => T): T {
+    return this.state.run((f) => this.store.transaction(f), fn);
+  }
+
+  /** Runs `fn` once the current transaction has committed (never if it fails); at once outside one. */
+  afterCommit(fn: () => void): void {
+    this.state.afterCommit(fn);
   }
 
   /** Stores meta, members and seq 1 (`member created`); a no-op once the log exists. */
   init(input: InitInput): { ok: true; head: number; created: boolean } {
+    return this.transact(() => this.initInTx(input));
+  }
+
+  private initInTx(input: InitInput): { ok: true; head: number; created: boolean } {
     if (this.head > 0) return { ok: true, head: this.head, created: false };
     const { members, ...meta } = input;
     this.store.setMeta(meta);
@@ -110,6 +156,14 @@ export class ConversationLog {
     frame: ChangeFrame,
     files: ReadonlyMap<string, FileFacts | null> = NO_FILES,
   ): Accepted | Refusal {
+    return this.transact(() => this.applyInTx(userId, frame, files));
+  }
+
+  private applyInTx(
+    userId: string,
+    frame: ChangeFrame,
+    files: ReadonlyMap<string, FileFacts | null>,
+  ): Accepted | Refusal {
     switch (frame.type) {
       case "send":
         return this.send(userId, frame, files);
@@ -144,12 +198,24 @@ export class ConversationLog {
             type: "delete",
             target: frame.target,
           }),
-          (e) => this.erase(target, e.createdAt),
+          (e) => eraseMessage(this.store, target, e.createdAt),
         );
       }
       case "react": {
+        // Also checked by the frame schema; this is the rule for every path into the log.
+        if (!isReactionEmoji(frame.emoji)) return refuse(ErrorCode.invalidRequest, "emoji must be exactly one emoji");
         const target = this.liveMessage(frame.target);
         if (!target) return refuse(ErrorCode.notFound, "no such message");
+        // A Map: emoji are user strings, never plain-object keys (issue 13).
+        const reactions = new Map(Object.entries(target.reactions));
+        if (frame.on && !reactions.has(frame.emoji) && reactions.size >= Limits.reactionsPerMessageMax) {
+          return refuse(ErrorCode.invalidRequest, `at most ${Limits.reactionsPerMessageMax} distinct reactions`);
+        }
+        const users = new Set(reactions.get(frame.emoji));
+        if (frame.on) users.add(userId);
+        else users.delete(userId);
+        if (users.size > 0) reactions.set(frame.emoji, [...users]);
+        else reactions.delete(frame.emoji);
         return this.append(
           (seq, createdAt) => ({
             ...this.base(seq, createdAt, userId, frame.clientId),
@@ -158,15 +224,9 @@ export class ConversationLog {
             emoji: frame.emoji,
             on: frame.on,
           }),
-          () => {
-            const users = new Set(target.reactions[frame.emoji] ?? []);
-            if (frame.on) users.add(userId);
-            else users.delete(userId);
-            const reactions = { ...target.reactions };
-            if (users.size > 0) reactions[frame.emoji] = [...users];
-            else delete reactions[frame.emoji];
-            this.store.putMessage({ ...target, reactions });
-          },
+          // The wire shape, built from the Map: fromEntries defines own data properties (even `__proto__`).
+          // biome-ignore lint/plugin: only serialized, never indexed; the fold reads reactions through a Map.
+          () => this.store.putMessage({ ...target, reactions: Object.fromEntries(reactions) }),
         );
       }
     }
@@ -226,24 +286,6 @@ export class ConversationLog {
     );
   }
 
-  /**
-   * Deleted content is erased, not hidden: the folded row, the search index,
-   * and the stored bodies of the message event and of every edit of it lose
-   * their text and file reference, so no read or replay can return them.
-   * A file no live message references any more is queued for reclaiming.
-   */
-  private erase(target: Message, at: number): void {
-    const { file, ...rest } = target;
-    this.store.putMessage({ ...rest, text: null, deleted: true });
-    this.store.indexText(target.seq, null);
-    const stored = this.store.getEvent(target.seq);
-    if (stored) this.store.rewriteEvent(stored.seq, withoutFields(stored.body, ERASED_FROM_MESSAGE));
-    for (const edit of this.store.eventsTargeting(target.seq, "edit")) {
-      this.store.rewriteEvent(edit.seq, withoutFields(edit.body, ERASED_FROM_EDIT));
-    }
-    if (file && !this.store.fileReferenced(file.id)) this.store.queueReclaim(file.id, at);
-  }
-
   private base(seq: number, createdAt: number, senderId: string, clientId: string) {
     return { seq, conversationId: this.meta?.id ?? "", senderId, clientId, createdAt };
   }
@@ -253,9 +295,10 @@ export class ConversationLog {
     return m && !m.deleted ? m : null;
   }
 
-  /** seq = head + 1, insert, fold, head = seq: one synchronous step. */
+  /** seq = head + 1, insert, fold, head = seq: one synchronous step of the enclosing transaction. */
   append<E extends ConversationEvent>(make: (seq: number, createdAt: number) => E, fold?: (e: E) => void): Accepted {
-    const seq = this.head + 1;
+    const staged = this.state.staged();
+    const seq = staged.head + 1;
     const event = make(seq, this.now());
     const body = JSON.stringify(event);
     this.store.append({
@@ -268,8 +311,9 @@ export class ConversationLog {
       target: "target" in event ? event.target : null,
     });
     fold?.(event);
-    this.head = seq;
-    this.onAppend(seq, body);
+    staged.head = seq;
+    this.hooks.stored?.(seq, body);
+    this.state.afterCommit(() => this.hooks.committed(seq, body));
     return { ok: true, repeated: false, seq, createdAt: event.createdAt, body };
   }
 }

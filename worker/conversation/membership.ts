@@ -29,6 +29,11 @@ export function changeMembers(
   actorId: string,
   change: MemberChange,
 ): MemberChangeResult | Refusal {
+  // Member rows, meta and the events (two when ownership passes on) commit together.
+  return log.transact(() => changeInTx(log, actorId, change));
+}
+
+function changeInTx(log: ConversationLog, actorId: string, change: MemberChange): MemberChangeResult | Refusal {
   const denied = log.check(actorId);
   if (denied) return denied;
   const meta = log.meta;

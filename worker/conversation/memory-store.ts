@@ -1,6 +1,11 @@
 import type { Message, Role } from "../protocol";
 import type { AppendedEvent, LogStore, RoomMeta, StoredEvent } from "./store";
 
+function restore<K, V>(target: Map<K, V>, saved: Map<K, V>): void {
+  target.clear();
+  for (const [k, v] of saved) target.set(k, v);
+}
+
 /** In-memory `LogStore` with the SQLite one's semantics, for plain-Node tests. */
 export class MemoryLogStore implements LogStore {
   private meta: RoomMeta | null = null;
@@ -12,6 +17,33 @@ export class MemoryLogStore implements LogStore {
   private readonly reads = new Map<string, number>();
   private readonly reclaim = new Map<string, number>();
   lastRowsRead = 0;
+
+  /** A savepoint: a throw restores every table as it was (rows are never changed in place, so shallow copies do). */
+  transaction<T>(fn: () => T): T {
+    const saved = {
+      meta: this.meta,
+      memberRoles: new Map(this.memberRoles),
+      events: [...this.events],
+      byClientId: new Map(this.byClientId),
+      messages: new Map(this.messages),
+      indexed: new Map(this.indexed),
+      reads: new Map(this.reads),
+      reclaim: new Map(this.reclaim),
+    };
+    try {
+      return fn();
+    } catch (err) {
+      this.meta = saved.meta;
+      this.events.splice(0, this.events.length, ...saved.events);
+      restore(this.memberRoles, saved.memberRoles);
+      restore(this.byClientId, saved.byClientId);
+      restore(this.messages, saved.messages);
+      restore(this.indexed, saved.indexed);
+      restore(this.reads, saved.reads);
+      restore(this.reclaim, saved.reclaim);
+      throw err;
+    }
+  }
 
   getMeta(): RoomMeta | null {
     return this.meta;

@@ -19,6 +19,8 @@ export const NOTIFY_RETRY_MS = 2000;
 
 export interface NotifierDeps {
   sql: SqlStorage;
+  /** One SQLite transaction (transactionSync): a round's bookkeeping lands whole or not at all. */
+  transaction(fn: () => void): void;
   /** Current member ids. */
   members(): Iterable<string>;
   /** Anything async the notes need (D1 lookups), done before the synchronous snapshot. */
@@ -54,9 +56,10 @@ export class InboxNotifier {
     this.parked = new ParkedInboxes(sqlParkingStore(deps.sql));
   }
 
+  // The marks are written inside the change's transaction (they commit with it or not at all);
+  // `wake` follows once it has committed.
   markAll(): void {
     this.deps.sql.exec("INSERT INTO notify_state (k, v) VALUES ('all_gen', 1) ON CONFLICT (k) DO UPDATE SET v = v + 1");
-    this.kick();
   }
 
   markUsers(userIds: Iterable<string>): void {
@@ -66,7 +69,6 @@ export class InboxNotifier {
         id,
       );
     }
-    this.kick();
   }
 
   hasWork(): boolean {
@@ -82,7 +84,7 @@ export class InboxNotifier {
    * GET /api/conversations lag a just-sent message): one flush in flight at
    * a time, and every change made meanwhile goes out in the single next one.
    */
-  private kick(): void {
+  wake(): void {
     if (this.scheduled || this.running) return;
     this.scheduled = true;
     queueMicrotask(() => {
@@ -115,21 +117,24 @@ export class InboxNotifier {
       failed = await this.deliverAll(notes);
 
       const { sql } = this.deps;
-      if (allGen > allDone) {
-        sql.exec(
-          "INSERT INTO notify_state (k, v) VALUES ('all_done', ?) ON CONFLICT (k) DO UPDATE SET v = max(v, ?)",
-          allGen,
-          allGen,
-        );
-      }
-      for (const r of marked) {
-        if (!failed.has(r.user_id))
-          sql.exec("DELETE FROM inbox_outbox WHERE user_id = ? AND gen = ?", r.user_id, r.gen);
-      }
-      // A member the all-mark covered but whose call failed keeps a mark of its own.
-      for (const id of failed) {
-        sql.exec("INSERT INTO inbox_outbox (user_id, gen) VALUES (?, 1) ON CONFLICT (user_id) DO NOTHING", id);
-      }
+      // All at once: "all done" without the failed members' own marks would lose their retry.
+      this.deps.transaction(() => {
+        if (allGen > allDone) {
+          sql.exec(
+            "INSERT INTO notify_state (k, v) VALUES ('all_done', ?) ON CONFLICT (k) DO UPDATE SET v = max(v, ?)",
+            allGen,
+            allGen,
+          );
+        }
+        for (const r of marked) {
+          if (!failed.has(r.user_id))
+            sql.exec("DELETE FROM inbox_outbox WHERE user_id = ? AND gen = ?", r.user_id, r.gen);
+        }
+        // A member the all-mark covered but whose call failed keeps a mark of its own.
+        for (const id of failed) {
+          sql.exec("INSERT INTO inbox_outbox (user_id, gen) VALUES (?, 1) ON CONFLICT (user_id) DO NOTHING", id);
+        }
+      });
     } catch (err) {
       console.error("inbox notify failed", err instanceof Error ? err.name : "non-error");
       failed.add("(flush)");
@@ -140,7 +145,7 @@ export class InboxNotifier {
       this.deps.retryLater(NOTIFY_RETRY_MS);
       return false;
     }
-    if (this.hasWork()) this.kick();
+    if (this.hasWork()) this.wake();
     return true;
   }
 

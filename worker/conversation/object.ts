@@ -134,9 +134,10 @@ export class ConversationObject extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     // First: it applies the object's SQLite migrations, which the notifier's tables need.
-    const store = new SqliteLogStore(ctx.storage.sql);
+    const store = new SqliteLogStore(ctx.storage);
     this.notifier = new InboxNotifier({
       sql: ctx.storage.sql,
+      transaction: (fn) => ctx.storage.transactionSync(fn),
       members: () => this.room.log.members.keys(),
       prepare: async () => {
         if (!this.notifyRounds.take("rounds", Date.now())) {
@@ -169,20 +170,29 @@ export class ConversationObject extends DurableObject<Env> {
           perSecond: Number(env.FRAME_RATE_PER_SECOND) || Limits.framesPerSecond,
           burst: Number(env.FRAME_BURST) || Limits.frameBurst,
         },
+        // Both run inside the change's transaction: the inbox marks commit with it or not at
+        // all, and the rest (timers, waking the notifier) waits until it has committed.
         onAppend: () => {
-          this.scheduleTouch();
           // One durable mark per turn covers every event appended in it (a batch shares one commit).
           if (this.markedThisTurn) return;
-          this.markedThisTurn = true;
           this.notifier.markAll();
-          queueMicrotask(() => {
-            this.markedThisTurn = false;
+          this.room.log.afterCommit(() => {
+            this.scheduleTouch();
+            this.notifier.wake();
+            if (this.markedThisTurn) return;
+            this.markedThisTurn = true;
+            queueMicrotask(() => {
+              this.markedThisTurn = false;
+            });
           });
         },
         onRead: (userId) => {
           this.notifier.markUsers([userId]);
-          // Durable backup: if the object is evicted before the coalescing timer fires, the alarm delivers.
-          this.ensureAlarm(Date.now() + TOUCH_DELAY_MS);
+          this.room.log.afterCommit(() => {
+            this.notifier.wake();
+            // Durable backup: if the object is evicted before the coalescing timer fires, the alarm delivers.
+            this.ensureAlarm(Date.now() + TOUCH_DELAY_MS);
+          });
         },
       },
     );
@@ -374,11 +384,17 @@ export class ConversationObject extends DurableObject<Env> {
   }
 
   changeMembers(actorId: string, change: MemberChange): RpcResult<MemberChangeResult> {
-    const result = this.room.changeMembers(actorId, change);
-    // The event marked every current member; those who left must hear it too.
-    if (result.ok && result.removed.length > 0) this.notifier.markUsers(result.removed);
-    if (result.ok) this.notifier.parked.clear();
-    return result;
+    const { log } = this.room;
+    // One transaction: the change (which joins it) and the inbox marks it implies.
+    return log.transact(() => {
+      const result = this.room.changeMembers(actorId, change);
+      if (!result.ok) return result;
+      // The event marked every current member; those who left must hear it too.
+      if (result.removed.length > 0) this.notifier.markUsers(result.removed);
+      this.notifier.parked.clear((fn) => log.afterCommit(fn));
+      log.afterCommit(() => this.notifier.wake());
+      return result;
+    });
   }
 
   /**

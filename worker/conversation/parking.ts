@@ -55,11 +55,15 @@ export class ParkedInboxes {
     this.store.put({ userId, parked: false, refreshedAt });
   }
 
-  /** Membership changed: everyone hears it (a re-added member must not stay skipped). */
-  clear(): void {
+  /**
+   * Membership changed: everyone hears it (a re-added member must not stay
+   * skipped). `afterCommit` holds the in-memory part until the store's write
+   * has committed with the change.
+   */
+  clear(afterCommit: (fn: () => void) => void = (fn) => fn()): void {
     if (this.parked.size === 0) return;
-    this.parked.clear();
     this.store.unparkAll();
+    afterCommit(() => this.parked.clear());
   }
 }
 

@@ -67,9 +67,13 @@ export interface RoomOptions {
   rateLimit: RateLimit;
   /** Per socket, every frame but the ping text (default: Limits.framesPerSecond, Limits.frameBurst). */
   frameBudget?: RateLimit;
-  /** After each append, in the same turn (the object coalesces its D1 bookkeeping here). */
+  /**
+   * After each append, inside the change's transaction: writes here commit
+   * with the event or not at all (the object's inbox marks); anything else
+   * waits for `log.afterCommit` (the object's D1 bookkeeping and timers).
+   */
   onAppend?(): void;
-  /** After a read marker moved, in the same turn (the object tells the user's inbox). */
+  /** After a read marker moved, inside its transaction, like `onAppend` (the object tells the user's inbox). */
   onRead?(userId: string): void;
 }
 
@@ -125,11 +129,10 @@ export class Room {
     private readonly hub: SocketHub,
     private readonly opts: RoomOptions,
   ) {
-    this.log = new ConversationLog(
-      store,
-      () => opts.now(),
-      (_seq, body) => this.enqueue(body),
-    );
+    this.log = new ConversationLog(store, () => opts.now(), {
+      stored: () => opts.onAppend?.(),
+      committed: (_seq, body) => this.enqueue(body),
+    });
     this.buckets = new TokenBuckets(opts.rateLimit);
     this.budget = new FrameBudget(opts.frameBudget ?? { perSecond: Limits.framesPerSecond, burst: Limits.frameBurst }, {
       perSecond: Limits.replayBytesPerSecond,
@@ -320,8 +323,16 @@ export class Room {
   private read(userId: string, seq: number): void {
     const target = Math.min(seq, this.log.head);
     if (target <= this.log.store.getRead(userId)) return;
-    this.log.store.setRead(userId, target);
-    this.opts.onRead?.(userId);
+    try {
+      this.log.transact(() => {
+        this.log.store.setRead(userId, target);
+        this.opts.onRead?.(userId);
+      });
+    } catch (err) {
+      // Nothing moved (the transaction rolled back) and no receipt goes out; the client's next read retries.
+      console.error("read marker failed", err instanceof Error ? err.name : "non-error");
+      return;
+    }
     this.coalescer.receipt(userId, target);
   }
 
@@ -346,9 +357,12 @@ export class Room {
   changeMembers(actorId: string, change: MemberChange): MemberChangeResult | Refusal {
     const result = changeMembers(this.log, actorId, change);
     if (result.ok && result.removed.length > 0) {
-      for (const s of this.hub.sockets()) {
-        if (result.removed.includes(s.userId)) this.end(s, CloseCode.forbidden, "no longer a member");
-      }
+      // The caller may hold the transaction open (the object adds its inbox marks): close once it commits.
+      this.log.afterCommit(() => {
+        for (const s of this.hub.sockets()) {
+          if (result.removed.includes(s.userId)) this.end(s, CloseCode.forbidden, "no longer a member");
+        }
+      });
     }
     return result;
   }
@@ -364,9 +378,9 @@ export class Room {
     return closed;
   }
 
+  /** A committed event joins the next flush. */
   private enqueue(body: string): void {
     this.pending.push(body);
-    this.opts.onAppend?.();
     if (!this.applying) this.scheduleFlush();
   }
 

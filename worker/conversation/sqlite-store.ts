@@ -120,6 +120,23 @@ const EVENT_COLUMNS = "seq, created_at AS createdAt, body";
 // A type alias (not the interface) so it fits `exec`'s row constraint.
 type EventRow = { seq: number; createdAt: number; body: string };
 
+/**
+ * Stored reactions, checked field by field. The keys are user strings (emoji):
+ * `fromEntries` defines each as an own data property (`__proto__` included),
+ * and no code looks one up on the object (the fold reads it into a Map). It
+ * stays a plain object because RPC cannot carry an object without a prototype.
+ */
+function parseReactions(json: string): Message["reactions"] {
+  const parsed: unknown = JSON.parse(json);
+  if (typeof parsed !== "object" || parsed === null) return {};
+  // biome-ignore lint/plugin: the wire's shape, own data properties only; nothing indexes it by a key.
+  return Object.fromEntries(
+    Object.entries(parsed).flatMap(([emoji, users]: [string, unknown]) =>
+      Array.isArray(users) ? [[emoji, users.filter((u): u is string => typeof u === "string")]] : [],
+    ),
+  );
+}
+
 // Rows below are written only by this module, so their JSON columns are trusted.
 function toMessage(r: MessageRow): Message {
   const m: Message = {
@@ -129,7 +146,7 @@ function toMessage(r: MessageRow): Message {
     kind: r.kind as MessageKind,
     text: r.text,
     createdAt: r.created_at,
-    reactions: JSON.parse(r.reactions_json) as Message["reactions"],
+    reactions: parseReactions(r.reactions_json),
   };
   if (r.file_json !== null) m.file = JSON.parse(r.file_json) as FileRef;
   if (r.reply_to !== null) m.replyTo = r.reply_to;
@@ -143,8 +160,13 @@ export class SqliteLogStore implements LogStore {
 
   /** Answers "never used" without SQLite; rebuilt from SQLite after every wake. */
   private readonly clientIds: ClientIdCache;
+  private readonly sql: SqlStorage;
+  /** clientIds appended inside the open transaction; the cache learns them once it commits. */
+  private uncommitted: { senderId: string; clientId: string }[] | null = null;
 
-  constructor(private readonly sql: SqlStorage) {
+  constructor(private readonly storage: Pick<DurableObjectStorage, "sql" | "transactionSync">) {
+    const sql = storage.sql;
+    this.sql = sql;
     migrate(sql, MIGRATIONS);
     this.clientIds = new ClientIdCache((senderId, limit) => {
       const rows = sql
@@ -156,6 +178,29 @@ export class SqliteLogStore implements LogStore {
         .toArray();
       return rows.length > limit ? null : rows.map((r) => r.client_id);
     });
+  }
+
+  transaction<T>(fn: () => T): T {
+    if (this.uncommitted) {
+      // Nested: a savepoint of the outer transaction, which still decides what the cache learns.
+      const mark = this.uncommitted.length;
+      try {
+        return this.storage.transactionSync(fn);
+      } catch (err) {
+        this.uncommitted.length = mark;
+        throw err;
+      }
+    }
+    const added: { senderId: string; clientId: string }[] = [];
+    this.uncommitted = added;
+    let result: T;
+    try {
+      result = this.storage.transactionSync(fn);
+    } finally {
+      this.uncommitted = null;
+    }
+    for (const a of added) this.clientIds.added(a.senderId, a.clientId);
+    return result;
   }
 
   /** Runs a paging query and keeps the cursor's rowsRead, the proof that a page is a keyset read. */
@@ -237,7 +282,9 @@ export class SqliteLogStore implements LogStore {
       e.body,
       e.target,
     );
-    if (e.clientId !== null) this.clientIds.added(e.senderId, e.clientId);
+    if (e.clientId === null) return;
+    if (this.uncommitted) this.uncommitted.push({ senderId: e.senderId, clientId: e.clientId });
+    else this.clientIds.added(e.senderId, e.clientId);
   }
 
   findByClientId(senderId: string, clientId: string): StoredEvent | null {

@@ -33,6 +33,12 @@ export interface AppendedEvent extends StoredEvent {
  * yielding. `SqliteLogStore` is the real one, `MemoryLogStore` drives node tests.
  */
 export interface LogStore {
+  /**
+   * Runs `fn` as one transaction: every write inside commits together, or,
+   * when it throws, none does and the error propagates. May nest.
+   */
+  transaction<T>(fn: () => T): T;
+
   getMeta(): RoomMeta | null;
   setMeta(meta: RoomMeta): void;
   members(): Map<string, Role>;

@@ -100,7 +100,7 @@ describe("history over 100,000 messages", () => {
         });
         store.indexText(row.seq, row.text);
       }
-      log.head = store.head();
+      log.reload();
     });
     const get = (q: string) => apiOk<Page>(`/api/conversations/${id}/messages?${q}`, { token: b.accessToken });
 

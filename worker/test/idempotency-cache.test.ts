@@ -20,7 +20,7 @@ describe("idempotency with the in-memory clientId cache", () => {
       const other = obj.room.change(b.user.id, { type: "send", clientId: "c1", kind: "text", text: "b" });
       expect(other).toMatchObject({ ok: true, repeated: false, seq: first.seq + 1 });
 
-      const woken = new SqliteLogStore(state.storage.sql);
+      const woken = new SqliteLogStore(state.storage);
       expect(woken.findByClientId(a.user.id, "c1")?.seq).toBe(first.seq);
       expect(woken.findByClientId(b.user.id, "c1")?.seq).toBe(first.seq + 1);
       expect(woken.findByClientId(a.user.id, "c2")).toBeNull();

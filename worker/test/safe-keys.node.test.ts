@@ -28,8 +28,12 @@ const join = (...parts: string[]) => parts.join("/");
 const REVIEWED = new Map([
   // The wire's JSON shape of reactions; readers take own entries only.
   ["worker/protocol.ts", 1],
-  // Own entries copied into a fresh object that is only serialized again.
+  // The folded reactions written back as the wire's shape; the fold reads them through a Map.
   ["worker/conversation/log.ts", 1],
+  // Stored reactions parsed into own data properties only (RPC cannot carry a null prototype).
+  ["worker/conversation/sqlite-store.ts", 1],
+  // Own entries copied into a fresh object that is only serialized again.
+  ["worker/conversation/erasure.ts", 1],
   // i18n placeholder names are written in code and our tables; read with Object.hasOwn.
   ["web/src/i18n/index.ts", 1],
 ]);

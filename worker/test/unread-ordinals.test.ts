@@ -82,7 +82,7 @@ describe("unread from message ordinals", () => {
       sql.exec("CREATE TABLE unread (user_id TEXT PRIMARY KEY, n INTEGER NOT NULL)");
       sql.exec("DELETE FROM _migrations WHERE id = '0004_unread_ordinals'");
 
-      const store = new SqliteLogStore(sql);
+      const store = new SqliteLogStore(state.storage);
       for (const id of [a.user.id, b.user.id]) expect(unread(store, id)).toBe(bruteUnread(sql, id));
       expect(unread(store, b.user.id)).toBeGreaterThan(0);
       const gone = sql.exec("SELECT name FROM sqlite_master WHERE name = 'unread'").toArray();

@@ -1,8 +1,6 @@
 import { useRef, useState } from "preact/hooks";
+import { QUICK_REACTIONS } from "../../chat/emoji-choices";
 import { t } from "../../i18n";
-
-/** Quick reactions offered on every message. */
-export const QUICK_REACTIONS = ["👍", "❤️", "😂", "🎉", "😮", "🙏"] as const;
 
 interface Props {
   senderName: string;
