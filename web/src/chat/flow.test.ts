@@ -50,14 +50,7 @@ describe("flowOf", () => {
       item("ann", at(2026, 5, 10, 0, 0, 30)),
     ];
     const rows = flowOf(items, opts);
-    expect(rows.map((r) => r.day)).toEqual([
-      "December 31, 2025",
-      "June 3",
-      "Monday",
-      "Yesterday",
-      "Today",
-      null,
-    ]);
+    expect(rows.map((r) => r.day)).toEqual(["December 31, 2025", "June 3", "Monday", "Yesterday", "Today", null]);
     expect(rows.map((r) => r.first)).toEqual([true, true, true, true, true, false]);
     const zh = flowOf(items.slice(0, 3), { ...opts, locale: "zh-CN", words: { today: "今天", yesterday: "昨天" } });
     expect(zh.map((r) => r.day)).toEqual(["2025年12月31日", "6月3日", "星期一"]);
@@ -66,12 +59,13 @@ describe("flowOf", () => {
   it("marks the first message from someone else after the read position", () => {
     const items = [item("ann", at(2026, 5, 10, 9)), item("me", at(2026, 5, 10, 9)), item("ann", at(2026, 5, 10, 9))];
     const [a, mine, b] = items;
-    const after = (readSeq: number | null) => flowOf(items, { ...opts, unreadAfter: readSeq }).map((r) => r.unreadStart);
-    expect(after(null)).toEqual([false, false, false]);
-    expect(after((a?.seq ?? 0) - 1)).toEqual([true, false, false]);
+    const dividerAt = (readSeq: number | null) =>
+      flowOf(items, { ...opts, unreadAfter: readSeq }).map((r) => r.unreadStart);
+    expect(dividerAt(null)).toEqual([false, false, false]);
+    expect(dividerAt((a?.seq ?? 0) - 1)).toEqual([true, false, false]);
     // One's own messages are never unread: the divider goes to the next one from someone else.
-    expect(after(a?.seq ?? 0)).toEqual([false, false, true]);
-    expect(after(b?.seq ?? 0)).toEqual([false, false, false]);
+    expect(dividerAt(a?.seq ?? 0)).toEqual([false, false, true]);
+    expect(dividerAt(b?.seq ?? 0)).toEqual([false, false, false]);
     expect(mine?.senderId).toBe("me");
     // The divider also starts a new run.
     const run = [item("ann", at(2026, 5, 10, 9)), item("ann", at(2026, 5, 10, 9))];
