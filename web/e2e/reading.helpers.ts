@@ -3,7 +3,7 @@
 import { randomUUID } from "node:crypto";
 import type { Browser, Locator, Page } from "playwright-core";
 import type { ConversationEvent, ConversationSummary } from "../../worker/protocol";
-import { type ApiPerson, apiCall, BASE_URL, expectLive, messages, signInOn } from "./helpers";
+import { type ApiPerson, apiCall, BASE_URL, messages, signInOn } from "./helpers";
 
 export const DESKTOP = { width: 1280, height: 800 } as const;
 export const PHONE = { width: 390, height: 844 } as const;
@@ -18,13 +18,15 @@ export async function openAs(browser: Browser, who: ApiPerson, screen: Screen, l
     ...(screen === "phone" ? { isMobile: true, hasTouch: true } : {}),
   });
   const page = await context.newPage();
+  page.on("pageerror", (err) => console.error(`page error: ${err.message}`));
   await signInOn(page, who.username, who.password);
   return page;
 }
 
+/** Opens a chat and waits for its socket to be live (in any language). */
 export async function openChat(page: Page, conversationId: string): Promise<void> {
   await page.goto(`/c/${conversationId}`);
-  await expectLive(page);
+  await page.locator(".chat-header .connection.live").waitFor();
 }
 
 /** Sends a text over REST, waiting out the per-user rate limit (the clientId makes a retry safe). */

@@ -18,7 +18,6 @@ import {
   queueOutbox,
   removeOutbox,
   saveConversation,
-  saveMessages,
   saveReceipts,
 } from "../store/db";
 import { type ReadMarkers, withReceipt } from "./receipts";
@@ -32,6 +31,7 @@ import {
   markFailed,
   type Timeline,
 } from "./timeline";
+import { useCacheWriter } from "./useCacheWriter";
 import { type Jumps, useJumps } from "./useJumps";
 import { useTyping } from "./useTyping";
 
@@ -296,25 +296,7 @@ export function useChat(conversationId: string, selfId: string): Chat {
     [change],
   );
 
-  // Keep the newest messages for the next start (debounced: bursts write once).
-  const unsaved = useRef<Timeline | null>(null);
-  useEffect(() => {
-    if (timeline.items.length === 0) return;
-    unsaved.current = timeline;
-    const timer = setTimeout(() => {
-      unsaved.current = null;
-      void saveMessages(conversationId, timeline.items, timeline.hasMore);
-    }, 400);
-    return () => clearTimeout(timer);
-  }, [conversationId, timeline]);
-  useEffect(
-    () => () => {
-      // Leaving the chat: write what the debounce was still holding.
-      if (unsaved.current) void saveMessages(conversationId, unsaved.current.items, unsaved.current.hasMore);
-      unsaved.current = null;
-    },
-    [conversationId],
-  );
+  useCacheWriter(conversationId, timeline);
 
   const reportVisible = useCallback((seq: number) => {
     if (seq <= seenRef.current) return;

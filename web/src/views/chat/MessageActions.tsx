@@ -65,27 +65,26 @@ export function MessageMenu({ target, onReply, onEdit, onDelete, onReact, onClos
       if (e.target instanceof Element && e.target.closest('[aria-expanded="true"]')) return;
       if (!(e.target instanceof Node) || !panel.current?.contains(e.target)) onClose();
     };
+    // Escape closes it wherever focus is (a long press may leave focus on the page).
+    const escape = (e: KeyboardEvent) => {
+      if (e.key !== "Escape") return;
+      e.preventDefault();
+      onClose();
+      target.returnFocus?.focus({ preventScroll: true });
+    };
     const list = target.anchor.closest(".messages");
+    document.addEventListener("keydown", escape);
     document.addEventListener("pointerdown", outside, true);
     list?.addEventListener("scroll", onClose, { passive: true });
     return () => {
+      document.removeEventListener("keydown", escape);
       document.removeEventListener("pointerdown", outside, true);
       list?.removeEventListener("scroll", onClose);
     };
   }, [target, onClose]);
 
   return (
-    <fieldset
-      ref={panel}
-      class="actions-panel"
-      onKeyDown={(e) => {
-        if (e.key === "Escape") {
-          e.stopPropagation();
-          e.preventDefault();
-          close(true);
-        }
-      }}
-    >
+    <fieldset ref={panel} class="actions-panel">
       <legend class="visually-hidden">{t("actions")}</legend>
       <span class="quick-reactions">
         {QUICK_REACTIONS.map((emoji) => (

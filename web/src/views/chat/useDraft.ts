@@ -30,12 +30,24 @@ export function useDraft(key: string, editing: boolean): [string, Dispatch<State
     if ((drafts.get(key) ?? "") === text) return;
     if (text === "") drafts.delete(key);
     else drafts.set(key, text);
+    // A sent (emptied) draft is forgotten at once; typing is written after a pause.
+    if (text === "") {
+      void saveDraft(key, "");
+      return;
+    }
     const timer = setTimeout(() => void saveDraft(key, text), SAVE_DELAY_MS);
     return () => clearTimeout(timer);
   }, [key, text, editing]);
 
-  // Leaving the chat: what the timer was still holding is written at once.
-  useEffect(() => () => void saveDraft(key, drafts.get(key) ?? ""), [key]);
+  // Leaving the chat or the page: what the timer was still holding is written at once.
+  useEffect(() => {
+    const flush = () => void saveDraft(key, drafts.get(key) ?? "");
+    window.addEventListener("pagehide", flush);
+    return () => {
+      window.removeEventListener("pagehide", flush);
+      flush();
+    };
+  }, [key]);
 
   return [text, setText];
 }
