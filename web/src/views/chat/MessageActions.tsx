@@ -66,18 +66,18 @@ export function MessageMenu({ target, onReply, onEdit, onDelete, onReact, onClos
       if (!(e.target instanceof Node) || !panel.current?.contains(e.target)) onClose();
     };
     // Escape closes it wherever focus is (a long press may leave focus on the page).
-    const escape = (e: KeyboardEvent) => {
+    const onEscape = (e: KeyboardEvent) => {
       if (e.key !== "Escape") return;
       e.preventDefault();
       onClose();
       target.returnFocus?.focus({ preventScroll: true });
     };
     const list = target.anchor.closest(".messages");
-    document.addEventListener("keydown", escape);
+    document.addEventListener("keydown", onEscape);
     document.addEventListener("pointerdown", outside, true);
     list?.addEventListener("scroll", onClose, { passive: true });
     return () => {
-      document.removeEventListener("keydown", escape);
+      document.removeEventListener("keydown", onEscape);
       document.removeEventListener("pointerdown", outside, true);
       list?.removeEventListener("scroll", onClose);
     };

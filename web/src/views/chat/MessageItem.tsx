@@ -94,7 +94,9 @@ export function MessageItem(props: Props) {
       {row.day && (
         // biome-ignore lint/a11y/useSemanticElements: a separator that shows its label (an <hr> cannot hold text)
         <div class="day-separator" role="separator" aria-label={row.day}>
-          <span aria-hidden="true">{row.day}</span>
+          <span class="day-label" aria-hidden="true">
+            {row.day}
+          </span>
         </div>
       )}
       {row.unreadStart && (
