@@ -5,7 +5,7 @@
 // in Debian's chromium. Prints performance and accessibility; exit 1 below
 // performance 95 or accessibility 100.
 //
-//   node scripts/lighthouse.mjs            (LH_PORT picks the server's port)
+//   npx node scripts/lighthouse.mjs        (the pinned Node; LH_PORT picks the server's port)
 //
 // Needs `lighthouse` (pinned 12.2.3: 13 wants Node 22 and its lock does not
 // install here). From the project's node_modules, or from LIGHTHOUSE_DIR, a
@@ -91,6 +91,10 @@ try {
     );
     const lhr = result?.lhr;
     if (!lhr) throw new Error("lighthouse returned no report");
+    // The run measured the chat, not the sign-in form: its messages are on the page Lighthouse left.
+    const shown = await page.$$eval(".message-ol .message", (els) => els.length).catch(() => 0);
+    if (shown === 0) throw new Error("the chat screen did not render: no messages on the page");
+    console.log(`  ${shown} messages rendered (signed in, chat screen)`);
     const score = (c) => Math.round((lhr.categories[c]?.score ?? 0) * 100);
     const perf = score("performance");
     const a11y = score("accessibility");
@@ -100,6 +104,9 @@ try {
     console.log(
       `  FCP ${ms("first-contentful-paint")} ms, LCP ${ms("largest-contentful-paint")} ms, TBT ${ms("total-blocking-time")} ms, CLS ${lhr.audits["cumulative-layout-shift"]?.numericValue?.toFixed(3)}`,
     );
+    for (const item of (lhr.audits["bootup-time"]?.details?.items ?? []).slice(0, 4)) {
+      console.log(`  main thread: ${item.url} ${Math.round(item.total)} ms (script ${Math.round(item.scripting)} ms)`);
+    }
     for (const audit of Object.values(lhr.audits)) {
       if (
         audit.score !== null &&

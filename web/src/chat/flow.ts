@@ -46,9 +46,17 @@ export function dayLabel(ms: number, now: number, locale: string, words: DayWord
   }).format(d);
 }
 
+// Building an Intl formatter costs far more than using one: one per locale, kept.
+const clocks = new Map<string, Intl.DateTimeFormat>();
+
 /** The time of day in the reader's language ("14:05" in Chinese, "2:05 PM" in American English). */
 export function clockTime(ms: number, locale: string): string {
-  return new Intl.DateTimeFormat(locale, { hour: "numeric", minute: "2-digit" }).format(new Date(ms));
+  let clock = clocks.get(locale);
+  if (!clock) {
+    clock = new Intl.DateTimeFormat(locale, { hour: "numeric", minute: "2-digit" });
+    clocks.set(locale, clock);
+  }
+  return clock.format(new Date(ms));
 }
 
 export interface FlowOptions {
