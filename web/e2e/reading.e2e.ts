@@ -4,7 +4,15 @@
 // grouping, date separators, the "New messages" divider, and message actions
 // on hover, keyboard, long-press and swipe-to-reply.
 import { describe, expect, it } from "vitest";
-import { befriendByApi, expectMessage, messageWith, registerByApi, sendMessage, useBrowser } from "./helpers";
+import {
+  befriendByApi,
+  expectMessage,
+  groupByApi,
+  messageWith,
+  registerByApi,
+  sendMessage,
+  useBrowser,
+} from "./helpers";
 import {
   backlog,
   bubbleStarting,
@@ -54,6 +62,37 @@ describe("reading flow", () => {
       await page.context().close();
     });
   }
+
+  it("sending from a search jump far up the history goes back to the live end and shows the message", async () => {
+    const rita = await registerByApi("rita", "Rita Reader");
+    const writers = await Promise.all(["w1", "w2", "w3", "w4"].map((p) => registerByApi(p, `Writer ${p}`)));
+    const [first] = writers;
+    if (!first) throw new Error("no writers");
+    const group = await groupByApi(rita, writers, "Long story");
+    await post(first, group.id, "the old needle");
+    // More than a page (200) between it and the newest: the jump shows a window of its own.
+    await Promise.all(
+      writers.map(async (w, k) => {
+        for (let i = 0; i < 60; i += 1) await post(w, group.id, `hay ${k}-${i}`);
+      }),
+    );
+    const page = await openAs(browser(), rita, "desktop");
+    await openChat(page, group.id);
+    await page.getByRole("button", { name: "Search" }).click();
+    await page.getByRole("searchbox", { name: "Search messages" }).fill("needle");
+    await page.getByRole("button", { name: "Search", exact: true }).last().click();
+    await page
+      .getByRole("list", { name: "Message search results" })
+      .getByRole("button", { name: /needle/ })
+      .click();
+    await expect.poll(() => isOnScreen(page, "the old needle")).toBe(true);
+    await page.getByRole("button", { name: JUMP }).waitFor();
+
+    await sendMessage(page, "back to the present");
+    await expect.poll(() => isOnScreen(page, "back to the present")).toBe(true);
+    expect(await isOnScreen(page, "the old needle")).toBe(false);
+    await page.context().close();
+  });
 
   it("reads only what was on screen, and only while the page is visible", async () => {
     const ray = await registerByApi("ray", "Ray Writer");
