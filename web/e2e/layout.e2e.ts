@@ -2,7 +2,16 @@
 // conversation the screen, the newest message's actions open where they can
 // be seen, "Load older" only when there is older, drafts per chat, and links.
 import { describe, expect, it } from "vitest";
-import { befriendByApi, expectMessage, messages, messageWith, registerByApi, sendMessage, useBrowser } from "./helpers";
+import {
+  axeViolations,
+  befriendByApi,
+  expectMessage,
+  messages,
+  messageWith,
+  registerByApi,
+  sendMessage,
+  useBrowser,
+} from "./helpers";
 import { allButtonsHittable, openAs, openChat, PHONE, post, type Screen } from "./reading.helpers";
 
 const browser = useBrowser();
@@ -34,6 +43,7 @@ describe("chat layout", () => {
       .locator(".message .meta")
       .evaluateAll((els) => els.filter((e) => e.getBoundingClientRect().height > 1).length);
     expect(shown).toBe(1);
+    expect(await axeViolations(page)).toEqual([]);
     await page.context().close();
   });
 
