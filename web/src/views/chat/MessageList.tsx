@@ -92,6 +92,15 @@ export function MessageList(props: Props) {
     if (pinned.current) toBottom();
   }, [last, items.length]);
 
+  // A list too short to scroll fires no scroll event: it is at the top, so offer older messages.
+  useEffect(() => {
+    const raf = requestAnimationFrame(() => {
+      const el = scroller.current;
+      if (el && el.scrollHeight <= el.clientHeight + 1) setNearTop(true);
+    });
+    return () => cancelAnimationFrame(raf);
+  }, [items.length]);
+
   // A jump (search result, date, reply quote): scroll there, flash it, move focus to it.
   const [flash, setFlash] = useState<number | null>(null);
   useEffect(() => {
@@ -153,7 +162,7 @@ export function MessageList(props: Props) {
 
   return (
     <div class="messages-pane">
-      {timeline.hasMore && (nearTop || items.length === 0) && (
+      {timeline.hasMore && nearTop && (
         <button type="button" class="load-older" disabled={loadingOlder} onClick={onLoadOlder}>
           {loadingOlder ? t("loading") : t("loadOlder")}
         </button>
