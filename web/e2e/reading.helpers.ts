@@ -2,6 +2,7 @@
 // phone or a desktop, long histories, and where things are on screen.
 import { randomUUID } from "node:crypto";
 import type { Browser, Locator, Page } from "playwright-core";
+import { expect } from "vitest";
 import type { ConversationEvent, ConversationSummary } from "../../worker/protocol";
 import { type ApiPerson, apiCall, BASE_URL, messages, signInOn } from "./helpers";
 
@@ -76,10 +77,22 @@ export const bubbleStarting = (page: Page, start: string): Locator =>
     .locator(".message")
     .filter({ has: page.locator("p.text").filter({ hasText: new RegExp(`^${start}`) }) });
 
+/**
+ * Scrolls the list to its top with the mouse wheel, as a reader does: the
+ * list's own scrolling (virtua settling a scroll to the newest message) gives
+ * way to user input, where a scrollTop set by script could be undone by it.
+ */
 export async function scrollListToTop(page: Page): Promise<void> {
-  await page.locator(".messages").evaluate((el) => {
-    el.scrollTop = 0;
-  });
+  const list = page.locator(".messages");
+  const box = await list.boundingBox();
+  if (!box) throw new Error("no message list");
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await expect
+    .poll(async () => {
+      await page.mouse.wheel(0, -5_000);
+      return list.evaluate((el) => el.scrollTop);
+    })
+    .toBe(0);
 }
 
 /** Whether the message whose text starts with `start` is rendered and wholly inside the list's box. */
