@@ -132,7 +132,10 @@ describe("groups in the browser", () => {
 
     // Bo deletes his reply (after confirming); everyone sees it gone.
     await messageAction(boPage, "Count me in", "Delete");
-    await messageWith(boPage, "Count me in").getByRole("button", { name: "Delete", exact: true }).click();
+    await boPage
+      .getByRole("group", { name: "Message actions" })
+      .getByRole("button", { name: "Delete", exact: true })
+      .click();
     for (const page of [annPage, boPage, cyPage]) {
       await messages(page).getByText("Message deleted").waitFor();
       await expect.poll(() => messageWith(page, "Count me in").count()).toBe(0);

@@ -308,7 +308,9 @@ export const messageWith = (page: Page, text: string) =>
 export async function messageAction(page: Page, text: string, name: string | RegExp): Promise<void> {
   const bubble = messageWith(page, text);
   await bubble.getByRole("button", { name: /^Actions for the message from/ }).click();
-  await bubble.getByRole("button", { name, exact: typeof name === "string" }).click();
+  // One floating menu for the whole list, outside the bubble.
+  const menu = page.getByRole("group", { name: "Message actions" });
+  await menu.getByRole("button", { name, exact: typeof name === "string" }).click();
 }
 
 /** Uploads bytes in one PUT and sends them as a message of `kind`, all over the API. */

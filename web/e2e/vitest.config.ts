@@ -10,6 +10,8 @@ export default defineConfig({
     environment: "node",
     fileParallelism: false,
     testTimeout: 120_000,
+    // expect.poll's default (1 s) is shorter than a socket round trip on a busy shared machine.
+    expect: { poll: { timeout: 10_000 } },
     hookTimeout: 60_000,
   },
 });

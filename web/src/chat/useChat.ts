@@ -18,7 +18,6 @@ import {
   queueOutbox,
   removeOutbox,
   saveConversation,
-  saveMessages,
   saveReceipts,
 } from "../store/db";
 import { type ReadMarkers, withReceipt } from "./receipts";
@@ -31,8 +30,8 @@ import {
   markAcked,
   markFailed,
   type Timeline,
-  type TimelineItem,
 } from "./timeline";
+import { useCacheWriter } from "./useCacheWriter";
 import { type Jumps, useJumps } from "./useJumps";
 import { useTyping } from "./useTyping";
 
@@ -44,6 +43,12 @@ export interface Chat extends Jumps {
   typingUserIds: string[];
   /** Other members' read positions, from receipts. */
   markers: ReadMarkers;
+  /** This reader's read position when the chat opened: the "New messages" divider goes after it. */
+  unreadAfter: number | null;
+  /** The newest message this reader has had on screen (or read elsewhere). */
+  seenUpTo: number;
+  /** The list reports the newest message on screen while the page is visible; reading follows it. */
+  reportVisible(seq: number): void;
   send(text: string, replyTo?: number): void;
   edit(target: number, text: string): void;
   remove(target: number): void;
@@ -62,6 +67,11 @@ export function useChat(conversationId: string, selfId: string): Chat {
   const [connection, setConnection] = useState<ConnectionState>("connecting");
   const [error, setError] = useState<string | null>(null);
   const [ready, setReady] = useState(false);
+  const [unreadAfter, setUnreadAfter] = useState<number | null>(null);
+  const [seenUpTo, setSeenUpTo] = useState(0);
+  // Read markers follow what was on screen: never past the newest message the list saw.
+  const seenRef = useRef(0);
+  const markReadRef = useRef<() => void>(() => undefined);
   const socketRef = useRef<ConversationSocket | null>(null);
   const { userIds: typingUserIds, seen: typingSeen, clear: typingClear, announce } = useTyping(socketRef);
   const jumps = useJumps(conversationId, timeline, setTimeline, setError, windowRef);
@@ -70,12 +80,18 @@ export function useChat(conversationId: string, selfId: string): Chat {
     let cancelled = false;
     let socket: ConversationSocket | null = null;
     let readSent = 0;
+    let welcomed = false;
     const markRead = () => {
-      if (socket && visible() && document.hasFocus() && socket.lastSeq > readSent && socket.state === "live") {
-        readSent = socket.lastSeq;
+      const upTo = Math.min(seenRef.current, socket?.lastSeq ?? 0);
+      if (socket && visible() && document.hasFocus() && upTo > readSent && socket.state === "live") {
+        readSent = upTo;
         socket.markRead(readSent);
       }
     };
+    markReadRef.current = markRead;
+    seenRef.current = 0;
+    setSeenUpTo(0);
+    setUnreadAfter(null);
     setConversation(null);
     setTimeline(emptyTimeline);
     setMarkers(new Map());
@@ -116,6 +132,14 @@ export function useChat(conversationId: string, selfId: string): Chat {
             if (state === "forbidden") setError(t("notMember"));
           },
           onWelcome: (welcome) => {
+            readSent = Math.max(readSent, welcome.readSeq);
+            if (welcome.readSeq > seenRef.current) {
+              seenRef.current = welcome.readSeq;
+              setSeenUpTo(welcome.readSeq);
+            }
+            // The divider stays where it was when the chat opened, across reconnects.
+            if (!welcomed) setUnreadAfter(welcome.readSeq);
+            welcomed = true;
             markRead();
             // Receipts are not replayed: the welcome's markers cover what was read while this client was away.
             takeReceipts(welcome.members);
@@ -158,7 +182,7 @@ export function useChat(conversationId: string, selfId: string): Chat {
 
     // Cache first (instant, and offline), then the network.
     const open = async () => {
-      const [cachedConv, cachedItems, queued, cachedMarkers] = await Promise.all([
+      const [cachedConv, cached, queued, cachedMarkers] = await Promise.all([
         loadConversation(conversationId),
         loadMessages(conversationId),
         loadOutbox(conversationId),
@@ -167,7 +191,10 @@ export function useChat(conversationId: string, selfId: string): Chat {
       if (cancelled) return;
       // Live receipts that came first win over the cache.
       showMarkers(new Map([...cachedMarkers, ...known]));
-      let start: Timeline = { items: cachedItems, hasMore: (cachedItems[0]?.seq ?? 1) > 1 };
+      const cachedItems = cached.items;
+      // Seq 1 is always the conversation's creation, never a message: a cache
+      // that does not say whether older messages exist can only guess from it.
+      let start: Timeline = { items: cachedItems, hasMore: cached.hasMore ?? (cachedItems[0]?.seq ?? 1) > 2 };
       for (const q of queued) {
         if (q.frame.type === "send") {
           start = addPending(start, q.clientId, selfId, q.frame.text ?? "", q.queuedAt, q.frame.replyTo);
@@ -271,28 +298,20 @@ export function useChat(conversationId: string, selfId: string): Chat {
     [change],
   );
 
-  // Keep the newest messages for the next start (debounced: bursts write once).
-  const unsaved = useRef<TimelineItem[] | null>(null);
-  useEffect(() => {
-    if (timeline.items.length === 0) return;
-    unsaved.current = timeline.items;
-    const timer = setTimeout(() => {
-      unsaved.current = null;
-      void saveMessages(conversationId, timeline.items);
-    }, 400);
-    return () => clearTimeout(timer);
-  }, [conversationId, timeline]);
-  useEffect(
-    () => () => {
-      // Leaving the chat: write what the debounce was still holding.
-      if (unsaved.current) void saveMessages(conversationId, unsaved.current);
-      unsaved.current = null;
-    },
-    [conversationId],
-  );
+  useCacheWriter(conversationId, timeline);
+
+  const reportVisible = useCallback((seq: number) => {
+    if (seq <= seenRef.current) return;
+    seenRef.current = seq;
+    setSeenUpTo(seq);
+    markReadRef.current();
+  }, []);
 
   return {
     conversation,
+    unreadAfter,
+    seenUpTo,
+    reportVisible,
     connection,
     error,
     ready,

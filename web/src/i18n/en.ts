@@ -202,6 +202,11 @@ export const en = {
   go: "Go",
   noMessagesThatDay: "No messages on that day.",
   backToLatest: "Back to the latest messages",
+  // reading flow: jump-down button, day separators, the first unread
+  backToLatestNew: "Back to the latest messages, {n} new",
+  today: "Today",
+  yesterday: "Yesterday",
+  newMessagesDivider: "New messages",
   resultFrom: "{name}, {time}",
   attach: "Attach a file",
   dropHere: "Drop files to send them",

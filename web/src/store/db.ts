@@ -45,7 +45,8 @@ interface Schema extends DBSchema {
   kv: { key: string; value: unknown };
   summaries: { key: string; value: ConversationSummary };
   details: { key: string; value: Conversation };
-  messages: { key: string; value: { conversationId: string; items: TimelineItem[] } };
+  /** `hasMore` is absent in caches written before it was kept. */
+  messages: { key: string; value: { conversationId: string; items: TimelineItem[]; hasMore?: boolean } };
   outbox: { key: string; value: OutboxEntry; indexes: { byConversation: string } };
   uploads: { key: string; value: UploadRecord };
 }
@@ -104,20 +105,24 @@ export const saveConversation = (c: Conversation) => quietly(undefined, async (d
 export const loadConversation = (id: string) =>
   quietly<Conversation | null>(null, async (d) => (await d.get("details", id)) ?? null);
 
-/** Keeps the newest CACHED_MESSAGES acked messages. */
-export const saveMessages = (conversationId: string, items: TimelineItem[]) =>
+/** Keeps the newest CACHED_MESSAGES acked messages, and whether older ones exist before them. */
+export const saveMessages = (conversationId: string, items: TimelineItem[], hasMore: boolean) =>
   quietly(undefined, async (d) => {
-    await d.put("messages", { conversationId, items: newestItems(items, CACHED_MESSAGES) });
+    const kept = newestItems(items, CACHED_MESSAGES);
+    const trimmed = kept.length < items.filter((i) => i.seq !== null && i.status === "sent").length;
+    await d.put("messages", { conversationId, items: kept, hasMore: hasMore || trimmed });
   });
 
-/** Reactions are a Map since issue 13; an older build cached them as a plain object. */
+/**
+ * The cached messages; `hasMore` is null when the cache does not say (an older build wrote it).
+ * Reactions are a Map since issue 13; an older build cached them as a plain object.
+ */
 export const loadMessages = (conversationId: string) =>
-  quietly<TimelineItem[]>([], async (d) =>
-    ((await d.get("messages", conversationId))?.items ?? []).map((i) => ({
-      ...i,
-      reactions: reactionsOf(i.reactions),
-    })),
-  );
+  quietly<{ items: TimelineItem[]; hasMore: boolean | null }>({ items: [], hasMore: null }, async (d) => {
+    const cached = await d.get("messages", conversationId);
+    const items = (cached?.items ?? []).map((i) => ({ ...i, reactions: reactionsOf(i.reactions) }));
+    return { items, hasMore: typeof cached?.hasMore === "boolean" ? cached.hasMore : null };
+  });
 
 export const queueOutbox = (entry: OutboxEntry) => quietly(undefined, async (d) => void (await d.put("outbox", entry)));
 
@@ -152,6 +157,19 @@ export const loadReceipts = (conversationId: string) =>
     for (const [userId, seq] of entries)
       if (typeof userId === "string" && typeof seq === "number") markers.set(userId, seq);
     return markers;
+  });
+
+/** The unsent text of one chat's composer (an empty text removes it). */
+export const saveDraft = (conversationId: string, text: string) =>
+  quietly(undefined, async (d) => {
+    if (text === "") await d.delete("kv", `draft:${conversationId}`);
+    else await d.put("kv", text, `draft:${conversationId}`);
+  });
+
+export const loadDraft = (conversationId: string) =>
+  quietly("", async (d) => {
+    const value: unknown = await d.get("kv", `draft:${conversationId}`);
+    return typeof value === "string" ? value : "";
   });
 
 /** Signing out forgets everything this user's device kept. */

@@ -4,7 +4,6 @@ import type { TimelineItem } from "../chat/timeline";
 import { useChat } from "../chat/useChat";
 import { t } from "../i18n";
 import { ErrorMessage } from "../ui/ErrorMessage";
-import { Link } from "../ui/Link";
 import { startUpload } from "../upload/manager";
 import { defaultName } from "../upload/plan";
 import { ChatHeader } from "./chat/ChatHeader";
@@ -53,7 +52,7 @@ export function ChatView({ conversationId, selfId }: { conversationId: string; s
     [conversationId, replyTo],
   );
 
-  const handlers = useMemo<MessageHandlers>(
+  const handlers = useMemo<Omit<MessageHandlers, "onMenu">>(
     () => ({
       onReply: (item: TimelineItem) =>
         item.seq !== null && setMode({ kind: "reply", seq: item.seq, ...quoteOf(item, selfId, nameOf) }),
@@ -85,9 +84,6 @@ export function ChatView({ conversationId, selfId }: { conversationId: string; s
         upload(files);
       }}
     >
-      <p class="back">
-        <Link href="/">{t("allChats")}</Link>
-      </p>
       <ChatHeader
         title={titleOf(chat.conversation, selfId)}
         connection={chat.connection}
@@ -115,6 +111,9 @@ export function ChatView({ conversationId, selfId }: { conversationId: string; s
         detached={chat.detached}
         onBackToLatest={chat.backToLatest}
         handlers={handlers}
+        unreadAfter={chat.unreadAfter}
+        seenUpTo={chat.seenUpTo}
+        onVisible={chat.reportVisible}
       />
       <p class="typing muted" aria-live="polite">
         {typingNames.length > 0
@@ -128,6 +127,7 @@ export function ChatView({ conversationId, selfId }: { conversationId: string; s
       )}
       <UploadList conversationId={conversationId} />
       <Composer
+        draftKey={conversationId}
         disabled={disabled}
         mode={mode}
         onCancelMode={() => setMode(null)}

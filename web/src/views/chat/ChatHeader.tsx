@@ -21,18 +21,31 @@ interface Props {
   onToggleSearch: () => void;
 }
 
+/** One compact row, as Telegram's: back to the list, the title with the connection under it, then the tools. */
 export function ChatHeader({ title, connection, groupId, searching, onToggleSearch }: Props) {
   const label = t(LABELS[connection]);
   return (
     <header class="chat-header">
-      <h1 dir="auto">{title}</h1>
-      <p class={`connection ${connection}`} role="status" aria-label={t("connection", { state: label })}>
-        {label}
-      </p>
+      <Link href="/" class="back">
+        {t("allChats")}
+      </Link>
+      <div class="chat-title">
+        <h1 dir="auto">{title}</h1>
+        <p class={`connection ${connection}`} role="status" aria-label={t("connection", { state: label })}>
+          {label}
+        </p>
+      </div>
       <p class="chat-tools">
         {groupId && <Link href={groupInfoPath(groupId)}>{t("groupInfo")}</Link>}
-        <button type="button" class="secondary small" aria-expanded={searching} onClick={onToggleSearch}>
-          {searching ? t("closeSearch") : t("search")}
+        <button
+          type="button"
+          class="secondary small"
+          aria-expanded={searching}
+          aria-label={searching ? t("closeSearch") : t("search")}
+          title={searching ? t("closeSearch") : t("search")}
+          onClick={onToggleSearch}
+        >
+          <span aria-hidden="true">{searching ? "✕" : "🔍"}</span>
         </button>
       </p>
     </header>

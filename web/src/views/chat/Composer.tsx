@@ -1,8 +1,9 @@
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useEffect, useRef } from "preact/hooks";
 import { Limits } from "../../../../worker/protocol";
 import { t } from "../../i18n";
 import { AttachButton } from "./AttachButton";
 import { EmojiButton } from "./EmojiButton";
+import { useDraft } from "./useDraft";
 import { VoiceButton } from "./VoiceButton";
 
 /** What the next submit does besides sending a new message. */
@@ -11,6 +12,8 @@ export type ComposerMode =
   | { kind: "edit"; seq: number; text: string };
 
 interface Props {
+  /** Whose draft this box keeps (the conversation id). */
+  draftKey: string;
   disabled: boolean;
   mode: ComposerMode | null;
   onCancelMode: () => void;
@@ -21,8 +24,10 @@ interface Props {
   onVoice: (blob: Blob) => void;
 }
 
-export function Composer({ disabled, mode, onCancelMode, onSend, onEdit, onTyping, onFiles, onVoice }: Props) {
-  const [text, setText] = useState("");
+export function Composer(props: Props) {
+  const { draftKey, disabled, mode, onCancelMode, onSend, onEdit, onTyping, onFiles, onVoice } = props;
+  const editing = mode?.kind === "edit";
+  const [text, setText] = useDraft(draftKey, editing);
   const box = useRef<HTMLTextAreaElement>(null);
   const blank = text.trim().length === 0;
 
@@ -90,13 +95,14 @@ export function Composer({ disabled, mode, onCancelMode, onSend, onEdit, onTypin
           </button>
         </p>
       )}
+      <EmojiButton disabled={disabled} onPick={(emoji) => setText((current) => current + emoji)} />
       <label for="composer-text" class="visually-hidden">
         {t("message")}
       </label>
       <textarea
         id="composer-text"
         ref={box}
-        rows={2}
+        rows={1}
         maxLength={Limits.textMax}
         placeholder={t("writeMessage")}
         value={text}
@@ -115,11 +121,20 @@ export function Composer({ disabled, mode, onCancelMode, onSend, onEdit, onTypin
         </span>
       )}
       <AttachButton disabled={disabled} onFiles={onFiles} />
-      <VoiceButton disabled={disabled} onRecorded={onVoice} />
-      <EmojiButton disabled={disabled} onPick={(emoji) => setText((current) => current + emoji)} />
-      <button type="submit" disabled={disabled || blank}>
-        {mode?.kind === "edit" ? t("save") : t("send")}
-      </button>
+      {/* As in Telegram: the microphone while the box is empty, Send once there is text. */}
+      {blank && !editing ? (
+        <VoiceButton disabled={disabled} onRecorded={onVoice} />
+      ) : (
+        <button
+          type="submit"
+          class="send"
+          disabled={disabled || blank}
+          aria-label={editing ? t("save") : t("send")}
+          title={editing ? t("save") : t("send")}
+        >
+          <span aria-hidden="true">{editing ? "✓" : "➤"}</span>
+        </button>
+      )}
     </form>
   );
 }

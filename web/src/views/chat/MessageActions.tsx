@@ -1,100 +1,127 @@
-import { useRef, useState } from "preact/hooks";
+import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import { QUICK_REACTIONS } from "../../chat/emoji-choices";
 import { t } from "../../i18n";
+import { placeMenu } from "./placeMenu";
 
-interface Props {
-  senderName: string;
+export interface MenuTarget {
+  seq: number;
+  /** What it floats beside (the bubble). */
+  anchor: HTMLElement;
+  /** Where focus goes back when it closes (the bubble, or its actions button). */
+  returnFocus: HTMLElement | null;
+  alignEnd: boolean;
   canEdit: boolean;
   canDelete: boolean;
   /** Emoji this user already reacted with (pressing again takes it back). */
   mine: Set<string>;
+}
+
+interface Props {
+  target: MenuTarget;
   onReply: () => void;
   onEdit: () => void;
   onDelete: () => void;
   onReact: (emoji: string, on: boolean) => void;
+  onClose: () => void;
 }
 
-/** A disclosure button per message opening its actions; Escape closes and returns focus. */
-export function MessageActions({ senderName, canEdit, canDelete, mine, onReply, onEdit, onDelete, onReact }: Props) {
-  const [open, setOpen] = useState(false);
+/**
+ * One floating menu for the whole list, placed beside the message in the
+ * window (flipped above it near the bottom, clamped at the edges) so the
+ * newest message's actions are never below the fold. Escape, a press
+ * elsewhere or scrolling the list closes it; focus goes back where it was.
+ */
+export function MessageMenu({ target, onReply, onEdit, onDelete, onReact, onClose }: Props) {
   const [confirming, setConfirming] = useState(false);
-  const toggle = useRef<HTMLButtonElement>(null);
-  const close = () => {
-    setOpen(false);
-    setConfirming(false);
-    toggle.current?.focus();
+  const panel = useRef<HTMLFieldSetElement>(null);
+  const close = (refocus: boolean) => {
+    onClose();
+    if (refocus) target.returnFocus?.focus({ preventScroll: true });
   };
   const run = (fn: () => void) => () => {
     fn();
-    setOpen(false);
-    setConfirming(false);
+    close(true);
   };
 
+  useLayoutEffect(() => {
+    const el = panel.current;
+    if (!el) return;
+    const { top, left } = placeMenu(
+      target.anchor.getBoundingClientRect(),
+      { width: el.offsetWidth, height: el.offsetHeight },
+      { width: document.documentElement.clientWidth, height: window.innerHeight },
+      target.alignEnd,
+    );
+    el.style.top = `${top}px`;
+    el.style.left = `${left}px`;
+  }, [target, confirming]);
+
+  useEffect(() => {
+    panel.current?.querySelector("button")?.focus({ preventScroll: true });
+    const outside = (e: Event) => {
+      // The open message's own toggle closes it by its click.
+      if (e.target instanceof Element && e.target.closest('[aria-expanded="true"]')) return;
+      if (!(e.target instanceof Node) || !panel.current?.contains(e.target)) onClose();
+    };
+    // Escape closes it wherever focus is (a long press may leave focus on the page).
+    const onEscape = (e: KeyboardEvent) => {
+      if (e.key !== "Escape") return;
+      e.preventDefault();
+      onClose();
+      target.returnFocus?.focus({ preventScroll: true });
+    };
+    const list = target.anchor.closest(".messages");
+    document.addEventListener("keydown", onEscape);
+    document.addEventListener("pointerdown", outside, true);
+    list?.addEventListener("scroll", onClose, { passive: true });
+    return () => {
+      document.removeEventListener("keydown", onEscape);
+      document.removeEventListener("pointerdown", outside, true);
+      list?.removeEventListener("scroll", onClose);
+    };
+  }, [target, onClose]);
+
   return (
-    // biome-ignore lint/a11y/noStaticElementInteractions: Escape closes the panel from inside it
-    <div
-      class="message-actions"
-      onKeyDown={(e) => {
-        if (e.key === "Escape" && open) {
-          e.stopPropagation();
-          close();
-        }
-      }}
-    >
-      <button
-        ref={toggle}
-        type="button"
-        class="secondary small"
-        aria-expanded={open}
-        aria-label={t("actionsFor", { name: senderName })}
-        title={t("actions")}
-        onClick={() => (open ? close() : setOpen(true))}
-      >
-        ⋯
-      </button>
-      {open && (
-        <fieldset class="actions-panel">
-          <legend class="visually-hidden">{t("actions")}</legend>
-          <span class="quick-reactions">
-            {QUICK_REACTIONS.map((emoji) => (
-              <button
-                key={emoji}
-                type="button"
-                class="secondary small"
-                aria-pressed={mine.has(emoji)}
-                aria-label={t("reactWith", { emoji })}
-                onClick={run(() => onReact(emoji, !mine.has(emoji)))}
-              >
-                {emoji}
-              </button>
-            ))}
-          </span>
-          <button type="button" class="secondary small" onClick={run(onReply)}>
-            {t("reply")}
+    <fieldset ref={panel} class="actions-panel">
+      <legend class="visually-hidden">{t("actions")}</legend>
+      <span class="quick-reactions">
+        {QUICK_REACTIONS.map((emoji) => (
+          <button
+            key={emoji}
+            type="button"
+            class="secondary small"
+            aria-pressed={target.mine.has(emoji)}
+            aria-label={t("reactWith", { emoji })}
+            onClick={run(() => onReact(emoji, !target.mine.has(emoji)))}
+          >
+            {emoji}
           </button>
-          {canEdit && (
-            <button type="button" class="secondary small" onClick={run(onEdit)}>
-              {t("edit")}
-            </button>
-          )}
-          {canDelete && !confirming && (
-            <button type="button" class="secondary small" onClick={() => setConfirming(true)}>
-              {t("delete")}
-            </button>
-          )}
-          {confirming && (
-            <span class="confirm" role="alert">
-              {t("confirmDelete")}{" "}
-              <button type="button" class="danger small" onClick={run(onDelete)}>
-                {t("delete")}
-              </button>{" "}
-              <button type="button" class="secondary small" onClick={() => setConfirming(false)}>
-                {t("cancel")}
-              </button>
-            </span>
-          )}
-        </fieldset>
+        ))}
+      </span>
+      <button type="button" class="secondary small" onClick={run(onReply)}>
+        {t("reply")}
+      </button>
+      {target.canEdit && (
+        <button type="button" class="secondary small" onClick={run(onEdit)}>
+          {t("edit")}
+        </button>
       )}
-    </div>
+      {target.canDelete && !confirming && (
+        <button type="button" class="secondary small" onClick={() => setConfirming(true)}>
+          {t("delete")}
+        </button>
+      )}
+      {confirming && (
+        <span class="confirm" role="alert">
+          {t("confirmDelete")}{" "}
+          <button type="button" class="danger small" onClick={run(onDelete)}>
+            {t("delete")}
+          </button>{" "}
+          <button type="button" class="secondary small" onClick={() => setConfirming(false)}>
+            {t("cancel")}
+          </button>
+        </span>
+      )}
+    </fieldset>
   );
 }

@@ -1,11 +1,13 @@
-import { useMemo } from "preact/hooks";
+import { useEffect, useMemo, useRef } from "preact/hooks";
+import { clockTime, type Row } from "../../chat/flow";
+import { linkify } from "../../chat/links";
 import type { TimelineItem } from "../../chat/timeline";
-import { t } from "../../i18n";
-import { formatTime } from "../../ui/time";
+import { getLang, t } from "../../i18n";
 import { Attachment } from "../media/Attachment";
 import { kindLabel } from "../media/kindLabel";
-import { MessageActions } from "./MessageActions";
+import type { MenuTarget } from "./MessageActions";
 import { Reactions } from "./Reactions";
+import { useGestures } from "./useGestures";
 
 export interface MessageHandlers {
   onReply(item: TimelineItem): void;
@@ -13,90 +15,173 @@ export interface MessageHandlers {
   onDelete(seq: number): void;
   onReact(seq: number, emoji: string, on: boolean): void;
   onJump(seq: number): void;
+  /** Opens the floating actions menu for a message (null closes it). */
+  onMenu(target: MenuTarget | null): void;
 }
 
 interface Props {
   item: TimelineItem;
+  row: Row;
   senderName: string;
   own: boolean;
+  /** Names are shown in groups only (a DM has one other person). */
+  group: boolean;
   selfId: string;
   /** Admins and the owner may delete anyone's message. */
   moderator: boolean;
   /** The one message in the tab order (arrow keys move from there). */
   tabbable: boolean;
   highlighted: boolean;
+  menuOpen: boolean;
   quote: { name: string; text: string } | null;
   seen: string | null;
   nameOf: (userId: string) => string;
   handlers: MessageHandlers;
+  /** Watches the bubble for being on screen (read markers); returns the stop. */
+  observe: (el: HTMLElement) => () => void;
 }
 
-// Text is rendered as a text node only: never as HTML.
+/** Text with its http(s) links as links; everything stays text nodes, never HTML. */
+function TextWithLinks({ text }: { text: string }) {
+  const pieces = useMemo(() => linkify(text), [text]);
+  return (
+    <>
+      {pieces.map((p, i) =>
+        p.href ? (
+          <a key={i} href={p.href} target="_blank" rel="noopener noreferrer nofollow ugc">
+            {p.text}
+          </a>
+        ) : (
+          p.text
+        ),
+      )}
+    </>
+  );
+}
+
 export function MessageItem(props: Props) {
-  const { item, senderName, own, selfId, moderator, tabbable, highlighted, quote, seen, nameOf, handlers } = props;
+  const { item, row, senderName, own, group, selfId, moderator, tabbable, highlighted, quote, seen } = props;
+  const { nameOf, handlers, observe } = props;
   const seq = item.seq;
+  const bubble = useRef<HTMLDivElement>(null);
   const mine = useMemo(
     () => new Set([...item.reactions].flatMap(([e, users]) => (users.includes(selfId) ? [e] : []))),
     [item.reactions, selfId],
   );
+  useEffect(() => (bubble.current && seq !== null ? observe(bubble.current) : undefined), [seq, observe]);
+
+  const actionable = seq !== null && !item.deleted && item.status === "sent";
+  const openMenu = (returnFocus: HTMLElement | null) => {
+    if (!actionable || !bubble.current) return;
+    handlers.onMenu({
+      seq,
+      anchor: bubble.current,
+      returnFocus,
+      alignEnd: own,
+      canEdit: own && item.kind === "text",
+      canDelete: own || moderator,
+      mine,
+    });
+  };
+  const gestures = useGestures(
+    () => openMenu(bubble.current),
+    () => actionable && handlers.onReply(item),
+  );
   const label = kindLabel(item.kind);
+  const classes = ["message", own ? "own" : "", item.status, row.first ? "first" : "", row.last ? "last" : ""];
   return (
-    <div
-      class={`message${own ? " own" : ""} ${item.status}${highlighted ? " highlighted" : ""}`}
-      data-message={seq ?? ""}
-      tabIndex={tabbable ? 0 : -1}
-    >
-      <p class="meta">
-        <bdi class="sender" dir="auto">
-          {senderName}
-        </bdi>{" "}
-        <time dateTime={new Date(item.createdAt).toISOString()}>{formatTime(item.createdAt)}</time>
-        {item.editedAt !== undefined && !item.deleted && <span>{t("edited")}</span>}
-      </p>
-      {item.replyTo !== undefined && (
-        <button type="button" class="reply-quote" onClick={() => item.replyTo && handlers.onJump(item.replyTo)}>
-          <span class="quote-who">{t("inReplyTo", { name: quote?.name ?? t("someone") })}</span>{" "}
-          <span class="quote-text" dir="auto">
-            {quote?.text ?? t("olderMessage")}
+    <>
+      {row.day && (
+        // biome-ignore lint/a11y/useSemanticElements: a separator that shows its label (an <hr> cannot hold text)
+        <div class="day-separator" role="separator" aria-label={row.day}>
+          <span class="day-label" aria-hidden="true">
+            {row.day}
           </span>
-        </button>
+        </div>
       )}
-      {item.deleted ? (
-        <p class="text muted">{t("messageDeleted")}</p>
-      ) : (
-        <>
-          {item.file && <Attachment file={item.file} kind={item.kind} />}
-          {item.text !== null && item.text !== "" && (
-            <p class="text" dir="auto">
-              {item.text}
-            </p>
-          )}
-          {!item.file && label && <p class="text muted">{label}</p>}
-        </>
+      {row.unreadStart && (
+        // biome-ignore lint/a11y/useSemanticElements: as above
+        <div class="unread-divider" role="separator" aria-label={t("newMessagesDivider")}>
+          <span aria-hidden="true">{t("newMessagesDivider")}</span>
+        </div>
       )}
-      {!item.deleted && (
-        <Reactions
-          reactions={item.reactions}
-          selfId={selfId}
-          nameOf={nameOf}
-          onToggle={(emoji, on) => seq !== null && handlers.onReact(seq, emoji, on)}
-        />
-      )}
-      {seq !== null && !item.deleted && item.status === "sent" && (
-        <MessageActions
-          senderName={senderName}
-          canEdit={own && item.kind === "text"}
-          canDelete={own || moderator}
-          mine={mine}
-          onReply={() => handlers.onReply(item)}
-          onEdit={() => handlers.onEdit(item)}
-          onDelete={() => handlers.onDelete(seq)}
-          onReact={(emoji, on) => handlers.onReact(seq, emoji, on)}
-        />
-      )}
-      {item.status === "pending" && <p class="status">{t("sending")}</p>}
-      {item.status === "failed" && <p class="status error">{t("notSent", { reason: item.failure ?? "" })}</p>}
-      {seen && <p class="seen muted">{seen}</p>}
-    </div>
+      {/* biome-ignore lint/a11y/noStaticElementInteractions: the focusable message opens its actions from the keyboard and by touch */}
+      <div
+        ref={bubble}
+        class={`${classes.filter(Boolean).join(" ")}${highlighted ? " highlighted" : ""}`}
+        data-message={seq ?? ""}
+        tabIndex={tabbable ? 0 : -1}
+        onKeyDown={(e) => {
+          if (e.target !== e.currentTarget) return;
+          if (e.key === "ContextMenu" || (e.key === "F10" && e.shiftKey) || e.key === "Enter") {
+            e.preventDefault();
+            openMenu(e.currentTarget);
+          }
+        }}
+        onContextMenu={(e) => {
+          // Links, images and players keep the browser's own menu (copy link, save image).
+          if (!actionable || (e.target instanceof Element && e.target.closest("a, img, audio, video"))) return;
+          e.preventDefault();
+          openMenu(bubble.current);
+        }}
+        {...gestures}
+      >
+        {/* Shown once per run of messages; screen readers hear who and when on every one. */}
+        <p class={row.first ? "meta" : "meta visually-hidden"}>
+          <bdi class={group && !own ? "sender" : "sender visually-hidden"} dir="auto">
+            {senderName}
+          </bdi>{" "}
+          <time dateTime={new Date(item.createdAt).toISOString()}>{clockTime(item.createdAt, getLang())}</time>
+        </p>
+        {item.replyTo !== undefined && (
+          <button type="button" class="reply-quote" onClick={() => item.replyTo && handlers.onJump(item.replyTo)}>
+            <span class="quote-who">{t("inReplyTo", { name: quote?.name ?? t("someone") })}</span>{" "}
+            <span class="quote-text" dir="auto">
+              {quote?.text ?? t("olderMessage")}
+            </span>
+          </button>
+        )}
+        {item.deleted ? (
+          <p class="text muted">{t("messageDeleted")}</p>
+        ) : (
+          <>
+            {item.file && <Attachment file={item.file} kind={item.kind} />}
+            {item.text !== null && item.text !== "" && (
+              <p class="text" dir="auto">
+                <TextWithLinks text={item.text} />
+              </p>
+            )}
+            {!item.file && label && <p class="text muted">{label}</p>}
+          </>
+        )}
+        {item.editedAt !== undefined && !item.deleted && <p class="edited muted">{t("edited")}</p>}
+        {!item.deleted && (
+          <Reactions
+            reactions={item.reactions}
+            selfId={selfId}
+            nameOf={nameOf}
+            onToggle={(emoji, on) => seq !== null && handlers.onReact(seq, emoji, on)}
+          />
+        )}
+        {actionable && (
+          <span class="message-actions">
+            <button
+              type="button"
+              class="secondary small"
+              aria-haspopup="true"
+              aria-expanded={props.menuOpen}
+              aria-label={t("actionsFor", { name: senderName })}
+              title={t("actions")}
+              onClick={(e) => (props.menuOpen ? handlers.onMenu(null) : openMenu(e.currentTarget))}
+            >
+              ⋯
+            </button>
+          </span>
+        )}
+        {item.status === "pending" && <p class="status">{t("sending")}</p>}
+        {item.status === "failed" && <p class="status error">{t("notSent", { reason: item.failure ?? "" })}</p>}
+        {seen && <p class="seen muted">{seen}</p>}
+      </div>
+    </>
   );
 }

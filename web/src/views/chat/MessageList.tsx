@@ -1,14 +1,17 @@
 import type { ComponentChildren } from "preact";
 import { type CSSProperties, forwardRef } from "preact/compat";
-import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
 import { Virtualizer, type VirtualizerHandle } from "virtua";
+import { flowOf } from "../../chat/flow";
 import type { ReadMarkers } from "../../chat/receipts";
 import { seenBy } from "../../chat/receipts";
 import type { Timeline } from "../../chat/timeline";
 import type { Focus } from "../../chat/useJumps";
-import { t } from "../../i18n";
+import { getLang, t } from "../../i18n";
+import { type MenuTarget, MessageMenu } from "./MessageActions";
 import { type MessageHandlers, MessageItem } from "./MessageItem";
 import { personName, quoteOf } from "./quote";
+import { useVisibleRows } from "./useVisibleRows";
 
 interface Props {
   timeline: Timeline;
@@ -22,7 +25,12 @@ interface Props {
   focus: Focus | null;
   detached: boolean;
   onBackToLatest: () => void;
-  handlers: MessageHandlers;
+  handlers: Omit<MessageHandlers, "onMenu">;
+  /** The reader's read position when the chat opened (the "New messages" divider). */
+  unreadAfter: number | null;
+  /** The newest message the reader has had on screen: later ones from others count as new. */
+  seenUpTo: number;
+  onVisible: (seq: number) => void;
 }
 
 /** How long a message jumped to stays highlighted. */
@@ -30,6 +38,8 @@ const FLASH_MS = 2_500;
 
 /** Pixels from the bottom within which new messages keep the view pinned down. */
 const STICKY_PX = 80;
+/** Pixels from the top within which "Load older messages" is offered. */
+const TOP_PX = 200;
 
 // virtua renders its container through this, so the list keeps its role and name.
 const MessagesOl = forwardRef<HTMLOListElement, { style: CSSProperties; children?: ComponentChildren }>(
@@ -56,20 +66,40 @@ function onKeyDown(e: KeyboardEvent) {
 }
 
 export function MessageList(props: Props) {
-  const { timeline, selfId, nameOf, loadingOlder, onLoadOlder, moderator, group, markers, focus, handlers } = props;
+  const { timeline, selfId, nameOf, loadingOlder, onLoadOlder, moderator, group, markers, focus } = props;
   const scroller = useRef<HTMLDivElement>(null);
   const virtualizer = useRef<VirtualizerHandle>(null);
   const pinned = useRef(true);
+  const [atBottom, setAtBottom] = useState(true);
+  const [nearTop, setNearTop] = useState(false);
+  const [menu, setMenu] = useState<MenuTarget | null>(null);
+  const closeMenu = useCallback(() => setMenu(null), []);
+  const observe = useVisibleRows(scroller, props.onVisible);
   const firstKey = useRef<string | undefined>(undefined);
   const items = timeline.items;
-  const last = items.at(-1)?.key;
+  const newest = items.at(-1);
+  const last = newest?.key;
   // Prepending older history must keep the viewport where it is (virtua's `shift`).
   const prepending = firstKey.current !== undefined && items[0]?.key !== firstKey.current && items.at(-1)?.key === last;
   firstKey.current = items[0]?.key;
 
+  const toBottom = () => {
+    if (items.length > 0) virtualizer.current?.scrollToIndex(items.length - 1, { align: "end" });
+  };
   useLayoutEffect(() => {
-    if (pinned.current && items.length > 0) virtualizer.current?.scrollToIndex(items.length - 1, { align: "end" });
+    // One's own new message is always shown, wherever the reader had scrolled to.
+    if (newest?.status === "pending" && newest.senderId === selfId) pinned.current = true;
+    if (pinned.current) toBottom();
   }, [last, items.length]);
+
+  // A list too short to scroll fires no scroll event: it is at the top, so offer older messages.
+  useEffect(() => {
+    const raf = requestAnimationFrame(() => {
+      const el = scroller.current;
+      if (el && el.scrollHeight <= el.clientHeight + 1) setNearTop(true);
+    });
+    return () => cancelAnimationFrame(raf);
+  }, [items.length]);
 
   // A jump (search result, date, reply quote): scroll there, flash it, move focus to it.
   const [flash, setFlash] = useState<number | null>(null);
@@ -98,20 +128,41 @@ export function MessageList(props: Props) {
     return { seq: s.seq, text };
   }, [items, markers, selfId, group, nameOf]);
 
+  const rows = useMemo(
+    () =>
+      flowOf(items, {
+        selfId,
+        unreadAfter: props.unreadAfter,
+        now: Date.now(),
+        locale: getLang(),
+        words: { today: t("today"), yesterday: t("yesterday") },
+      }),
+    [items, selfId, props.unreadAfter],
+  );
+  const unseen = useMemo(
+    () => items.filter((i) => i.seq !== null && i.seq > props.seenUpTo && i.senderId !== selfId).length,
+    [items, props.seenUpTo, selfId],
+  );
+
   const bySeq = useMemo(() => new Map(items.flatMap((i) => (i.seq === null ? [] : [[i.seq, i] as const]))), [items]);
   const quoteFor = (seq: number | undefined) => {
     const target = seq === undefined ? undefined : bySeq.get(seq);
     return target ? quoteOf(target, selfId, nameOf) : null;
   };
+  const handlers = useMemo<MessageHandlers>(() => ({ ...props.handlers, onMenu: setMenu }), [props.handlers]);
+  const menuItem = menu ? bySeq.get(menu.seq) : undefined;
 
   const onScroll = () => {
     const el = scroller.current;
-    if (el) pinned.current = el.scrollHeight - el.scrollTop - el.clientHeight < STICKY_PX;
+    if (!el) return;
+    pinned.current = el.scrollHeight - el.scrollTop - el.clientHeight < STICKY_PX;
+    setAtBottom(pinned.current);
+    setNearTop(el.scrollTop < TOP_PX);
   };
 
   return (
-    <>
-      {timeline.hasMore && (
+    <div class="messages-pane">
+      {timeline.hasMore && nearTop && (
         <button type="button" class="load-older" disabled={loadingOlder} onClick={onLoadOlder}>
           {loadingOlder ? t("loading") : t("loadOlder")}
         </button>
@@ -123,32 +174,55 @@ export function MessageList(props: Props) {
             <MessageItem
               key={item.key}
               item={item}
+              row={rows[i] ?? { first: true, last: true, day: null, unreadStart: false }}
               own={item.senderId === selfId}
+              group={group}
               selfId={selfId}
               moderator={moderator}
               tabbable={i === items.length - 1}
               highlighted={item.seq !== null && item.seq === flash}
+              menuOpen={menu !== null && item.seq === menu.seq}
               quote={quoteFor(item.replyTo)}
               seen={seen && item.seq === seen.seq ? seen.text : null}
               nameOf={nameOf}
               handlers={handlers}
+              observe={observe}
               senderName={personName(item.senderId, selfId, nameOf)}
             />
           )}
         </Virtualizer>
       </div>
-      {props.detached && (
+      {(props.detached || !atBottom) && (
         <button
           type="button"
-          class="back-to-latest"
+          class="jump-down"
+          aria-label={unseen > 0 ? t("backToLatestNew", { n: unseen }) : t("backToLatest")}
+          title={t("backToLatest")}
           onClick={() => {
             pinned.current = true;
-            props.onBackToLatest();
+            setAtBottom(true);
+            if (props.detached) props.onBackToLatest();
+            else toBottom();
           }}
         >
-          {t("backToLatest")}
+          <span aria-hidden="true">↓</span>
+          {unseen > 0 && (
+            <span class="jump-count" aria-hidden="true">
+              {unseen}
+            </span>
+          )}
         </button>
       )}
-    </>
+      {menu && menuItem && (
+        <MessageMenu
+          target={menu}
+          onClose={closeMenu}
+          onReply={() => props.handlers.onReply(menuItem)}
+          onEdit={() => props.handlers.onEdit(menuItem)}
+          onDelete={() => props.handlers.onDelete(menu.seq)}
+          onReact={(emoji, on) => props.handlers.onReact(menu.seq, emoji, on)}
+        />
+      )}
+    </div>
   );
 }
