@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { api, signUp } from "./helpers";
+import { inOneRateWindow } from "./rate-window";
 
 // The per-user limits are 60 per minute (wrangler.toml). They count every
 // attempt, before the body is looked at, so refused requests still count.
@@ -14,50 +15,53 @@ async function exhaust(path: string, token: string, body: unknown): Promise<Resp
 }
 
 describe("per-user rate limits", () => {
-  it("answers the 61st friend request in a minute with 429 and Retry-After, for that user only", async () => {
-    const [alice, bob] = await Promise.all([signUp("rl"), signUp("rl")]);
-    const over = await exhaust("/api/friends/requests", alice.accessToken, { userId: "usr_nobody" });
-    expect(over.status).toBe(429);
-    expect(Number(over.headers.get("Retry-After"))).toBeGreaterThan(0);
-    expect(((await over.json()) as { error: { code: string } }).error.code).toBe("rate_limited");
-    // Another user is not affected.
-    const other = await api("/api/friends/requests", { token: bob.accessToken, body: { userId: "usr_nobody" } });
-    expect(other.status).toBe(404);
-  });
+  it("answers the 61st friend request in a minute with 429 and Retry-After, for that user only", () =>
+    inOneRateWindow(async () => {
+      const [alice, bob] = await Promise.all([signUp("rl"), signUp("rl")]);
+      const over = await exhaust("/api/friends/requests", alice.accessToken, { userId: "usr_nobody" });
+      expect(over.status).toBe(429);
+      expect(Number(over.headers.get("Retry-After"))).toBeGreaterThan(0);
+      expect(((await over.json()) as { error: { code: string } }).error.code).toBe("rate_limited");
+      // Another user is not affected.
+      const other = await api("/api/friends/requests", { token: bob.accessToken, body: { userId: "usr_nobody" } });
+      expect(other.status).toBe(404);
+    }));
 
-  it("answers the 61st upload in a minute with 429", async () => {
-    const carol = await signUp("rl");
-    const over = await exhaust("/api/files", carol.accessToken, { conversationId: "c_none", name: "a", size: 1 });
-    expect(over.status).toBe(429);
-  });
+  it("answers the 61st upload in a minute with 429", () =>
+    inOneRateWindow(async () => {
+      const carol = await signUp("rl");
+      const over = await exhaust("/api/files", carol.accessToken, { conversationId: "c_none", name: "a", size: 1 });
+      expect(over.status).toBe(429);
+    }));
 });
 
 describe("per-user limit on account changes", () => {
   // ACCOUNT_USER_LIMIT in wrangler.toml: one budget for password change and TOTP setup/enable/disable.
   const ACCOUNT_LIMIT = 10;
 
-  it("answers the 11th password change or TOTP call in a minute with 429, for that user only", async () => {
-    const [alice, bob] = await Promise.all([signUp("rl"), signUp("rl")]);
-    const wrong = { currentPassword: "wrong-password", newPassword: "new-password-1" };
-    for (let i = 0; i < ACCOUNT_LIMIT; i++) {
-      const res = await api("/api/auth/password", { token: alice.accessToken, body: wrong });
-      expect(res.status, `attempt ${i + 1}`).toBe(401);
-    }
-    // The right password does not help now, and the TOTP endpoints share the budget.
-    const right = { currentPassword: alice.password, newPassword: "new-password-1" };
-    const calls: Array<[string, unknown]> = [
-      ["/api/auth/password", right],
-      ["/api/auth/totp/setup", undefined],
-      ["/api/auth/totp/enable", { password: alice.password, otp: "123456" }],
-      ["/api/auth/totp/disable", { password: alice.password, otp: "123456" }],
-    ];
-    for (const [path, body] of calls) {
-      const res = await api(path, { method: "POST", token: alice.accessToken, body });
-      expect(res.status, path).toBe(429);
-      expect(Number(res.headers.get("Retry-After"))).toBeGreaterThan(0);
-      expect(((await res.json()) as { error: { code: string } }).error.code).toBe("rate_limited");
-    }
-    const other = await api("/api/auth/totp/setup", { method: "POST", token: bob.accessToken });
-    expect(other.status).toBe(200);
-  });
+  it("answers the 11th password change or TOTP call in a minute with 429, for that user only", () =>
+    inOneRateWindow(async () => {
+      const [alice, bob] = await Promise.all([signUp("rl"), signUp("rl")]);
+      const wrong = { currentPassword: "wrong-password", newPassword: "new-password-1" };
+      for (let i = 0; i < ACCOUNT_LIMIT; i++) {
+        const res = await api("/api/auth/password", { token: alice.accessToken, body: wrong });
+        expect(res.status, `attempt ${i + 1}`).toBe(401);
+      }
+      // The right password does not help now, and the TOTP endpoints share the budget.
+      const right = { currentPassword: alice.password, newPassword: "new-password-1" };
+      const calls: Array<[string, unknown]> = [
+        ["/api/auth/password", right],
+        ["/api/auth/totp/setup", undefined],
+        ["/api/auth/totp/enable", { password: alice.password, otp: "123456" }],
+        ["/api/auth/totp/disable", { password: alice.password, otp: "123456" }],
+      ];
+      for (const [path, body] of calls) {
+        const res = await api(path, { method: "POST", token: alice.accessToken, body });
+        expect(res.status, path).toBe(429);
+        expect(Number(res.headers.get("Retry-After"))).toBeGreaterThan(0);
+        expect(((await res.json()) as { error: { code: string } }).error.code).toBe("rate_limited");
+      }
+      const other = await api("/api/auth/totp/setup", { method: "POST", token: bob.accessToken });
+      expect(other.status).toBe(200);
+    }));
 });
