@@ -16,7 +16,7 @@ import { type ClientFrame, ClientFrameSchema, clientIdOf } from "./frames";
 import { frameText, overBudget, parseJson } from "./intake";
 import { type Accepted, ConversationLog } from "./log";
 import { changeMembers, type MemberChange, type MemberChangeResult } from "./membership";
-import { type FileFacts, NO_FILES } from "./message-file";
+import { type Facts, NO_FACTS } from "./prefetch";
 import { type RateLimit, TokenBuckets } from "./rate-limit";
 import { eventsFrame, Replays } from "./replays";
 import { type Refusal, refuse } from "./results";
@@ -121,7 +121,7 @@ export class Room {
   private flushScheduled = false;
   private readonly flushClock: FlushClock;
   /** Socket changes received since the last flush, applied together at its start. */
-  private incoming: { socket: RoomSocket; frame: ChangeFrame; files: ReadonlyMap<string, FileFacts | null> }[] = [];
+  private incoming: { socket: RoomSocket; frame: ChangeFrame; facts: Facts }[] = [];
   private applying = false;
 
   constructor(
@@ -158,9 +158,9 @@ export class Room {
 
   /**
    * The shared path of socket frames and REST posts for send/edit/delete/react.
-   * `files`: what the object read from D1 for a file send (see file-gate.ts).
+   * `facts`: what the object looked up for the change before this synchronous step (prefetch.ts).
    */
-  change(userId: string, f: ChangeFrame, files: ReadonlyMap<string, FileFacts | null> = NO_FILES): Accepted | Refusal {
+  change(userId: string, f: ChangeFrame, facts: Facts = NO_FACTS): Accepted | Refusal {
     const denied = this.log.check(userId);
     if (denied) return denied;
     const repeat = this.log.repeatOf(userId, f.clientId);
@@ -168,7 +168,7 @@ export class Room {
     if (!this.buckets.take(userId, this.opts.now())) {
       return refuse(ErrorCode.rateLimited, "over 10 changes per second");
     }
-    return this.log.apply(userId, f, files);
+    return this.log.apply(userId, f, facts);
   }
 
   /** A frame from a socket: `admitFrame`, then `handle`. */
@@ -178,7 +178,7 @@ export class Room {
 
   /**
    * The checks on a frame's arrival, before anything is read or looked up
-   * for it (the object runs them before the file gate's D1 read): its size
+   * for it (the object runs them before its prefetch step's lookups): its size
    * (1009), then the socket's frame budget. False: the frame is dropped.
    */
   admitFrame(socket: RoomSocket, data: string | ArrayBuffer): boolean {
@@ -199,12 +199,8 @@ export class Room {
     return false;
   }
 
-  /** `files`: facts the object read from D1 for a file send (see file-gate.ts), used when the change is applied. */
-  handle(
-    socket: RoomSocket,
-    data: string | ArrayBuffer,
-    files: ReadonlyMap<string, FileFacts | null> = NO_FILES,
-  ): void {
+  /** `facts`: what the object looked up for the frame (prefetch.ts), used when its change is applied. */
+  handle(socket: RoomSocket, data: string | ArrayBuffer, facts: Facts = NO_FACTS): void {
     const fatal = this.admit(socket);
     if (fatal) {
       this.end(socket, fatal.code, fatal.reason);
@@ -224,7 +220,7 @@ export class Room {
       const where = issue ? (v.getDotPath(issue) ?? "frame") : "frame";
       this.protocolError(socket, `invalid ${where}: ${issue?.message ?? "not JSON"}`, clientIdOf(raw));
     } else {
-      this.dispatch(socket, parsed.output, files);
+      this.dispatch(socket, parsed.output, facts);
     }
   }
 
@@ -235,7 +231,7 @@ export class Room {
     return null;
   }
 
-  private dispatch(socket: RoomSocket, f: ClientFrame, files: ReadonlyMap<string, FileFacts | null>): void {
+  private dispatch(socket: RoomSocket, f: ClientFrame, facts: Facts): void {
     switch (f.type) {
       case "hello":
         if (socket.live) this.protocolError(socket, "hello was already received");
@@ -257,16 +253,16 @@ export class Room {
         // Applied in the next flush with every change that arrived meanwhile:
         // workerd commits the object's SQLite once per turn, so a batch of
         // changes applied in one turn shares one commit (and one output-gate wait).
-        this.incoming.push({ socket, frame: f, files });
+        this.incoming.push({ socket, frame: f, facts });
         this.scheduleFlush();
     }
   }
 
   /** Applies one queued socket change and answers its sender (held by the output gate until committed). */
-  private applyChange(socket: RoomSocket, f: ChangeFrame, files: ReadonlyMap<string, FileFacts | null>): void {
+  private applyChange(socket: RoomSocket, f: ChangeFrame, facts: Facts): void {
     let result: Accepted | Refusal;
     try {
-      result = this.change(socket.userId, f, files);
+      result = this.change(socket.userId, f, facts);
     } catch (err) {
       // One failing change must not take the rest of the batch (and its acks) with it.
       console.error("change failed", err instanceof Error ? err.name : "non-error");
@@ -409,7 +405,7 @@ export class Room {
     this.incoming = [];
     this.applying = true;
     try {
-      for (const c of changes) this.applyChange(c.socket, c.frame, c.files);
+      for (const c of changes) this.applyChange(c.socket, c.frame, c.facts);
     } finally {
       this.applying = false;
     }
