@@ -34,7 +34,8 @@ import {
 } from "./queries";
 import { type RateLimit, TokenBuckets } from "./rate-limit";
 import type { Refusal } from "./results";
-import { type FlushClock, Room, type RoomSocket } from "./room";
+import { Room } from "./room";
+import type { FlushClock, RoomSocket } from "./room-host";
 import { SqliteLogStore } from "./sqlite-store";
 
 /** A hibernatable WebSocket as the room sees it; its identity lives in the attachment (do/socket-host.ts). */
