@@ -14,6 +14,7 @@ import { insertIndex, MIGRATIONS } from "./sqlite-schema";
 import type { AppendedEvent, LogStore, RoomMeta, StoredEvent } from "./store";
 
 export class SqliteLogStore implements LogStore {
+  /** Rows the last `messagesBefore`/`messagesBetween`/`searchMessages` read: the proof that paging is a keyset read. */
   lastRowsRead = 0;
 
   /** Answers "never used" without SQLite; rebuilt from SQLite after every wake. */
