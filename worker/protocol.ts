@@ -1,4 +1,4 @@
-// The wire contract (../shared/PROTOCOL.md, v1) as plain types and constants.
+// The wire contract (v1; docs/protocol.md is our copy of the shared contract) as plain types and constants.
 // Imports nothing from `cloudflare:*` so the web client can import it too.
 // Names and shapes here are binding; docs/protocol.md explains each one.
 

@@ -32,7 +32,7 @@ export function decodeBaseline(data) {
   return [{ t: "msg", text: frame.text, clientId: str(frame.clientId), seq: null }];
 }
 
-/** IMSystem conversation-socket frames (shared/PROTOCOL.md). @returns {Item[]} */
+/** IMSystem conversation-socket frames (docs/protocol.md "Conversation socket"). @returns {Item[]} */
 export function decodeImsystem(data) {
   const frame = parse(data);
   if (!isObject(frame) || typeof frame.type !== "string") return [{ t: "unknown", what: "non-JSON frame" }];

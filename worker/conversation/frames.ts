@@ -12,7 +12,7 @@ const text = v.pipe(
   v.check((s) => s.trim().length > 0, "must not be empty"),
 );
 
-/** A file id in a send frame (the gate in file-gate.ts checks it the same way before the room parses). */
+/** A file id in a send frame (prefetch.ts checks it the same way before the room parses). */
 export const fileId = v.pipe(v.string(), v.minLength(1), v.maxLength(64));
 
 export const SendBody = v.object({

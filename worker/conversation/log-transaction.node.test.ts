@@ -5,7 +5,8 @@
 import { describe, expect, it } from "vitest";
 import type { Message } from "../protocol";
 import { MemoryLogStore } from "./memory-store";
-import { Room, type RoomSocket } from "./room";
+import { Room } from "./room";
+import type { RoomSocket } from "./room-host";
 
 class FailingStore extends MemoryLogStore {
   failNextPut = false;

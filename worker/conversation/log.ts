@@ -10,7 +10,8 @@ import {
   type Role,
 } from "../protocol";
 import { eraseMessage } from "./erasure";
-import { type FileFacts, fileRefFor, NO_FILES } from "./message-file";
+import { fileRefFor } from "./message-file";
+import { type Facts, NO_FACTS } from "./prefetch";
 import { noConversation, notMember, type Refusal, refuse } from "./results";
 import { Staged } from "./staged";
 import type { LogStore, RoomMeta } from "./store";
@@ -148,25 +149,18 @@ export class ConversationLog {
 
   /**
    * Validates rights and targets, then appends; caller has done `check` and `repeatOf`.
-   * `files`: D1 facts of the file a send references, read before this
-   * synchronous step, so nothing awaits between reading head and inserting.
+   * `facts`: what the change needs from outside the object (prefetch.ts),
+   * gathered before this synchronous step, so nothing awaits between reading
+   * head and inserting.
    */
-  apply(
-    userId: string,
-    frame: ChangeFrame,
-    files: ReadonlyMap<string, FileFacts | null> = NO_FILES,
-  ): Accepted | Refusal {
-    return this.transact(() => this.applyInTx(userId, frame, files));
+  apply(userId: string, frame: ChangeFrame, facts: Facts = NO_FACTS): Accepted | Refusal {
+    return this.transact(() => this.applyInTx(userId, frame, facts));
   }
 
-  private applyInTx(
-    userId: string,
-    frame: ChangeFrame,
-    files: ReadonlyMap<string, FileFacts | null>,
-  ): Accepted | Refusal {
+  private applyInTx(userId: string, frame: ChangeFrame, facts: Facts): Accepted | Refusal {
     switch (frame.type) {
       case "send":
-        return this.send(userId, frame, files);
+        return this.send(userId, frame, facts);
       case "edit": {
         const target = this.liveMessage(frame.target);
         if (!target) return refuse(ErrorCode.notFound, "no such message");
@@ -232,11 +226,7 @@ export class ConversationLog {
     }
   }
 
-  private send(
-    userId: string,
-    frame: Extract<ChangeFrame, { type: "send" }>,
-    files: ReadonlyMap<string, FileFacts | null>,
-  ): Accepted | Refusal {
+  private send(userId: string, frame: Extract<ChangeFrame, { type: "send" }>, facts: Facts): Accepted | Refusal {
     const { kind, text, replyTo, fileId } = frame;
     if (kind === "system") return refuse(ErrorCode.forbidden, "system messages are written by the server");
     if (text !== undefined && codePoints(text) > Limits.textMax) {
@@ -249,9 +239,9 @@ export class ConversationLog {
     } else {
       if (fileId === undefined) return refuse(ErrorCode.invalidRequest, `a ${kind} message needs a fileId`);
       if (this.store.reclaimQueued(fileId)) return refuse(ErrorCode.invalidRequest, "the file was deleted");
-      const facts = files.get(fileId);
-      if (facts === undefined) return refuse(ErrorCode.invalidRequest, "the file could not be checked; retry");
-      const ref = fileRefFor(kind, facts, this.meta?.id ?? "");
+      const found = facts.files.get(fileId);
+      if (found === undefined) return refuse(ErrorCode.invalidRequest, "the file could not be checked; retry");
+      const ref = fileRefFor(kind, found, this.meta?.id ?? "");
       if (!("id" in ref)) return ref;
       file = ref;
     }

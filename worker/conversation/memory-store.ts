@@ -6,7 +6,10 @@ function restore<K, V>(target: Map<K, V>, saved: Map<K, V>): void {
   for (const [k, v] of saved) target.set(k, v);
 }
 
-/** In-memory `LogStore` with the SQLite one's semantics, for plain-Node tests. */
+/** The `StoredEvent` part only, as SQLite returns it (store.contract.ts holds both to that). */
+const stored = (e: StoredEvent): StoredEvent => ({ seq: e.seq, createdAt: e.createdAt, body: e.body });
+
+/** In-memory `LogStore` with the SQLite one's semantics, for plain-Node tests; store.contract.ts holds it to the same behaviour. */
 export class MemoryLogStore implements LogStore {
   private meta: RoomMeta | null = null;
   private readonly memberRoles = new Map<string, { role: Role; joinedAt: number }>();
@@ -16,7 +19,6 @@ export class MemoryLogStore implements LogStore {
   private readonly indexed = new Map<number, string>();
   private readonly reads = new Map<string, number>();
   private readonly reclaim = new Map<string, number>();
-  lastRowsRead = 0;
 
   /** A savepoint: a throw restores every table as it was (rows are never changed in place, so shallow copies do). */
   transaction<T>(fn: () => T): T {
@@ -79,17 +81,19 @@ export class MemoryLogStore implements LogStore {
     if (key !== null) this.byClientId.set(key, e);
   }
   findByClientId(senderId: string, clientId: string): StoredEvent | null {
-    return this.byClientId.get(`${senderId}\u0000${clientId}`) ?? null;
+    const e = this.byClientId.get(`${senderId}\u0000${clientId}`);
+    return e ? stored(e) : null;
   }
   eventsAfter(after: number, upTo: number, limit: number): StoredEvent[] {
     // seq is gap-free from 1, so seq n sits at index n - 1.
-    return this.events.slice(after, Math.max(after, Math.min(upTo, after + limit)));
+    return this.events.slice(after, Math.max(after, Math.min(upTo, after + limit))).map(stored);
   }
   getEvent(seq: number): StoredEvent | null {
-    return this.events[seq - 1] ?? null;
+    const e = this.events[seq - 1];
+    return e ? stored(e) : null;
   }
   eventsTargeting(seq: number, type: string): StoredEvent[] {
-    return this.events.filter((e) => e.target === seq && e.type === type);
+    return this.events.filter((e) => e.target === seq && e.type === type).map(stored);
   }
   rewriteEvent(seq: number, body: string): void {
     const e = this.events[seq - 1];
@@ -110,38 +114,28 @@ export class MemoryLogStore implements LogStore {
   private sorted(): Message[] {
     return [...this.messages.values()].sort((a, b) => a.seq - b.seq).map((m) => structuredClone(m));
   }
-  private counted(rows: Message[]): Message[] {
-    this.lastRowsRead = rows.length;
-    return rows;
-  }
   messagesBefore(before: number, limit: number): Message[] {
-    return this.counted(
-      this.sorted()
-        .filter((m) => m.seq < before)
-        .reverse()
-        .slice(0, limit),
-    );
+    return this.sorted()
+      .filter((m) => m.seq < before)
+      .reverse()
+      .slice(0, limit);
   }
   messagesBetween(from: number, to: number, afterSeq: number, limit: number): Message[] {
-    return this.counted(
-      this.sorted()
-        .filter((m) => (m.createdAt > from || (m.createdAt === from && m.seq > afterSeq)) && m.createdAt < to)
-        .sort((a, b) => a.createdAt - b.createdAt || a.seq - b.seq)
-        .slice(0, limit),
-    );
+    return this.sorted()
+      .filter((m) => (m.createdAt > from || (m.createdAt === from && m.seq > afterSeq)) && m.createdAt < to)
+      .sort((a, b) => a.createdAt - b.createdAt || a.seq - b.seq)
+      .slice(0, limit);
   }
   indexText(seq: number, text: string | null): void {
     if (text === null) this.indexed.delete(seq);
     else this.indexed.set(seq, text.toLowerCase());
   }
-  /** Substring match: close enough to FTS for the room's node tests, which never search. */
+  /** Substring match: close enough to FTS for the room's node tests, and for store.contract.ts. */
   searchMessages(words: string[], before: number, limit: number): Message[] {
-    return this.counted(
-      this.sorted()
-        .filter((m) => m.seq < before && words.every((w) => this.indexed.get(m.seq)?.includes(w.toLowerCase())))
-        .reverse()
-        .slice(0, limit),
-    );
+    return this.sorted()
+      .filter((m) => m.seq < before && words.every((w) => this.indexed.get(m.seq)?.includes(w.toLowerCase())))
+      .reverse()
+      .slice(0, limit);
   }
   lastMessage(): Message | null {
     return this.sorted().findLast((m) => !m.deleted) ?? null;
@@ -170,7 +164,10 @@ export class MemoryLogStore implements LogStore {
     return this.reclaim.has(fileId);
   }
   reclaimQueue(limit: number): string[] {
-    return [...this.reclaim.keys()].slice(0, limit);
+    return [...this.reclaim]
+      .sort((a, b) => a[1] - b[1])
+      .slice(0, limit)
+      .map(([fileId]) => fileId);
   }
   reclaimDone(fileId: string): void {
     this.reclaim.delete(fileId);

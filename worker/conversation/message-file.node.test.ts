@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { FileGate, sentFileId } from "./file-gate";
 import { type FileFacts, fileRefFor, kindAccepts } from "./message-file";
+import { gatherFacts, PrefetchGate, peekFrame } from "./prefetch";
 
 const facts = (over: Partial<FileFacts> = {}): FileFacts => ({
   id: "f_1",
@@ -37,14 +37,19 @@ describe("file message rules", () => {
   });
 });
 
-describe("FileGate", () => {
+describe("PrefetchGate", () => {
   it("delivers frames in arrival order while a file lookup is in flight", async () => {
     let release: (f: FileFacts | null) => void = () => {};
-    const gate = new FileGate(() => new Promise((r) => (release = r)));
+    const sources = { file: () => new Promise<FileFacts | null>((r) => (release = r)) };
+    const gate = new PrefetchGate((data) => {
+      const peeked = peekFrame(data);
+      return peeked && gatherFacts(peeked, sources);
+    });
     const order: string[] = [];
     const fileFrame = JSON.stringify({ type: "send", clientId: "a", kind: "image", fileId: "f_1" });
-    expect(sentFileId(fileFrame)).toBe("f_1");
-    const first = gate.run(fileFrame, (files) => order.push(`file:${files.has("f_1")}`));
+    expect(peekFrame(fileFrame)).toEqual({ type: "send", fileId: "f_1" });
+    expect(peekFrame('{"type":"typing"}')).toBeNull();
+    const first = gate.run(fileFrame, (facts) => order.push(`file:${facts.files.has("f_1")}`));
     const second = gate.run('{"type":"typing"}', () => order.push("typing"));
     expect(order).toEqual([]);
     release(facts());
@@ -53,5 +58,15 @@ describe("FileGate", () => {
     // Idle again: a plain frame passes straight through in the same turn.
     gate.run('{"type":"typing"}', () => order.push("now"));
     expect(order.at(-1)).toBe("now");
+  });
+
+  it("gathers nothing for a frame that needs no lookup, and a failed lookup delivers no facts", async () => {
+    const failing = { file: () => Promise.reject(new Error("D1 down")) };
+    expect(gatherFacts({ type: "edit" }, failing)).toBeNull();
+    expect(gatherFacts({ type: "send", fileId: 5 }, failing)).toBeNull();
+    const gate = new PrefetchGate(() => failing.file());
+    let got: boolean | null = null;
+    await gate.run("x", (facts) => (got = facts.files.size > 0));
+    expect(got).toBe(false);
   });
 });

@@ -12,9 +12,6 @@ export interface FileFacts {
   detectedType: string | null;
 }
 
-/** The file facts of a change that references no file (shared: the hot path allocates none). */
-export const NO_FILES: ReadonlyMap<string, FileFacts | null> = new Map();
-
 /**
  * Containers whose sniffed type says "video" but that often carry sound
  * only (a recorded voice note is usually audio/webm or audio/ogg, which

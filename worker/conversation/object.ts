@@ -2,28 +2,26 @@ import { DurableObject } from "cloudflare:workers";
 import { touchConversation } from "../db/conversations";
 import { getFileFacts } from "../db/files";
 import { getUsersByIds } from "../db/users";
-import { firstDeadline, type SocketTimes, sweepSockets } from "../do/sockets";
-import { inboxStub } from "../do/stubs";
-import { InternalHeader } from "../do/upgrade";
-import { reclaimFiles } from "../files/reclaim";
-import { ApiError, errorResponse, refusalError } from "../http/errors";
+import { type AlarmHandler, AlarmScheduler } from "../do/alarms";
 import {
-  type ChangeFrame,
-  CloseCode,
-  ErrorCode,
-  Limits,
-  PING_TEXT,
-  PONG_TEXT,
-  SUBPROTOCOL,
-  type User,
-} from "../protocol";
+  closeOnError,
+  closeQuietly,
+  echoClose,
+  notAnUpgrade,
+  readUpgrade,
+  type SocketAttachment,
+  SocketHost,
+} from "../do/socket-host";
+import { inboxStub } from "../do/stubs";
+import { reclaimFiles } from "../files/reclaim";
+import { errorResponse, refusalError } from "../http/errors";
+import { type ChangeFrame, CloseCode, Limits, type User } from "../protocol";
 import type { ConversationNote } from "../shared/note";
 import type { SessionScope } from "../shared/scope";
-import { FileGate } from "./file-gate";
 import type { Accepted, InitInput } from "./log";
 import type { MemberChange, MemberChangeResult } from "./membership";
-import { NO_FILES } from "./message-file";
 import { InboxNotifier } from "./notifier";
+import { type FactSources, gatherFacts, NO_FACTS, PrefetchGate, peekFrame } from "./prefetch";
 import {
   type EventsPage,
   eventsPage,
@@ -36,39 +34,20 @@ import {
 } from "./queries";
 import { type RateLimit, TokenBuckets } from "./rate-limit";
 import type { Refusal } from "./results";
-import { type FlushClock, Room, type RoomSocket } from "./room";
+import { Room } from "./room";
+import type { FlushClock, RoomSocket } from "./room-host";
 import { SqliteLogStore } from "./sqlite-store";
 
-interface Attachment {
-  userId: string;
-  sessionId: string;
-  exp: number;
-  live: boolean;
-  /** Stands in for the last ping until the first one arrives (heartbeat sweep). */
-  acceptedAt: number;
-}
-
-function readAttachment(value: unknown): Attachment | null {
-  if (typeof value !== "object" || value === null) return null;
-  const a = value as Partial<Record<keyof Attachment, unknown>>;
-  if (typeof a.userId !== "string" || typeof a.sessionId !== "string" || typeof a.exp !== "number") return null;
-  // A socket accepted before `acceptedAt` existed gets a full timeout from now, not an instant close.
-  const acceptedAt = typeof a.acceptedAt === "number" ? a.acceptedAt : Date.now();
-  return { userId: a.userId, sessionId: a.sessionId, exp: a.exp, live: a.live === true, acceptedAt };
-}
-
-/** A hibernatable WebSocket with its identity in the serialized attachment. */
+/** A hibernatable WebSocket as the room sees it; its identity lives in the attachment (do/socket-host.ts). */
 class AttachedSocket implements RoomSocket {
   protocolErrors = 0;
   /** In memory: after hibernation only pings (kept by the runtime) and `acceptedAt` count. */
   lastFrameAt = 0;
   constructor(
-    private readonly ws: WebSocket,
-    private att: Attachment,
+    readonly ws: WebSocket,
+    private readonly host: SocketHost,
+    private att: SocketAttachment,
   ) {}
-  get acceptedAt() {
-    return this.att.acceptedAt;
-  }
   get userId() {
     return this.att.userId;
   }
@@ -82,8 +61,8 @@ class AttachedSocket implements RoomSocket {
     return this.att.live;
   }
   markLive(): void {
+    this.host.markLive(this.ws);
     this.att = { ...this.att, live: true };
-    this.ws.serializeAttachment(this.att);
   }
   // A socket that is closing throws on send/close; it is about to leave anyway.
   send(text: string): void {
@@ -92,9 +71,7 @@ class AttachedSocket implements RoomSocket {
     } catch {}
   }
   close(code: number, reason: string): void {
-    try {
-      this.ws.close(code, reason);
-    } catch {}
+    closeQuietly(this.ws, code, reason);
   }
 }
 
@@ -123,9 +100,11 @@ export type RpcResult<T> = T | Refusal;
 export class ConversationObject extends DurableObject<Env> {
   readonly room: Room;
   readonly notifier: InboxNotifier;
+  private readonly host: SocketHost;
+  /** One platform alarm for the socket sweep, inbox notes, file reclaim and the D1 touch (do/alarms.ts). */
+  private readonly alarms: AlarmScheduler<"sweep" | "notify" | "reclaim" | "touch">;
   private readonly wrapped = new WeakMap<WebSocket, AttachedSocket>();
   private touchScheduled = false;
-  private alarmAt: number | null = null;
   private readonly notifyRounds = new TokenBuckets(NOTIFY_ROUNDS);
   private markedThisTurn = false;
   /** A DM's two users, for `peer` in summaries; profiles change rarely and a restart refreshes them. */
@@ -133,6 +112,22 @@ export class ConversationObject extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
+    this.host = new SocketHost(ctx, () => Number(env.HEARTBEAT_TIMEOUT_MS) || Limits.heartbeatTimeoutMs);
+    this.alarms = new AlarmScheduler(
+      ctx.storage,
+      new Map<"sweep" | "notify" | "reclaim" | "touch", AlarmHandler>([
+        ["sweep", (now) => this.sweep(now)],
+        [
+          "notify",
+          async () => {
+            if (this.notifier.hasWork()) await this.notifier.flush();
+            return null;
+          },
+        ],
+        ["reclaim", async () => ((await this.reclaimFiles()) ? null : Date.now() + FILE_RECLAIM_RETRY_MS)],
+        ["touch", () => this.touch()],
+      ]),
+    );
     // First: it applies the object's SQLite migrations, which the notifier's tables need.
     const store = new SqliteLogStore(ctx.storage);
     this.notifier = new InboxNotifier({
@@ -150,7 +145,7 @@ export class ConversationObject extends DurableObject<Env> {
       notes: (userIds) => inboxNotes(this.room.log, userIds, this.peers ?? new Map()),
       deliver: async (userId, note) =>
         (await inboxStub(this.env, userId).conversationChanged(userId, note)).parkedAt ?? null,
-      retryLater: (ms) => this.ensureAlarm(Date.now() + ms),
+      retryLater: (ms) => void this.alarms.schedule("notify", Date.now() + ms),
       pause: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     });
     this.room = new Room(
@@ -191,20 +186,19 @@ export class ConversationObject extends DurableObject<Env> {
           this.room.log.afterCommit(() => {
             this.notifier.wake();
             // Durable backup: if the object is evicted before the coalescing timer fires, the alarm delivers.
-            this.ensureAlarm(Date.now() + TOUCH_DELAY_MS);
+            void this.alarms.schedule("notify", Date.now() + TOUCH_DELAY_MS);
           });
         },
       },
     );
-    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING_TEXT, PONG_TEXT));
   }
 
   private wrap(ws: WebSocket): AttachedSocket | null {
     let s = this.wrapped.get(ws);
     if (!s) {
-      const att = readAttachment(ws.deserializeAttachment());
+      const att = this.host.attachment(ws);
       if (!att) return null;
-      s = new AttachedSocket(ws, att);
+      s = new AttachedSocket(ws, this.host, att);
       this.wrapped.set(ws, s);
     }
     return s;
@@ -233,26 +227,19 @@ export class ConversationObject extends DurableObject<Env> {
 
   /** The upgrade, forwarded by the Worker after it authenticated the caller. */
   override async fetch(req: Request): Promise<Response> {
-    const userId = req.headers.get(InternalHeader.userId);
-    const sessionId = req.headers.get(InternalHeader.sessionId);
-    const exp = Number(req.headers.get(InternalHeader.exp));
-    if (!userId || !sessionId || !Number.isFinite(exp) || req.headers.get("Upgrade") !== "websocket") {
-      return errorResponse(new ApiError(400, ErrorCode.invalidRequest, "expected a forwarded WebSocket upgrade"));
-    }
-    const denied = this.room.log.check(userId);
+    const up = readUpgrade(req);
+    if (!up) return notAnUpgrade();
+    const denied = this.room.log.check(up.userId);
     if (denied) return errorResponse(refusalError(denied));
-
-    const existing = this.ctx.getWebSockets(`u:${userId}`).length;
-    const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket];
-    this.ctx.acceptWebSocket(server, [`u:${userId}`, `s:${sessionId}`]);
+    const open = this.ctx.getWebSockets(`u:${up.userId}`).length;
+    const { socket, attachment, response } = this.host.accept(up, [`u:${up.userId}`, `s:${up.sessionId}`], {
+      open,
+      max: Limits.socketsPerUserPerConversation,
+      reason: "too many sockets",
+    });
     this.socketList = null;
-    const now = Date.now();
-    server.serializeAttachment({ userId, sessionId, exp, live: false, acceptedAt: now } satisfies Attachment);
-    // Accept-then-close, so the client learns why (4008) instead of a bare HTTP refusal.
-    if (existing >= Limits.socketsPerUserPerConversation) server.close(CloseCode.policy, "too many sockets");
-    else await this.armSweep(firstDeadline({ lastSeenAt: now, expiresAt: exp * 1000 }, this.heartbeatTimeoutMs));
-    const headers = req.headers.get(InternalHeader.subprotocol) ? { "Sec-WebSocket-Protocol": SUBPROTOCOL } : undefined;
-    return new Response(null, { status: 101, webSocket: client, headers });
+    if (socket) await this.alarms.schedule("sweep", this.host.firstDeadline(attachment));
+    return response;
   }
 
   override webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> | undefined {
@@ -265,25 +252,20 @@ export class ConversationObject extends DurableObject<Env> {
     s.lastFrameAt = Date.now();
     // Size and frame budget first: a refused frame costs no D1 read.
     if (!this.room.admitFrame(s, message)) return undefined;
-    // A file send reads D1 first; the gate keeps frame order (see file-gate.ts).
-    return this.fileGate.run(message, (f) => this.room.handle(s, message, f));
+    // A file send reads D1 first; the gate keeps frame order (see prefetch.ts).
+    return this.prefetch.run(message, (facts) => this.room.handle(s, message, facts));
   }
 
   override webSocketClose(ws: WebSocket, code: number): void {
     this.socketList = null;
     this.forget(ws);
-    try {
-      // 1005/1006 mean "no code" and cannot be sent back.
-      ws.close(code === 1005 || code === 1006 ? 1000 : code, "closed");
-    } catch {}
+    echoClose(ws, code);
   }
 
   override webSocketError(ws: WebSocket): void {
     this.socketList = null;
     this.forget(ws);
-    try {
-      ws.close(1011, "socket error");
-    } catch {}
+    closeOnError(ws);
   }
 
   private forget(ws: WebSocket): void {
@@ -296,70 +278,37 @@ export class ConversationObject extends DurableObject<Env> {
     this.peers = await getUsersByIds(this.env.DB, this.room.log.members.keys());
   }
 
-  private get heartbeatTimeoutMs(): number {
-    return Number(this.env.HEARTBEAT_TIMEOUT_MS) || Limits.heartbeatTimeoutMs;
-  }
-
-  /**
-   * Makes sure a sweep runs by `at` (a socket's first deadline). Reads the
-   * stored alarm first: after hibernation `alarmAt` is forgotten, and a
-   * later alarm must not replace an earlier one (a notifier retry or touch).
-   */
-  private async armSweep(at: number): Promise<void> {
-    if (this.alarmAt === null) this.alarmAt = await this.ctx.storage.getAlarm();
-    this.ensureAlarm(at);
-  }
-
-  /**
-   * Closes sockets silent (no ping, no frame) for the timeout (1000) or past
-   * their token's expiry (4001), even one that only pings; returns when the
-   * next one is due (do/sockets.ts).
-   */
-  private sweepSockets(now: number): number | null {
-    const open = this.ctx.getWebSockets().filter((ws) => ws.readyState === WebSocket.OPEN);
-    return sweepSockets(
-      open,
-      (ws): SocketTimes | null => {
-        const s = this.wrap(ws);
-        if (!s) return null;
-        const lastPing = this.ctx.getWebSocketAutoResponseTimestamp(ws)?.getTime() ?? 0;
-        return { lastSeenAt: Math.max(lastPing, s.lastFrameAt, s.acceptedAt), expiresAt: s.exp * 1000 };
-      },
+  /** The sweep (do/socket-host.ts), counting the frames this incarnation saw as signs of life. */
+  private sweep(now: number): number | null {
+    return this.host.sweep(
+      now,
       (ws, code, reason) => {
         this.forget(ws);
         this.wrap(ws)?.close(code, reason);
       },
-      now,
-      this.heartbeatTimeoutMs,
-    ).next;
+      (ws) => this.wrapped.get(ws)?.lastFrameAt ?? 0,
+    );
   }
 
-  /** One alarm serves the D1 touch, the inbox notifier's retries and eviction backup, and the socket sweep. */
-  private ensureAlarm(at: number): void {
-    if (this.alarmAt !== null && this.alarmAt <= at) return;
-    this.alarmAt = at;
-    void this.ctx.storage.setAlarm(at);
-  }
-
+  /** The first append since the last touch: the D1 touch, with the inbox notes' and file reclaim's backup. */
   private scheduleTouch(): void {
     if (this.touchScheduled) return;
     this.touchScheduled = true;
-    // Also the backup for this event's inbox notes (see `alarm`).
-    this.ensureAlarm(Date.now() + TOUCH_DELAY_MS);
+    const at = Date.now() + TOUCH_DELAY_MS;
+    for (const name of ["notify", "reclaim", "touch"] as const) void this.alarms.schedule(name, at);
   }
 
-  override async alarm(): Promise<void> {
-    this.alarmAt = null;
-    const now = Date.now();
-    const nextSweep = this.sweepSockets(now);
-    if (nextSweep !== null) this.ensureAlarm(nextSweep);
+  /** D1 `updated_at` follows the newest event. */
+  private async touch(): Promise<null> {
     this.touchScheduled = false;
-    if (this.notifier.hasWork()) await this.notifier.flush();
-    if (!(await this.reclaimFiles())) this.ensureAlarm(Date.now() + FILE_RECLAIM_RETRY_MS);
     const { meta, head, store } = this.room.log;
     const updatedAt = store.getEvent(head)?.createdAt;
-    if (!meta || updatedAt === undefined) return;
-    await touchConversation(this.env.DB, meta.id, updatedAt);
+    if (meta && updatedAt !== undefined) await touchConversation(this.env.DB, meta.id, updatedAt);
+    return null;
+  }
+
+  override alarm(): Promise<void> {
+    return this.alarms.run();
   }
 
   // ---------- RPC (Worker -> object); each method checks the caller's membership ----------
@@ -376,11 +325,10 @@ export class ConversationObject extends DurableObject<Env> {
     return messagesPage(this.room.log, userId, query);
   }
 
-  /** Same path as a socket change frame (a file send reads D1 first); fans out to live sockets. */
+  /** Same path as a socket change frame (its lookups first, prefetch.ts); fans out to live sockets. */
   async post(userId: string, frame: ChangeFrame): Promise<RpcResult<Accepted>> {
-    const fileId = frame.type === "send" ? frame.fileId : undefined;
-    const files = fileId === undefined ? NO_FILES : new Map([[fileId, await getFileFacts(this.env.DB, fileId)]]);
-    return this.room.change(userId, frame, files);
+    const pending = gatherFacts(frame, this.factSources);
+    return this.room.change(userId, frame, pending ? await pending : NO_FACTS);
   }
 
   changeMembers(actorId: string, change: MemberChange): RpcResult<MemberChangeResult> {
@@ -418,7 +366,13 @@ export class ConversationObject extends DurableObject<Env> {
 
   // ---------- file messages (issue 5) ----------
 
-  private readonly fileGate = new FileGate((fileId) => getFileFacts(this.env.DB, fileId));
+  /** Where the pre-append lookups read (prefetch.ts): D1, through its module. */
+  private readonly factSources: FactSources = { file: (fileId) => getFileFacts(this.env.DB, fileId) };
+  /** Socket frames' lookups, in frame order. */
+  private readonly prefetch = new PrefetchGate((data) => {
+    const peeked = peekFrame(data);
+    return peeked && gatherFacts(peeked, this.factSources);
+  });
 
   /** Bytes of files whose last message was deleted; false when some must be retried. */
   reclaimFiles(): Promise<boolean> {

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { type FlushClock, IDLE_GAP_MS } from "./room";
 import { FakeSocket, makeRoom, send } from "./room.test-helper";
+import { type FlushClock, IDLE_GAP_MS } from "./room-host";
 
 describe("Room", () => {
   let r: ReturnType<typeof makeRoom>;

@@ -3,7 +3,8 @@
 import type { ConversationEvent } from "../protocol";
 import { utf8Length } from "../shared/utf8";
 import { MemoryLogStore } from "./memory-store";
-import { type FlushClock, Room, type RoomSocket } from "./room";
+import { Room } from "./room";
+import type { FlushClock, RoomSocket } from "./room-host";
 
 export type Frame = Record<string, unknown> & { type: string };
 

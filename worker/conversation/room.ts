@@ -10,89 +10,21 @@ import {
 } from "../protocol";
 import { inScope, type SessionScope } from "../shared/scope";
 import { frameBytes, utf8Length } from "../shared/utf8";
+import { Broadcast } from "./broadcast";
 import { Coalescer } from "./coalesce";
 import { FrameBudget } from "./frame-budget";
 import { type ClientFrame, ClientFrameSchema, clientIdOf } from "./frames";
 import { frameText, overBudget, parseJson } from "./intake";
 import { type Accepted, ConversationLog } from "./log";
 import { changeMembers, type MemberChange, type MemberChangeResult } from "./membership";
-import { type FileFacts, NO_FILES } from "./message-file";
-import { type RateLimit, TokenBuckets } from "./rate-limit";
-import { eventsFrame, Replays } from "./replays";
+import { type Facts, NO_FACTS } from "./prefetch";
+import { TokenBuckets } from "./rate-limit";
+import { Replays } from "./replays";
 import { type Refusal, refuse } from "./results";
+import type { RoomOptions, RoomSocket, SocketHub } from "./room-host";
 import type { LogStore } from "./store";
 
-/** One accepted WebSocket as the room sees it; the object backs it with an attachment. */
-export interface RoomSocket {
-  readonly userId: string;
-  readonly sessionId: string;
-  /** Access-token expiry, seconds since the epoch. */
-  readonly exp: number;
-  /** Past `hello`: receives live events. Persisted so it survives hibernation. */
-  readonly live: boolean;
-  /** In memory only: forgiving the count after a hibernation is harmless. */
-  protocolErrors: number;
-  markLive(): void;
-  send(text: string): void;
-  close(code: number, reason: string): void;
-}
-
-/** A typing or receipt frame; not logged, not sent back to `skipUser`. */
-interface Ephemeral {
-  text: string;
-  skipUser?: string;
-}
-
-export interface SocketHub {
-  sockets(): readonly RoomSocket[];
-}
-
-export interface RoomOptions {
-  now(): number;
-  /** Runs `fn` after the frames already queued for this object (setTimeout 0 in workerd). */
-  schedule(fn: () => void): void;
-  /** Runs `fn` in `ms` (setTimeout): paced replays, trailing receipts. */
-  delay(fn: () => void, ms: number): void;
-  /**
-   * Runs `fn` at the end of this turn, before any other frame (a microtask).
-   * Used instead of `schedule` when the room is idle (see `IDLE_GAP_MS`);
-   * without it every flush waits for `schedule`.
-   */
-  scheduleSoon?(fn: () => void): void;
-  /**
-   * When a room last flushed, shared by the rooms of one isolate (they share
-   * its thread): a room whose neighbours are busy batches too. Default: its own.
-   */
-  flushClock?: FlushClock;
-  rateLimit: RateLimit;
-  /** Per socket, every frame but the ping text (default: Limits.framesPerSecond, Limits.frameBurst). */
-  frameBudget?: RateLimit;
-  /**
-   * After each append, inside the change's transaction: writes here commit
-   * with the event or not at all (the object's inbox marks); anything else
-   * waits for `log.afterCommit` (the object's D1 bookkeeping and timers).
-   */
-  onAppend?(): void;
-  /** After a read marker moved, inside its transaction, like `onAppend` (the object tells the user's inbox). */
-  onRead?(userId: string): void;
-}
-
 const PROTOCOL_ERRORS_MAX = 10;
-
-/** The time of the latest flush of any room that shares this clock. */
-export interface FlushClock {
-  last: number;
-}
-/**
- * A change arriving at least this long after the previous flush (of any room
- * on this thread, see `flushClock`) is flushed at the end of its own turn; one
- * arriving sooner waits for the frames queued behind it, which then share its
- * commit and its events frame. Measured in
- * workerd (docs/benchmarks.md, round 4): a 0 ms timer costs about 1.3 ms of
- * latency, which an isolated message need not pay, while under load the
- * batching is what keeps the cost per message low.
- */
-export const IDLE_GAP_MS = 2;
 
 const frame = (f: ConversationServerFrame) => JSON.stringify(f);
 
@@ -114,15 +46,9 @@ export class Room {
   readonly budget: FrameBudget;
   private readonly replays: Replays;
   private readonly coalescer: Coalescer;
-  private broadcastHead: number;
-  private pending: string[] = [];
-  /** Ephemeral frames (typing, receipts) that must not overtake pending events. */
-  private afterFlush: Ephemeral[] = [];
-  private flushScheduled = false;
-  private readonly flushClock: FlushClock;
+  private readonly broadcast: Broadcast;
   /** Socket changes received since the last flush, applied together at its start. */
-  private incoming: { socket: RoomSocket; frame: ChangeFrame; files: ReadonlyMap<string, FileFacts | null> }[] = [];
-  private applying = false;
+  private incoming: { socket: RoomSocket; frame: ChangeFrame; facts: Facts }[] = [];
 
   constructor(
     store: LogStore,
@@ -131,7 +57,7 @@ export class Room {
   ) {
     this.log = new ConversationLog(store, () => opts.now(), {
       stored: () => opts.onAppend?.(),
-      committed: (_seq, body) => this.enqueue(body),
+      committed: (_seq, body) => this.broadcast.enqueue(body),
     });
     this.buckets = new TokenBuckets(opts.rateLimit);
     this.budget = new FrameBudget(opts.frameBudget ?? { perSecond: Limits.framesPerSecond, burst: Limits.frameBurst }, {
@@ -142,7 +68,7 @@ export class Room {
       {
         now: () => opts.now(),
         delay: (fn, ms) => opts.delay(fn, ms),
-        broadcastHead: () => this.broadcastHead,
+        broadcastHead: () => this.broadcast.head,
         eventsAfter: (after, upTo, limit) => this.log.store.eventsAfter(after, upTo, limit),
       },
       this.budget,
@@ -152,15 +78,20 @@ export class Room {
       (userId, seq) => this.ephemeral(frame({ type: "receipt", userId, seq })),
       (userId) => this.ephemeral(frame({ type: "typing", userId }), userId),
     );
-    this.flushClock = opts.flushClock ?? { last: Number.NEGATIVE_INFINITY };
-    this.broadcastHead = this.log.head;
+    this.broadcast = new Broadcast({
+      hub,
+      opts,
+      replays: this.replays,
+      head: () => this.log.head,
+      applyIncoming: () => this.applyIncoming(),
+    });
   }
 
   /**
    * The shared path of socket frames and REST posts for send/edit/delete/react.
-   * `files`: what the object read from D1 for a file send (see file-gate.ts).
+   * `facts`: what the object looked up for the change before this synchronous step (prefetch.ts).
    */
-  change(userId: string, f: ChangeFrame, files: ReadonlyMap<string, FileFacts | null> = NO_FILES): Accepted | Refusal {
+  change(userId: string, f: ChangeFrame, facts: Facts = NO_FACTS): Accepted | Refusal {
     const denied = this.log.check(userId);
     if (denied) return denied;
     const repeat = this.log.repeatOf(userId, f.clientId);
@@ -168,7 +99,7 @@ export class Room {
     if (!this.buckets.take(userId, this.opts.now())) {
       return refuse(ErrorCode.rateLimited, "over 10 changes per second");
     }
-    return this.log.apply(userId, f, files);
+    return this.log.apply(userId, f, facts);
   }
 
   /** A frame from a socket: `admitFrame`, then `handle`. */
@@ -178,7 +109,7 @@ export class Room {
 
   /**
    * The checks on a frame's arrival, before anything is read or looked up
-   * for it (the object runs them before the file gate's D1 read): its size
+   * for it (the object runs them before its prefetch step's lookups): its size
    * (1009), then the socket's frame budget. False: the frame is dropped.
    */
   admitFrame(socket: RoomSocket, data: string | ArrayBuffer): boolean {
@@ -199,12 +130,8 @@ export class Room {
     return false;
   }
 
-  /** `files`: facts the object read from D1 for a file send (see file-gate.ts), used when the change is applied. */
-  handle(
-    socket: RoomSocket,
-    data: string | ArrayBuffer,
-    files: ReadonlyMap<string, FileFacts | null> = NO_FILES,
-  ): void {
+  /** `facts`: what the object looked up for the frame (prefetch.ts), used when its change is applied. */
+  handle(socket: RoomSocket, data: string | ArrayBuffer, facts: Facts = NO_FACTS): void {
     const fatal = this.admit(socket);
     if (fatal) {
       this.end(socket, fatal.code, fatal.reason);
@@ -224,7 +151,7 @@ export class Room {
       const where = issue ? (v.getDotPath(issue) ?? "frame") : "frame";
       this.protocolError(socket, `invalid ${where}: ${issue?.message ?? "not JSON"}`, clientIdOf(raw));
     } else {
-      this.dispatch(socket, parsed.output, files);
+      this.dispatch(socket, parsed.output, facts);
     }
   }
 
@@ -235,14 +162,14 @@ export class Room {
     return null;
   }
 
-  private dispatch(socket: RoomSocket, f: ClientFrame, files: ReadonlyMap<string, FileFacts | null>): void {
+  private dispatch(socket: RoomSocket, f: ClientFrame, facts: Facts): void {
     switch (f.type) {
       case "hello":
         if (socket.live) this.protocolError(socket, "hello was already received");
         else this.hello(socket, f.lastSeq);
         break;
       case "sync":
-        this.replays.start(socket, Math.min(f.after, this.broadcastHead));
+        this.replays.start(socket, Math.min(f.after, this.broadcast.head));
         break;
       case "typing":
         this.coalescer.typing(socket.userId);
@@ -257,16 +184,16 @@ export class Room {
         // Applied in the next flush with every change that arrived meanwhile:
         // workerd commits the object's SQLite once per turn, so a batch of
         // changes applied in one turn shares one commit (and one output-gate wait).
-        this.incoming.push({ socket, frame: f, files });
-        this.scheduleFlush();
+        this.incoming.push({ socket, frame: f, facts });
+        this.broadcast.schedule();
     }
   }
 
   /** Applies one queued socket change and answers its sender (held by the output gate until committed). */
-  private applyChange(socket: RoomSocket, f: ChangeFrame, files: ReadonlyMap<string, FileFacts | null>): void {
+  private applyChange(socket: RoomSocket, f: ChangeFrame, facts: Facts): void {
     let result: Accepted | Refusal;
     try {
-      result = this.change(socket.userId, f, files);
+      result = this.change(socket.userId, f, facts);
     } catch (err) {
       // One failing change must not take the rest of the batch (and its acks) with it.
       console.error("change failed", err instanceof Error ? err.name : "non-error");
@@ -337,11 +264,7 @@ export class Room {
   }
 
   private ephemeral(text: string, skipUser?: string): void {
-    if (this.flushScheduled) {
-      this.afterFlush.push({ text, skipUser });
-      return;
-    }
-    for (const s of this.hub.sockets()) if (s.live && s.userId !== skipUser) s.send(text);
+    this.broadcast.ephemeral(text, skipUser);
   }
 
   private protocolError(socket: RoomSocket, message: string, clientId?: string): void {
@@ -378,70 +301,14 @@ export class Room {
     return closed;
   }
 
-  /** A committed event joins the next flush. */
-  private enqueue(body: string): void {
-    this.pending.push(body);
-    if (!this.applying) this.scheduleFlush();
-  }
-
-  private scheduleFlush(): void {
-    if (this.flushScheduled) return;
-    this.flushScheduled = true;
-    // Busy: a microtask runs before the next incoming frame is delivered, so
-    // every frame would flush alone. A 0 ms timer runs after the frames
-    // already queued for this object, which then share one flush.
-    const idle = this.opts.now() - this.flushClock.last >= IDLE_GAP_MS;
-    if (idle && this.opts.scheduleSoon) this.opts.scheduleSoon(this.flushBound);
-    else this.opts.schedule(this.flushBound);
-  }
-
-  /** One callback for every scheduled flush, not a new closure per message. */
-  private readonly flushBound = () => this.flush();
-
-  /**
-   * Applies the queued socket changes (acks in arrival order), then sends the
-   * new events as one JSON string per 500, built once, to every live socket.
-   */
+  /** Applies the queued socket changes and sends what they and others appended (broadcast.ts). */
   flush(): void {
-    this.flushScheduled = false;
-    this.flushClock.last = this.opts.now();
+    this.broadcast.flush();
+  }
+
+  private applyIncoming(): void {
     const changes = this.incoming;
     this.incoming = [];
-    this.applying = true;
-    try {
-      for (const c of changes) this.applyChange(c.socket, c.frame, c.files);
-    } finally {
-      this.applying = false;
-    }
-    const bodies = this.pending;
-    this.pending = [];
-    const texts: string[] = [];
-    for (let i = 0; i < bodies.length; i += Limits.replayBatch) {
-      texts.push(eventsFrame(bodies.slice(i, i + Limits.replayBatch)));
-    }
-    this.broadcastHead = this.log.head;
-    const extras = this.afterFlush;
-    this.afterFlush = [];
-    // Index loops: for-of here allocated an iterator per socket per message,
-    // garbage that V8 had to collect while frames waited (docs/benchmarks.md, round 6).
-    const sockets = this.hub.sockets();
-    const replaying = this.replays.size > 0;
-    for (let j = 0; j < sockets.length; j++) {
-      const s = sockets[j] as RoomSocket;
-      if (!s.live) continue;
-      // A replaying socket gets these events from its replay, in order (replays.ts).
-      if (replaying && this.replays.has(s)) {
-        for (let i = 0; i < extras.length; i++) {
-          const e = extras[i] as Ephemeral;
-          if (s.userId !== e.skipUser) s.send(e.text);
-        }
-        continue;
-      }
-      for (let i = 0; i < texts.length; i++) s.send(texts[i] as string);
-      for (let i = 0; i < extras.length; i++) {
-        const e = extras[i] as Ephemeral;
-        if (s.userId !== e.skipUser) s.send(e.text);
-      }
-    }
+    for (const c of changes) this.applyChange(c.socket, c.frame, c.facts);
   }
 }

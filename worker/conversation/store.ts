@@ -30,7 +30,8 @@ export interface AppendedEvent extends StoredEvent {
 /**
  * Storage the room logic runs on. Every method is synchronous: the object's
  * SQLite is, and the room relies on doing validate -> seq -> insert without
- * yielding. `SqliteLogStore` is the real one, `MemoryLogStore` drives node tests.
+ * yielding. `SqliteLogStore` is the real one, `MemoryLogStore` drives node tests;
+ * store.contract.ts runs one suite against both.
  */
 export interface LogStore {
   /**
@@ -74,8 +75,6 @@ export interface LogStore {
   indexText(seq: number, text: string | null): void;
   /** Newest first, seq < before, matching every word (see cjk.ts for what matches). */
   searchMessages(words: string[], before: number, limit: number): Message[];
-  /** Rows the last `messagesBefore`/`messagesBetween`/`searchMessages` read, for tests of keyset paging. */
-  readonly lastRowsRead: number;
   /** The newest message not deleted: a summary's preview falls back to the one before a deleted one. */
   lastMessage(): Message | null;
   /** `message` events by others with seq > after, not counting deleted messages. */

@@ -2,22 +2,11 @@ import { DurableObject } from "cloudflare:workers";
 import { listFriendPresenceSubjects } from "../db/friends";
 import { countSubscriptions } from "../db/push";
 import { setLastSeen } from "../db/users";
+import { type AlarmHandler, AlarmScheduler } from "../do/alarms";
 import { readPresences } from "../do/presence";
-import { firstDeadline, sweepSockets } from "../do/sockets";
+import { closeOnError, closeQuietly, echoClose, notAnUpgrade, readUpgrade, SocketHost } from "../do/socket-host";
 import { conversationStub } from "../do/stubs";
-import { InternalHeader } from "../do/upgrade";
-import { ApiError, errorResponse } from "../http/errors";
-import {
-  CloseCode,
-  ErrorCode,
-  type Friend,
-  type FriendRequest,
-  type InboxServerFrame,
-  Limits,
-  PING_TEXT,
-  PONG_TEXT,
-  SUBPROTOCOL,
-} from "../protocol";
+import { CloseCode, ErrorCode, type Friend, type FriendRequest, type InboxServerFrame, Limits } from "../protocol";
 import { type PushFetch, type PushPayload, sendPush } from "../push/send";
 import type { ConversationNote } from "../shared/note";
 import { inScope, type SessionScope } from "../shared/scope";
@@ -25,25 +14,6 @@ import { frameBytes } from "../shared/utf8";
 import { broadcastPresence } from "./presence-sync";
 import { pushPayloadFor, pushTiming } from "./push-hook";
 import { type EpochPresence, InboxStore } from "./store";
-
-interface Attachment {
-  sessionId: string;
-  /** Stands in for the last ping until the first one arrives. */
-  acceptedAt: number;
-  /** Welcome sent: receives change frames. */
-  live: boolean;
-  /** Access-token expiry, seconds since the epoch: the socket is closed (4001) then. */
-  exp: number;
-}
-
-function readAttachment(value: unknown): Attachment | null {
-  if (typeof value !== "object" || value === null) return null;
-  const a = value as Partial<Record<keyof Attachment, unknown>>;
-  if (typeof a.sessionId !== "string" || typeof a.acceptedAt !== "number") return null;
-  // A socket accepted before `exp` was kept: its token lived at most the contract's lifetime from then.
-  const exp = typeof a.exp === "number" ? a.exp : Math.floor(a.acceptedAt / 1000) + Limits.accessTokenTtlSeconds;
-  return { sessionId: a.sessionId, acceptedAt: a.acceptedAt, live: a.live === true, exp };
-}
 
 const PROTOCOL_ERRORS_MAX = 10;
 const frame = (f: InboxServerFrame) => JSON.stringify(f);
@@ -59,6 +29,9 @@ export class InboxObject extends DurableObject<Env> {
   pushFetch: PushFetch | undefined;
   /** D1 reads for pushes (subscription count, subscription list) since the object started; tests check the cache holds. */
   pushD1Reads = 0;
+  private readonly host: SocketHost;
+  /** One platform alarm for the socket sweep and held pushes (do/alarms.ts). */
+  private readonly alarms: AlarmScheduler<"sweep" | "push">;
   private readonly protocolErrors = new WeakMap<WebSocket, number>();
   /** The D1 read of the subscription count in flight, shared by every note that needs it. */
   private subscriptionLookup: Promise<boolean> | null = null;
@@ -66,22 +39,25 @@ export class InboxObject extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.store = new InboxStore(ctx.storage.sql);
-    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING_TEXT, PONG_TEXT));
-  }
-
-  private get heartbeatTimeoutMs(): number {
-    return Number(this.env.HEARTBEAT_TIMEOUT_MS) || Limits.heartbeatTimeoutMs;
+    this.host = new SocketHost(ctx, () => Number(env.HEARTBEAT_TIMEOUT_MS) || Limits.heartbeatTimeoutMs);
+    this.alarms = new AlarmScheduler(
+      ctx.storage,
+      new Map<"sweep" | "push", AlarmHandler>([
+        ["sweep", (now) => this.sweep(now)],
+        ["push", (now) => this.sendHeldPushes(now)],
+      ]),
+    );
   }
 
   /** Open sockets that count for presence (a closing one, or `except`, does not). */
   private openSockets(except?: WebSocket): WebSocket[] {
-    return this.ctx.getWebSockets().filter((ws) => ws !== except && ws.readyState === WebSocket.OPEN);
+    return this.host.open(except);
   }
 
   private broadcast(f: InboxServerFrame): void {
     const text = frame(f);
     for (const ws of this.ctx.getWebSockets()) {
-      if (!readAttachment(ws.deserializeAttachment())?.live) continue;
+      if (!this.host.attachment(ws)?.live) continue;
       try {
         ws.send(text);
       } catch {}
@@ -111,46 +87,31 @@ export class InboxObject extends DurableObject<Env> {
 
   /** The upgrade, forwarded by the Worker after it authenticated the caller. */
   override async fetch(req: Request): Promise<Response> {
-    const userId = req.headers.get(InternalHeader.userId);
-    const sessionId = req.headers.get(InternalHeader.sessionId);
-    const exp = Number(req.headers.get(InternalHeader.exp));
-    if (
-      !userId ||
-      !sessionId ||
-      !Number.isFinite(exp) ||
-      req.headers.get("Upgrade") !== "websocket" ||
-      !this.store.claim(userId)
-    ) {
-      return errorResponse(new ApiError(400, ErrorCode.invalidRequest, "expected a forwarded WebSocket upgrade"));
-    }
-    const existing = this.openSockets().length;
-    const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket];
-    this.ctx.acceptWebSocket(server, [`s:${sessionId}`]);
-    const att: Attachment = { sessionId, acceptedAt: Date.now(), live: false, exp };
-    server.serializeAttachment(att);
-    const headers = req.headers.get(InternalHeader.subprotocol) ? { "Sec-WebSocket-Protocol": SUBPROTOCOL } : undefined;
-    // Accept-then-close, so the client learns why (4008) instead of a bare HTTP refusal.
-    if (existing >= Limits.inboxSocketsPerUser) {
-      server.close(CloseCode.policy, "too many inbox sockets");
-      return new Response(null, { status: 101, webSocket: client, headers });
-    }
+    const up = readUpgrade(req);
+    if (!up || !this.store.claim(up.userId)) return notAnUpgrade();
+    const { socket, attachment, response } = this.host.accept(up, [`s:${up.sessionId}`], {
+      open: this.openSockets().length,
+      max: Limits.inboxSocketsPerUser,
+      reason: "too many inbox sockets",
+    });
+    if (!socket) return response;
     this.updatePresence();
-    await this.armAlarm(firstDeadline({ lastSeenAt: att.acceptedAt, expiresAt: exp * 1000 }, this.heartbeatTimeoutMs));
-    await this.refreshFriends(userId);
+    await this.alarms.schedule("sweep", this.host.firstDeadline(attachment));
+    await this.refreshFriends(up.userId);
     // This socket is open now, so no conversation can park the inbox again meanwhile.
-    await this.refreshParked(userId);
+    await this.refreshParked(up.userId);
     // Snapshot and going live in one synchronous step: no change frame can slip between them.
     try {
-      server.send(
+      socket.send(
         frame({
           type: "welcome",
           conversations: this.store.summaries(),
           friends: this.store.friends(),
         }),
       );
-      server.serializeAttachment({ ...att, live: true } satisfies Attachment);
+      this.host.markLive(socket);
     } catch {}
-    return new Response(null, { status: 101, webSocket: client, headers });
+    return response;
   }
 
   /** Re-reads friends (D1) and their presence (their inboxes), so a lost presence call heals on connect. */
@@ -184,48 +145,28 @@ export class InboxObject extends DurableObject<Env> {
   }
 
   override webSocketClose(ws: WebSocket, code: number): void {
-    try {
-      // 1005/1006 mean "no code" and cannot be sent back.
-      ws.close(code === 1005 || code === 1006 ? 1000 : code, "closed");
-    } catch {}
+    echoClose(ws, code);
     this.updatePresence(ws);
   }
 
   override webSocketError(ws: WebSocket): void {
-    try {
-      ws.close(1011, "socket error");
-    } catch {}
+    closeOnError(ws);
     this.updatePresence(ws);
   }
 
   /**
-   * Socket sweep (do/sockets.ts): a socket silent for the timeout is gone
+   * Socket sweep (do/socket-host.ts): a socket silent for the timeout is gone
    * (silent drop, presence goes offline), one past its token's expiry is
-   * closed with 4001 even if it pings. Then held pushes; the alarm is set
-   * again for whichever is due first.
+   * closed with 4001 even if it pings.
    */
-  override async alarm(): Promise<void> {
-    const now = Date.now();
-    const { next: nextSweep } = sweepSockets(
-      this.openSockets(),
-      (ws) => {
-        const att = readAttachment(ws.deserializeAttachment());
-        if (!att) return null;
-        const lastPing = this.ctx.getWebSocketAutoResponseTimestamp(ws)?.getTime() ?? 0;
-        return { lastSeenAt: Math.max(lastPing, att.acceptedAt), expiresAt: att.exp * 1000 };
-      },
-      (ws, code, reason) => {
-        try {
-          ws.close(code, reason);
-        } catch {}
-      },
-      now,
-      this.heartbeatTimeoutMs,
-    );
+  private sweep(now: number): number | null {
+    const next = this.host.sweep(now, closeQuietly);
     this.updatePresence();
-    const nextPush = await this.sendHeldPushes(now);
-    const next = Math.min(nextPush ?? Number.POSITIVE_INFINITY, nextSweep ?? Number.POSITIVE_INFINITY);
-    if (Number.isFinite(next)) await this.ctx.storage.setAlarm(next);
+    return next;
+  }
+
+  override alarm(): Promise<void> {
+    return this.alarms.run();
   }
 
   // ---------- RPC (Worker and other objects -> this inbox); `userId` is whose inbox the caller meant ----------
@@ -308,7 +249,7 @@ export class InboxObject extends DurableObject<Env> {
       if (!timing.send) {
         if (timing.holdUntil !== null) {
           this.store.pushHeld(id, timing.holdUntil);
-          await this.armAlarm(timing.holdUntil);
+          await this.alarms.schedule("push", timing.holdUntil);
         }
         return;
       }
@@ -366,12 +307,6 @@ export class InboxObject extends DurableObject<Env> {
     return next;
   }
 
-  /** Moves the alarm earlier, never later (it also runs the heartbeat sweep). */
-  private async armAlarm(at: number): Promise<void> {
-    const current = await this.ctx.storage.getAlarm();
-    if (current === null || current > at) await this.ctx.storage.setAlarm(at);
-  }
-
   /** The push routes call this after a subscribe or unsubscribe: the next push re-reads D1. */
   pushSubscriptionsChanged(userId: string): { ok: true } {
     if (this.store.claim(userId)) {
@@ -425,11 +360,9 @@ export class InboxObject extends DurableObject<Env> {
   closeSessions(scope: SessionScope): { ok: true; closed: number } {
     let closed = 0;
     for (const ws of this.openSockets()) {
-      const att = readAttachment(ws.deserializeAttachment());
+      const att = this.host.attachment(ws);
       if (!att || !inScope(att.sessionId, scope)) continue;
-      try {
-        ws.close(CloseCode.unauthorized, "session revoked");
-      } catch {}
+      closeQuietly(ws, CloseCode.unauthorized, "session revoked");
       closed += 1;
     }
     if (closed > 0) this.updatePresence();

@@ -3,7 +3,7 @@
 // the type.
 import { MAX_PLAINTEXT } from "./ece";
 
-/** The decrypted push message (PROTOCOL.md "Push notifications"). */
+/** The decrypted push message (docs/protocol.md "Push notifications"). */
 export interface PushPayload {
   conversationId: string;
   seq: number;

@@ -65,7 +65,7 @@ function ok<T extends { ok: true }>(result: T | Refusal): T {
 }
 
 const change = (r: Run, userId: string, frame: ChangeFrame, files?: Map<string, FileFacts>) =>
-  ok(r.obj.room.change(userId, frame, files));
+  ok(r.obj.room.change(userId, frame, files ? { files } : undefined));
 const sendText = (r: Run, userId: string, clientId: string) =>
   change(r, userId, { type: "send", clientId, kind: "text", text: `hello ${clientId}` }).seq;
 

@@ -1,6 +1,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { ConversationObject } from "../conversation/object";
+import { SqliteLogStore } from "../conversation/sqlite-store";
 import type { Message, MessageEvent } from "../protocol";
 import { makeGroup, rng, stubOf } from "./conversation-fixtures";
 import { apiOk, signUp } from "./helpers";
@@ -52,7 +53,11 @@ function matches(text: string, word: string): boolean {
 }
 
 async function lastRowsRead(conversationId: string): Promise<number> {
-  return runInDurableObject(stubOf(conversationId), (obj: ConversationObject) => obj.room.log.store.lastRowsRead);
+  return runInDurableObject(stubOf(conversationId), (obj: ConversationObject) => {
+    const { store } = obj.room.log;
+    if (!(store instanceof SqliteLogStore)) throw new Error("the object runs on SQLite");
+    return store.lastRowsRead;
+  });
 }
 
 type Page = { messages: Message[]; hasMore: boolean };

@@ -93,6 +93,21 @@ describe("the conversation's pure core", () => {
   });
 });
 
+describe("the objects' kit", () => {
+  it("socket hosting and alarms import nothing but the wire, the HTTP basics and each other", () => {
+    const kit = ["socket-host", "alarms", "sockets", "upgrade"].map((n) => `worker/do/${n}.ts`);
+    const allowed = (target: string) =>
+      target === "worker/protocol.ts" || kit.includes(target) || ["http", "shared"].includes(folderOf(target));
+    const offenders = kit.flatMap((file) =>
+      importsOf(file).flatMap((spec) => {
+        const target = resolve(file, spec);
+        return target !== null && !allowed(target) ? [`${file} -> ${spec}`] : [];
+      }),
+    );
+    expect(offenders).toEqual([]);
+  });
+});
+
 describe("folders", () => {
   it("never import each other both ways", () => {
     const edges = new Set<string>();

@@ -31,7 +31,7 @@ const REVIEWED = new Map([
   // The folded reactions written back as the wire's shape; the fold reads them through a Map.
   ["worker/conversation/log.ts", 1],
   // Stored reactions parsed into own data properties only (RPC cannot carry a null prototype).
-  ["worker/conversation/sqlite-store.ts", 1],
+  ["worker/conversation/sqlite-rows.ts", 1],
   // Own entries copied into a fresh object that is only serialized again.
   ["worker/conversation/erasure.ts", 1],
   // i18n placeholder names are written in code and our tables; read with Object.hasOwn.

@@ -1,4 +1,4 @@
-// Sign-in, sign-up and sign-out against /api/auth (PROTOCOL.md "Auth").
+// Sign-in, sign-up and sign-out against /api/auth (docs/protocol.md "Auth").
 import type { Me, User } from "../../../worker/protocol";
 import { clearAll, loadMe as loadCachedMe, saveMe } from "../store/db";
 import { AuthResultSchema, MeSchema } from "../wire/rest";

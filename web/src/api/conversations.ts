@@ -1,4 +1,4 @@
-// Group management and history look-ups (PROTOCOL.md "Conversations", "The log").
+// Group management and history look-ups (docs/protocol.md "Conversations", "The log: events and messages").
 import * as v from "valibot";
 import type { Conversation, MessageKind, Role } from "../../../worker/protocol";
 import { ConversationEnvelopeSchema } from "../wire/rest";

@@ -1,4 +1,4 @@
-// The file endpoints (PROTOCOL.md "Files"). Bytes go up through XHR, the one
+// The file endpoints (docs/protocol.md "Files (R2)"). Bytes go up through XHR, the one
 // browser API that reports upload progress.
 
 import type { FileCreated, FileInfo, FilePart } from "../../../worker/protocol";

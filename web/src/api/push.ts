@@ -1,4 +1,4 @@
-// Web Push subscription (PROTOCOL.md "Push notifications").
+// Web Push subscription (docs/protocol.md "Push notifications").
 import * as v from "valibot";
 import { api, apiVoid } from "./client";
 

@@ -1,4 +1,4 @@
-// Typed calls for users, friends and conversations (PROTOCOL.md).
+// Typed calls for users, friends and conversations (docs/protocol.md).
 
 import * as v from "valibot";
 import type { Conversation, ConversationSummary, Friend, FriendRequest, Message, User } from "../../../worker/protocol";
@@ -58,7 +58,7 @@ export async function getConversation(id: string): Promise<Conversation> {
 /** One page of messages, newest first; `before` is an exclusive seq cursor. */
 export type MessagesPage = { messages: Message[]; hasMore: boolean };
 
-/** The one history endpoint: `before` paging, a `from`/`to` range, or a search `q` (PROTOCOL.md "The log"). */
+/** The one history endpoint: `before` paging, a `from`/`to` range, or a search `q` (docs/protocol.md "The log: events and messages"). */
 export interface HistoryQuery {
   before?: number | undefined;
   from?: number | undefined;

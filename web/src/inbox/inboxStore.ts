@@ -29,7 +29,7 @@ export const inboxLoaded = createStore(false);
 export const incomingRequests = createStore(0);
 
 let openConversationId: string | null = null;
-let session: { stop(): void; reload(): void } | null = null;
+let session: { stop(): void } | null = null;
 
 /** The chat being looked at: no notices for it, and its badge clears. */
 export function setOpenConversation(id: string | null): void {
@@ -47,10 +47,6 @@ export function reloadRequests(): void {
       // offline: the last count stays
     },
   );
-}
-
-export function reloadInbox(): void {
-  session?.reload();
 }
 
 export function startInbox(selfId: string): void {
@@ -117,7 +113,6 @@ export function startInbox(selfId: string): void {
   });
 
   session = {
-    reload,
     stop: () => {
       stopped = true;
       socket.stop();

@@ -5,6 +5,13 @@ import { ConversationSocket, type ConversationSocketListener, type SocketFactory
 import { FakeSocket } from "./fakeSocket.test-helper";
 import { PACER_BURST, PACER_RATE_PER_SECOND } from "./framePacer";
 
+/** Sends a text message and returns its clientId, as the composer does. */
+function sendText(conn: ConversationSocket, text: string): string {
+  const clientId = crypto.randomUUID();
+  conn.send({ type: "send", clientId, kind: "text", text });
+  return clientId;
+}
+
 const msg = (seq: number, text = `m${seq}`, clientId?: string): ConversationEvent => ({
   seq,
   conversationId: "c1",
@@ -135,8 +142,8 @@ describe("ConversationSocket", () => {
     const s = h.latest();
     s.open();
     s.welcome(1);
-    const a = h.conn.sendText("first");
-    const b = h.conn.sendText("second");
+    const a = sendText(h.conn, "first");
+    const b = sendText(h.conn, "second");
     expect(s.frames().filter((f) => f.type === "send")).toEqual([
       { type: "send", clientId: a, kind: "text", text: "first" },
       { type: "send", clientId: b, kind: "text", text: "second" },
@@ -147,7 +154,7 @@ describe("ConversationSocket", () => {
 
     s.serverClose(1006);
     expect(h.conn.state).toBe("offline");
-    const c = h.conn.sendText("while offline");
+    const c = sendText(h.conn, "while offline");
     await vi.advanceTimersByTimeAsync(BACKOFF_CAP_MS);
     const again = h.latest();
     again.open();
@@ -171,8 +178,8 @@ describe("ConversationSocket", () => {
     const s = h.latest();
     s.open();
     s.welcome(1);
-    const a = h.conn.sendText("x");
-    const b = h.conn.sendText("y");
+    const a = sendText(h.conn, "x");
+    const b = sendText(h.conn, "y");
     s.receive({ type: "error", code: "rate_limited", message: "slow down", clientId: a });
     s.receive({ type: "error", code: "too_large", message: "too long", clientId: b });
     expect(rejected).toEqual([`${b}:too_large`]);
@@ -294,7 +301,7 @@ describe("ConversationSocket", () => {
     const h = setup();
     h.conn.start();
     await flush();
-    for (let i = 0; i < 100; i++) h.conn.sendText(`offline ${i}`);
+    for (let i = 0; i < 100; i++) sendText(h.conn, `offline ${i}`);
     const s = h.latest();
     s.open();
     // hello plus what the burst allows; the server's budget is 20/s, burst 60.

@@ -1,4 +1,4 @@
-// The client end of one conversation's socket (PROTOCOL.md "Conversation
+// The client end of one conversation's socket (docs/protocol.md "Conversation
 // socket"). Free of Preact and of DOM globals except the default socket
 // factory, so tests drive it in plain Node with a fake socket.
 //
@@ -90,13 +90,6 @@ export class ConversationSocket {
   send(frame: ChangeFrame): void {
     this.#outbox.set(frame.clientId, frame);
     if (this.#conn.open) this.#transmit(frame);
-  }
-
-  /** Sends a text message and returns its clientId. */
-  sendText(text: string): string {
-    const clientId = crypto.randomUUID();
-    this.send({ type: "send", clientId, kind: "text", text });
-    return clientId;
   }
 
   markRead(seq: number): void {

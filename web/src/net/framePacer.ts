@@ -1,5 +1,5 @@
-// Keeps a client under the server's per-socket frame budget (PROTOCOL.md
-// "Frame budget": 20/s, burst 60; a socket that keeps going over it is
+// Keeps a client under the server's per-socket frame budget (docs/protocol.md
+// "Conversation socket", frame budget: 20/s, burst 60; a socket that keeps going over it is
 // closed with 4008). Without it, an outbox of 100 offline messages resent on
 // reconnect, or a burst of read markers while scrolling, would draw
 // `rate_limited` answers and, past 60 of them, a 4008 close on every

@@ -1,4 +1,4 @@
-// Server -> client frames of the inbox socket (PROTOCOL.md "Inbox socket"), parsed from text.
+// Server -> client frames of the inbox socket (docs/protocol.md "Inbox socket"), parsed from text.
 import * as v from "valibot";
 import type { InboxServerFrame } from "../../../worker/protocol";
 import { int, orNull } from "../wire/common";

@@ -1,4 +1,4 @@
-// The client end of the user's inbox socket (PROTOCOL.md "Inbox socket").
+// The client end of the user's inbox socket (docs/protocol.md "Inbox socket").
 // Like ConversationSocket it is free of Preact and DOM globals (except the
 // default socket factory) so tests drive it in plain Node with a fake socket.
 // The client only ever sends the ping text; everything else flows to it.

@@ -11,7 +11,7 @@ export interface PushPayload {
 type Fields = Partial<Record<"conversationId" | "seq" | "title" | "body" | "kill", unknown>>;
 const isRecord = (x: unknown): x is Fields => typeof x === "object" && x !== null;
 
-/** The push payload (PROTOCOL.md "Push notifications"), or null for anything else. */
+/** The push payload (docs/protocol.md "Push notifications"), or null for anything else. */
 export function parsePushPayload(text: string): PushPayload | null {
   let json: unknown;
   try {

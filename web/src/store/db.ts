@@ -95,9 +95,6 @@ export const saveSummaries = (list: ConversationSummary[]) =>
     await Promise.all([...list.map((s) => tx.store.put(s)), tx.done]);
   });
 
-export const saveSummary = (s: ConversationSummary) =>
-  quietly(undefined, async (d) => void (await d.put("summaries", s)));
-
 export const loadSummaries = () => quietly<ConversationSummary[]>([], (d) => d.getAll("summaries"));
 
 export const saveConversation = (c: Conversation) => quietly(undefined, async (d) => void (await d.put("details", c)));

@@ -13,7 +13,7 @@ import { FriendPicker } from "./group/FriendPicker";
 
 const ROLE_LABEL: Record<Role, MessageKey> = { owner: "roleOwner", admin: "roleAdmin", member: "roleMember" };
 
-/** A group's members and the actions the viewer's role allows (PROTOCOL.md "Conversations"). */
+/** A group's members and the actions the viewer's role allows (docs/protocol.md "Conversations"). */
 export function GroupInfoView({ conversationId, selfId }: { conversationId: string; selfId: string }) {
   const conv = useLoad(() => getConversation(conversationId), [conversationId]);
   const friends = useLoad(listFriends, []);

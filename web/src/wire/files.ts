@@ -1,4 +1,4 @@
-// Parsers for the file endpoints' answers (PROTOCOL.md "Files").
+// Parsers for the file endpoints' answers (docs/protocol.md "Files (R2)").
 import * as v from "valibot";
 import type { FileCreated, FileInfo, FilePart } from "../../../worker/protocol";
 import { int } from "./common";

@@ -1,4 +1,4 @@
-// Parsers for the REST answers the client reads (PROTOCOL.md).
+// Parsers for the REST answers the client reads (docs/protocol.md).
 import * as v from "valibot";
 import type {
   AuthResult,

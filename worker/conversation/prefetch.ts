@@ -1,0 +1,84 @@
+// The pre-append lookup step: a change's apply is synchronous (seq is read
+// and the event inserted with no await between), so whatever it must know
+// from outside the object (D1 rows of a sent file today; a forwarded
+// message's source tomorrow) is gathered before, as `Facts`, and handed to
+// the one synchronous apply. Platform-free: the object supplies the sources.
+import * as v from "valibot";
+import { Limits } from "../protocol";
+import { fileId as fileIdSchema } from "./frames";
+import type { FileFacts } from "./message-file";
+
+/** What a change learned before its apply. A missing entry means "could not be looked up". */
+export interface Facts {
+  /** D1 facts of the files a send references (null: no such file). */
+  readonly files: ReadonlyMap<string, FileFacts | null>;
+}
+
+/** The facts of a change that needs none (shared: the hot path allocates nothing). */
+export const NO_FACTS: Facts = { files: new Map() };
+
+/** Where facts come from; the object backs each with its D1 module. */
+export interface FactSources {
+  file(fileId: string): Promise<FileFacts | null>;
+}
+
+/** The parts of a change frame that call for a lookup. */
+interface NeedsFacts {
+  type: string;
+  fileId?: unknown;
+}
+
+/** The facts `frame` needs, or null when it needs none (then nothing awaits). A failed lookup rejects. */
+export function gatherFacts(frame: NeedsFacts, sources: FactSources): Promise<Facts> | null {
+  const fileId = frame.type === "send" && v.is(fileIdSchema, frame.fileId) ? frame.fileId : null;
+  if (fileId === null) return null;
+  return sources.file(fileId).then((facts) => ({ files: new Map([[fileId, facts]]) }));
+}
+
+/**
+ * The lookup-relevant part of a raw socket frame, read cheaply before the
+ * room parses it properly; null for a frame that needs no lookup (most).
+ */
+export function peekFrame(data: string | ArrayBuffer): NeedsFacts | null {
+  if (typeof data !== "string" || data.length > Limits.frameMaxBytes || !data.includes('"fileId"')) return null;
+  try {
+    const raw: unknown = JSON.parse(data);
+    if (typeof raw !== "object" || raw === null || !("type" in raw) || typeof raw.type !== "string") return null;
+    return { type: raw.type, fileId: "fileId" in raw ? raw.fileId : undefined };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Runs the lookups of socket frames without reordering them: while one is
+ * in flight, every later frame (of any socket) queues behind it and is
+ * delivered in arrival order. With no lookup in flight, frames pass
+ * straight through in the same turn.
+ */
+export class PrefetchGate {
+  private tail: Promise<void> | null = null;
+
+  constructor(private readonly lookup: (data: string | ArrayBuffer) => Promise<Facts> | null) {}
+
+  /** `deliver` gets the frame's facts (NO_FACTS when it needs none, or its lookup failed). */
+  run(data: string | ArrayBuffer, deliver: (facts: Facts) => void): Promise<void> | undefined {
+    const pending = this.lookup(data);
+    if (pending === null && this.tail === null) {
+      deliver(NO_FACTS);
+      return undefined;
+    }
+    // Started now, so queued lookups overlap; only delivery is ordered.
+    const facts = pending === null ? null : pending.catch(() => NO_FACTS);
+    const prior = this.tail ?? Promise.resolve();
+    const next = prior
+      .then(async () => deliver(facts === null ? NO_FACTS : await facts))
+      // One failed delivery must not stall the frames queued behind it.
+      .catch((err: unknown) => console.error("frame delivery failed", err instanceof Error ? err.name : "non-error"));
+    this.tail = next;
+    void next.finally(() => {
+      if (this.tail === next) this.tail = null;
+    });
+    return next;
+  }
+}
