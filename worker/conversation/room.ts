@@ -75,6 +75,12 @@ export interface RoomOptions {
   onAppend?(): void;
   /** After a read marker moved, inside its transaction, like `onAppend` (the object tells the user's inbox). */
   onRead?(userId: string): void;
+  /**
+   * The user may read but not speak here (a block in a DM): changes other
+   * than deleting their own messages are refused, typing too, receipts are
+   * not sent, and others show as offline in their welcome.
+   */
+  silenced?(userId: string): boolean;
 }
 
 const PROTOCOL_ERRORS_MAX = 10;
@@ -165,6 +171,7 @@ export class Room {
     if (denied) return denied;
     const repeat = this.log.repeatOf(userId, f.clientId);
     if (repeat) return repeat;
+    if (f.type !== "delete" && this.opts.silenced?.(userId)) return refuse(ErrorCode.forbidden, "blocked");
     if (!this.buckets.take(userId, this.opts.now())) {
       return refuse(ErrorCode.rateLimited, "over 10 changes per second");
     }
@@ -245,7 +252,9 @@ export class Room {
         this.replays.start(socket, Math.min(f.after, this.broadcastHead));
         break;
       case "typing":
-        this.coalescer.typing(socket.userId);
+        if (this.opts.silenced?.(socket.userId))
+          socket.send(frame({ type: "error", code: ErrorCode.forbidden, message: "blocked" }));
+        else this.coalescer.typing(socket.userId);
         break;
       case "read":
         this.read(socket.userId, f.seq);
@@ -287,7 +296,8 @@ export class Room {
    */
   private hello(socket: RoomSocket, lastSeq: number): void {
     const online = new Set<string>();
-    for (const s of this.hub.sockets()) online.add(s.userId);
+    // Blocked: the other side shows as offline (the contract's "each sees the other as offline").
+    if (!this.opts.silenced?.(socket.userId)) for (const s of this.hub.sockets()) online.add(s.userId);
     online.add(socket.userId);
     const reads = this.log.store.readMarkers();
     const welcome = frame({
@@ -333,7 +343,8 @@ export class Room {
       console.error("read marker failed", err instanceof Error ? err.name : "non-error");
       return;
     }
-    this.coalescer.receipt(userId, target);
+    // The marker is the reader's own (their unread count); the receipt would reach the other side.
+    if (!this.opts.silenced?.(userId)) this.coalescer.receipt(userId, target);
   }
 
   private ephemeral(text: string, skipUser?: string): void {
