@@ -159,7 +159,7 @@ conversations.get("/", async (c) => {
       .catch(() => new Map<string, ConversationSummary>()),
   ]);
   const list = await Promise.all(
-    rows.map(async (r): Promise<ConversationSummary> => {
+    rows.map(async (r): Promise<ConversationSummary | null> => {
       const known = fromInbox.get(r.id);
       if (known) return known;
       const s = await conversationStub(c.env, r.id).summary(me);
@@ -175,11 +175,12 @@ conversations.get("/", async (c) => {
         updatedAt: r.updatedAt,
         ...(r.peer ? { peer: r.peer } : {}),
       };
-      if (!s.ok) return base;
+      // The index lags the object (it follows through the object's outbox): the object's "no" wins.
+      if (!s.ok) return null;
       const { ok: _ok, ...live } = s;
       return { ...base, ...live, updatedAt: Math.max(live.updatedAt, r.updatedAt) };
     }),
-  );
+  ).then((all) => all.filter((s) => s !== null));
   list.sort((a, b) => b.updatedAt - a.updatedAt || (a.id < b.id ? -1 : 1));
   return c.json({ conversations: list });
 });

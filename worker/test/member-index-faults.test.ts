@@ -79,7 +79,14 @@ describe("the member index under D1 faults", () => {
         expect((await sm.closed).code).toBe(4003);
       },
       // Including the file M uploaded there: its messages still point at it.
-      () => expectLockedOut(g, m, membersFile),
+      async () => {
+        await expectLockedOut(g, m, membersFile);
+        // Listing reads the index, but the object's "no" wins over a stale row.
+        const { conversations } = await apiOk<{ conversations: { id: string }[] }>("/api/conversations", {
+          token: m.accessToken,
+        });
+        expect(conversations.map((c) => c.id)).not.toContain(g);
+      },
     );
     await step(
       "leave",
