@@ -39,7 +39,7 @@ import {
   summary,
 } from "./queries";
 import { type RateLimit, TokenBuckets } from "./rate-limit";
-import type { Refusal } from "./results";
+import { type Refusal, refuse } from "./results";
 import { type FlushClock, Room, type RoomSocket } from "./room";
 import { SqliteLogStore } from "./sqlite-store";
 
@@ -425,7 +425,7 @@ export class ConversationObject extends DurableObject<Env> {
     const denied = log.check(blockerId);
     if (denied) return denied;
     if (log.meta?.kind !== "dm" || !log.members.has(blockedId)) {
-      return { ok: false, code: ErrorCode.invalidRequest, message: "not this DM's other member" };
+      return refuse(ErrorCode.invalidRequest, "not this DM's other member");
     }
     log.transact(() => {
       this.dmBlocks.set(blockerId, blockedId, on);

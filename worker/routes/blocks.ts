@@ -7,6 +7,7 @@ import { conversationStub } from "../do/stubs";
 import type { AppEnv, Bindings } from "../http/env";
 import { invalidRequest, notFound, refusalError } from "../http/errors";
 import { valid } from "../http/validate";
+import { ErrorCode } from "../protocol";
 import { onSocialChange } from "../social/notify";
 import { UserIdParam } from "../social/schemas";
 
@@ -30,7 +31,8 @@ async function tellDm(env: Bindings, me: string, other: string, on: boolean): Pr
   const dm = await getDmId(env.DB, me, other);
   if (dm === null) return;
   const result = await conversationStub(env, dm).setBlock(me, other, on);
-  if (!result.ok) throw refusalError(result);
+  // not_found: the DM's row exists but its log was never created; nothing there to hold.
+  if (!result.ok && result.code !== ErrorCode.notFound) throw refusalError(result);
 }
 
 // Idempotent; ends the friendship and every pending request both ways.
