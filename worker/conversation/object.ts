@@ -1,6 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { touchConversation } from "../db/conversations";
 import { getFileFacts } from "../db/files";
+import { writeMemberIndex } from "../db/member-index";
 import { getUsersByIds } from "../db/users";
 import { type AlarmHandler, AlarmScheduler } from "../do/alarms";
 import {
@@ -15,10 +16,13 @@ import {
 import { inboxStub } from "../do/stubs";
 import { reclaimFiles } from "../files/reclaim";
 import { errorResponse, refusalError } from "../http/errors";
-import { type ChangeFrame, CloseCode, Limits, type User } from "../protocol";
+import { type ChangeFrame, CloseCode, ErrorCode, Limits, type User } from "../protocol";
 import type { ConversationNote } from "../shared/note";
 import type { SessionScope } from "../shared/scope";
+import { type Access, accessOf, type Roster, rosterOf } from "./authority";
+import { DmBlocks } from "./dm-blocks";
 import type { Accepted, InitInput } from "./log";
+import { MemberIndexOutbox } from "./member-index";
 import type { MemberChange, MemberChangeResult } from "./membership";
 import { InboxNotifier } from "./notifier";
 import { type FactSources, gatherFacts, NO_FACTS, PrefetchGate, peekFrame } from "./prefetch";
@@ -33,7 +37,7 @@ import {
   summary,
 } from "./queries";
 import { type RateLimit, TokenBuckets } from "./rate-limit";
-import type { Refusal } from "./results";
+import { type Refusal, refuse } from "./results";
 import { Room } from "./room";
 import type { FlushClock, RoomSocket } from "./room-host";
 import { SqliteLogStore } from "./sqlite-store";
@@ -88,6 +92,8 @@ const NOTIFY_ROUNDS: RateLimit = { perSecond: 2, burst: 5 };
 const ISOLATE_FLUSH_CLOCK: FlushClock = { last: Number.NEGATIVE_INFINITY };
 /** A failed file reclaim is retried after this long. */
 const FILE_RECLAIM_RETRY_MS = 60_000;
+/** A D1 index write not answered by then is retried by the alarm (member-index.ts). */
+const INDEX_WRITE_TIMEOUT_MS = 10_000;
 
 export type RpcResult<T> = T | Refusal;
 
@@ -101,8 +107,11 @@ export class ConversationObject extends DurableObject<Env> {
   readonly room: Room;
   readonly notifier: InboxNotifier;
   private readonly host: SocketHost;
-  /** One platform alarm for the socket sweep, inbox notes, file reclaim and the D1 touch (do/alarms.ts). */
-  private readonly alarms: AlarmScheduler<"sweep" | "notify" | "reclaim" | "touch">;
+  /** One platform alarm for the socket sweep, inbox notes, file reclaim, the D1 touch and the member index (do/alarms.ts). */
+  private readonly alarms: AlarmScheduler<"sweep" | "notify" | "reclaim" | "touch" | "index">;
+  /** The outbox to D1's member index; its `writer` is what fault tests replace. */
+  readonly memberIndex: MemberIndexOutbox;
+  private readonly dmBlocks: DmBlocks;
   private readonly wrapped = new WeakMap<WebSocket, AttachedSocket>();
   private touchScheduled = false;
   private readonly notifyRounds = new TokenBuckets(NOTIFY_ROUNDS);
@@ -115,7 +124,7 @@ export class ConversationObject extends DurableObject<Env> {
     this.host = new SocketHost(ctx, () => Number(env.HEARTBEAT_TIMEOUT_MS) || Limits.heartbeatTimeoutMs);
     this.alarms = new AlarmScheduler(
       ctx.storage,
-      new Map<"sweep" | "notify" | "reclaim" | "touch", AlarmHandler>([
+      new Map<"sweep" | "notify" | "reclaim" | "touch" | "index", AlarmHandler>([
         ["sweep", (now) => this.sweep(now)],
         [
           "notify",
@@ -126,10 +135,27 @@ export class ConversationObject extends DurableObject<Env> {
         ],
         ["reclaim", async () => ((await this.reclaimFiles()) ? null : Date.now() + FILE_RECLAIM_RETRY_MS)],
         ["touch", () => this.touch()],
+        [
+          "index",
+          async () => {
+            await this.flushMemberIndex();
+            return null;
+          },
+        ],
       ]),
     );
     // First: it applies the object's SQLite migrations, which the notifier's tables need.
     const store = new SqliteLogStore(ctx.storage);
+    this.memberIndex = new MemberIndexOutbox(
+      {
+        sql: ctx.storage.sql,
+        transaction: (fn) => ctx.storage.transactionSync(fn),
+        conversation: () => this.room.log.meta,
+        retryLater: (ms) => void this.alarms.schedule("index", Date.now() + ms),
+      },
+      { write: (w) => writeMemberIndex(this.env.DB, w), timeoutMs: INDEX_WRITE_TIMEOUT_MS },
+    );
+    this.dmBlocks = new DmBlocks(ctx.storage.sql);
     this.notifier = new InboxNotifier({
       sql: ctx.storage.sql,
       transaction: (fn) => ctx.storage.transactionSync(fn),
@@ -189,6 +215,7 @@ export class ConversationObject extends DurableObject<Env> {
             void this.alarms.schedule("notify", Date.now() + TOUCH_DELAY_MS);
           });
         },
+        silenced: () => this.dmBlocks.any,
       },
     );
   }
@@ -313,8 +340,53 @@ export class ConversationObject extends DurableObject<Env> {
 
   // ---------- RPC (Worker -> object); each method checks the caller's membership ----------
 
+  /** Creates the log once; its members reach D1's index through the outbox (see `syncIndex`). */
   init(input: InitInput): { ok: true; head: number; created: boolean } {
-    return this.room.log.init(input);
+    const { log } = this.room;
+    return log.transact(() => {
+      const r = log.init(input);
+      if (r.created) this.memberIndex.mark(input.members.map((m) => m.userId));
+      log.afterCommit(() => void this.flushMemberIndex());
+      return r;
+    });
+  }
+
+  /**
+   * Waits until D1's index holds every membership change committed so far,
+   * or its write failed (then the alarm retries and this answers false).
+   * Routes call it after a change so "my conversations" reads its own writes;
+   * access never depends on it.
+   */
+  async syncIndex(): Promise<boolean> {
+    return this.memberIndex.hasWork() ? this.memberIndex.flush() : true;
+  }
+
+  /** The caller's role, or the refusal every content route answers with: the one member check. */
+  access(userId: string): RpcResult<Access> {
+    return accessOf(this.room.log, userId, this.dmBlocks.any);
+  }
+
+  /** The conversation and its members as this object holds them (GET /api/conversations/:id). */
+  roster(userId: string): RpcResult<Roster> {
+    return rosterOf(this.room.log, this.ctx.storage.sql, userId);
+  }
+
+  /**
+   * A block between the DM's two members, stored here before PUT/DELETE
+   * /api/blocks answers: from this commit on, `silenced` holds for both.
+   */
+  setBlock(blockerId: string, blockedId: string, on: boolean): RpcResult<{ ok: true; blocked: boolean }> {
+    const { log } = this.room;
+    const denied = log.check(blockerId);
+    if (denied) return denied;
+    if (log.meta?.kind !== "dm" || !log.members.has(blockedId)) {
+      return refuse(ErrorCode.invalidRequest, "not this DM's other member");
+    }
+    log.transact(() => {
+      this.dmBlocks.set(blockerId, blockedId, on);
+      log.afterCommit(() => this.dmBlocks.refresh());
+    });
+    return { ok: true, blocked: this.dmBlocks.any };
   }
 
   events(userId: string, after: number, limit: number): RpcResult<EventsPage> {
@@ -333,14 +405,18 @@ export class ConversationObject extends DurableObject<Env> {
 
   changeMembers(actorId: string, change: MemberChange): RpcResult<MemberChangeResult> {
     const { log } = this.room;
-    // One transaction: the change (which joins it) and the inbox marks it implies.
+    // One transaction: the change (which joins it), the inbox marks and the index marks it implies.
     return log.transact(() => {
       const result = this.room.changeMembers(actorId, change);
       if (!result.ok) return result;
+      this.memberIndex.mark(indexMarks(change, result));
       // The event marked every current member; those who left must hear it too.
       if (result.removed.length > 0) this.notifier.markUsers(result.removed);
       this.notifier.parked.clear((fn) => log.afterCommit(fn));
-      log.afterCommit(() => this.notifier.wake());
+      log.afterCommit(() => {
+        this.notifier.wake();
+        void this.flushMemberIndex();
+      });
       return result;
     });
   }
@@ -364,6 +440,11 @@ export class ConversationObject extends DurableObject<Env> {
     return { ok: true, closed: this.room.closeSessions(userId, scope) };
   }
 
+  /** Delivers pending index marks, if any; a failure is retried by the alarm (member-index.ts). */
+  private async flushMemberIndex(): Promise<void> {
+    if (this.memberIndex.hasWork()) await this.memberIndex.flush();
+  }
+
   // ---------- file messages (issue 5) ----------
 
   /** Where the pre-append lookups read (prefetch.ts): D1, through its module. */
@@ -378,5 +459,19 @@ export class ConversationObject extends DurableObject<Env> {
   reclaimFiles(): Promise<boolean> {
     const id = this.room.log.meta?.id;
     return id === undefined ? Promise.resolve(true) : reclaimFiles(this.env, this.room.log.store, id);
+  }
+}
+
+/** The members whose index rows a change rewrites (a rename rewrites only the title). */
+function indexMarks(change: MemberChange, result: MemberChangeResult): string[] {
+  switch (change.action) {
+    case "added":
+      return change.userIds;
+    case "removed":
+      return result.newOwner === undefined ? [change.userId] : [change.userId, result.newOwner];
+    case "role":
+      return [change.userId];
+    case "renamed":
+      return [];
   }
 }

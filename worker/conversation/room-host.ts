@@ -51,6 +51,12 @@ export interface RoomOptions {
   onAppend?(): void;
   /** After a read marker moved, inside its transaction, like `onAppend` (the object tells the user's inbox). */
   onRead?(userId: string): void;
+  /**
+   * The user may read but not speak here (a block in a DM): changes other
+   * than deleting their own messages are refused, typing too, receipts are
+   * not sent, and others show as offline in their welcome.
+   */
+  silenced?(userId: string): boolean;
 }
 
 /** The time of the latest flush of any room that shares this clock. */

@@ -96,6 +96,7 @@ export class Room {
     if (denied) return denied;
     const repeat = this.log.repeatOf(userId, f.clientId);
     if (repeat) return repeat;
+    if (f.type !== "delete" && this.opts.silenced?.(userId)) return refuse(ErrorCode.forbidden, "blocked");
     if (!this.buckets.take(userId, this.opts.now())) {
       return refuse(ErrorCode.rateLimited, "over 10 changes per second");
     }
@@ -172,7 +173,9 @@ export class Room {
         this.replays.start(socket, Math.min(f.after, this.broadcast.head));
         break;
       case "typing":
-        this.coalescer.typing(socket.userId);
+        if (this.opts.silenced?.(socket.userId))
+          socket.send(frame({ type: "error", code: ErrorCode.forbidden, message: "blocked" }));
+        else this.coalescer.typing(socket.userId);
         break;
       case "read":
         this.read(socket.userId, f.seq);
@@ -214,7 +217,8 @@ export class Room {
    */
   private hello(socket: RoomSocket, lastSeq: number): void {
     const online = new Set<string>();
-    for (const s of this.hub.sockets()) online.add(s.userId);
+    // Blocked: the other side shows as offline (the contract's "each sees the other as offline").
+    if (!this.opts.silenced?.(socket.userId)) for (const s of this.hub.sockets()) online.add(s.userId);
     online.add(socket.userId);
     const reads = this.log.store.readMarkers();
     const welcome = frame({
@@ -260,7 +264,8 @@ export class Room {
       console.error("read marker failed", err instanceof Error ? err.name : "non-error");
       return;
     }
-    this.coalescer.receipt(userId, target);
+    // The marker is the reader's own (their unread count); the receipt would reach the other side.
+    if (!this.opts.silenced?.(userId)) this.coalescer.receipt(userId, target);
   }
 
   private ephemeral(text: string, skipUser?: string): void {

@@ -1,8 +1,9 @@
 // Blocks. A block ends the pair's friendship and pending requests in the
 // same transaction (one D1 batch), so no half state is ever visible.
-import { and, desc, eq } from "drizzle-orm";
+import { and, desc, eq, inArray, or } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import type { User } from "../protocol";
+import { chunks, ID_CHUNK } from "./chunks";
 import { blockedEitherWay, friendshipEitherWay, requestEitherWay } from "./pairs";
 import { blocks as blocksTable, friendRequests, friendships, users } from "./schema";
 import { toUser, userColumns } from "./users";
@@ -15,6 +16,25 @@ export async function isBlockedEitherWay(d1: D1Database, a: string, b: string): 
     .limit(1)
     .get();
   return row !== undefined;
+}
+
+/** Those of `others` who blocked `userId` or whom `userId` blocked. */
+export async function blockedAmong(d1: D1Database, userId: string, others: readonly string[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  const db = drizzle(d1);
+  for (const part of chunks(others, ID_CHUNK)) {
+    const rows = await db
+      .select({ blockerId: blocksTable.blockerId, blockedId: blocksTable.blockedId })
+      .from(blocksTable)
+      .where(
+        or(
+          and(eq(blocksTable.blockerId, userId), inArray(blocksTable.blockedId, part)),
+          and(eq(blocksTable.blockedId, userId), inArray(blocksTable.blockerId, part)),
+        ),
+      );
+    for (const r of rows) found.add(r.blockerId === userId ? r.blockedId : r.blockerId);
+  }
+  return found;
 }
 
 /** Whom `blockerId` blocked, newest first. */

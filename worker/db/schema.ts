@@ -116,14 +116,20 @@ export const conversations = sqliteTable(
     createdAt: integer("created_at").notNull(),
     /** Time of the newest event, for ordering conversation lists. */
     updatedAt: integer("updated_at").notNull(),
+    /**
+     * The object's membership version the member rows (and title) were last
+     * written at (db/member-index.ts): an older write that lands late changes nothing.
+     */
+    indexVersion: integer("index_version").notNull().default(0),
   },
   (t) => [uniqueIndex("conversations_dm_key_uq").on(t.dmKey).where(sql`${t.dmKey} IS NOT NULL`)],
 );
 
 /**
- * Membership index. The conversation's Durable Object is the authority and
- * checks rights on every frame; this table answers "which conversations is
- * this user in" and the REST checks that run before an object is reached.
+ * Membership index, for listing only ("my conversations", member counts).
+ * The conversation's Durable Object is the authority and decides every
+ * access; it writes these rows through its outbox (conversation/member-index.ts),
+ * so they may lag it and must never grant anything.
  */
 export const members = sqliteTable(
   "members",

@@ -1,6 +1,6 @@
 import type * as v from "valibot";
-import { requireMember } from "../db/conversations";
 import { deleteFileRows, insertFileWithinQuota, requireFile, setUploadId } from "../db/files";
+import { requireVoice } from "../do/access";
 import type { Bindings } from "../http/env";
 import { tooLarge } from "../http/errors";
 import { newId } from "../ids";
@@ -11,7 +11,8 @@ import { r2KeyFor, toFileInfo } from "./store";
 type CreateInput = v.InferOutput<typeof createFileBody>;
 
 export async function createFile(env: Bindings, userId: string, input: CreateInput, now: number): Promise<FileCreated> {
-  await requireMember(env.DB, input.conversationId, userId);
+  // The object's word, not D1's index: a removed member (or a blocked DM) gets 403 at once.
+  await requireVoice(env, input.conversationId, userId);
   const id = newId("f");
   const key = r2KeyFor(input.conversationId, id);
   const multipart = input.size > FileLimits.singleMax;

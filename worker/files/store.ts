@@ -1,5 +1,5 @@
-import { requireMember } from "../db/conversations";
 import { type FileRow, requireFile } from "../db/files";
+import { requireAccess } from "../do/access";
 import type { Bindings } from "../http/env";
 import { forbidden } from "../http/errors";
 import type { FileInfo } from "../protocol";
@@ -24,6 +24,28 @@ export const r2KeyFor = (conversationId: string, fileId: string) => `c/${convers
 export async function requireUpload(env: Bindings, id: string, userId: string): Promise<FileRow> {
   const row = await requireFile(env.DB, id);
   if (row.uploaderId !== userId) throw forbidden("only the uploader can upload this file");
-  await requireMember(env.DB, row.conversationId, userId);
+  await requireAccess(env, row.conversationId, userId);
+  return row;
+}
+
+/**
+ * File `id` for deletion: its uploader or an admin+ of its conversation, and
+ * either way a member now, as the conversation's object says (a removed
+ * uploader cannot take bytes their messages there still point at; a demoted
+ * admin is a member at once).
+ */
+export async function requireDeletable(env: Bindings, id: string, userId: string): Promise<FileRow> {
+  const row = await requireFile(env.DB, id);
+  const { role } = await requireAccess(env, row.conversationId, userId);
+  if (row.uploaderId !== userId && role !== "owner" && role !== "admin") {
+    throw forbidden("only the uploader or a conversation admin can delete");
+  }
+  return row;
+}
+
+/** File `id` for reading: any member of its conversation, as its object says. */
+export async function requireReadable(env: Bindings, id: string, userId: string): Promise<FileRow> {
+  const row = await requireFile(env.DB, id);
+  await requireAccess(env, row.conversationId, userId);
   return row;
 }

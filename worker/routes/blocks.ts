@@ -1,10 +1,13 @@
 import { Hono } from "hono";
 import { requireAuth } from "../auth/middleware";
 import { block, listBlocked, unblock } from "../db/blocks";
+import { getDmId } from "../db/conversations";
 import { getUserById } from "../db/users";
-import type { AppEnv } from "../http/env";
-import { invalidRequest, notFound } from "../http/errors";
+import { conversationStub } from "../do/stubs";
+import type { AppEnv, Bindings } from "../http/env";
+import { invalidRequest, notFound, refusalError } from "../http/errors";
 import { valid } from "../http/validate";
+import { ErrorCode } from "../protocol";
 import { onSocialChange } from "../social/notify";
 import { UserIdParam } from "../social/schemas";
 
@@ -19,14 +22,27 @@ async function requireOtherUser(d1: D1Database, me: string, userId: string): Pro
   if (!(await getUserById(d1, userId))) throw notFound("no such user");
 }
 
+/**
+ * Tells the pair's DM, if they have one, durably and before the route
+ * answers: the DM enforces the block from its own state (issue 14). A
+ * failure fails the request; repeating it (idempotent) converges.
+ */
+async function tellDm(env: Bindings, me: string, other: string, on: boolean): Promise<void> {
+  const dm = await getDmId(env.DB, me, other);
+  if (dm === null) return;
+  const result = await conversationStub(env, dm).setBlock(me, other, on);
+  // not_found: the DM's row exists but its log was never created; nothing there to hold.
+  if (!result.ok && result.code !== ErrorCode.notFound) throw refusalError(result);
+}
+
 // Idempotent; ends the friendship and every pending request both ways.
 blocks.put("/:userId", valid("param", UserIdParam), async (c) => {
   const me = c.get("auth").userId;
   const { userId } = c.req.valid("param");
   await requireOtherUser(c.env.DB, me, userId);
-  if (await block(c.env.DB, me, userId, Date.now())) {
-    await onSocialChange(c.env, { type: "friend_removed", userIds: [me, userId] });
-  }
+  const ended = await block(c.env.DB, me, userId, Date.now());
+  await tellDm(c.env, me, userId, true);
+  if (ended) await onSocialChange(c.env, { type: "friend_removed", userIds: [me, userId] });
   return c.body(null, 204);
 });
 
@@ -36,5 +52,6 @@ blocks.delete("/:userId", valid("param", UserIdParam), async (c) => {
   const { userId } = c.req.valid("param");
   await requireOtherUser(c.env.DB, me, userId);
   await unblock(c.env.DB, me, userId);
+  await tellDm(c.env, me, userId, false);
   return c.body(null, 204);
 });

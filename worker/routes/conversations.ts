@@ -3,22 +3,13 @@ import * as v from "valibot";
 import { requireAuth } from "../auth/middleware";
 import { SendBody } from "../conversation/frames";
 import type { InitInput } from "../conversation/log";
+import type { MemberChange } from "../conversation/membership";
 import type { Refusal } from "../conversation/results";
-import { isBlockedEitherWay } from "../db/blocks";
-import {
-  addMemberRows,
-  type ConversationRow,
-  ensureDm,
-  insertGroup,
-  listForUser,
-  listMembers,
-  removeMemberRow,
-  requireMember,
-  setMemberRole,
-  setTitle,
-} from "../db/conversations";
+import { blockedAmong, isBlockedEitherWay } from "../db/blocks";
+import { type ConversationRow, ensureDm, insertGroup, listForUser } from "../db/conversations";
 import { friendsAmong } from "../db/friends";
-import { getUserById } from "../db/users";
+import { getUserById, getUsersByIds } from "../db/users";
+import { requireAccess, requireConversation } from "../do/access";
 import { conversationStub, inboxStub } from "../do/stubs";
 import { forwardUpgrade, requireUpgrade } from "../do/upgrade";
 import type { AppEnv, Bindings } from "../http/env";
@@ -71,18 +62,30 @@ function unwrap<R extends { ok: true } | Refusal>(result: R): Extract<R, { ok: t
   throw refusalError(result);
 }
 
-async function withMembers(env: Bindings, row: ConversationRow): Promise<Conversation> {
+/** The conversation and its members as its object holds them (never D1's index), with profiles from D1. */
+async function withMembers(env: Bindings, conversationId: string, me: string): Promise<Conversation> {
+  const { conversation, members } = unwrap(await conversationStub(env, conversationId).roster(me));
+  const users = await getUsersByIds(
+    env.DB,
+    members.map((m) => m.userId),
+  );
   return {
-    id: row.id,
-    kind: row.kind,
-    title: row.title,
-    createdAt: row.createdAt,
-    members: await listMembers(env.DB, row.id),
+    ...conversation,
+    members: members.flatMap((m) => {
+      const user = users.get(m.userId);
+      return user ? [{ user, role: m.role, joinedAt: m.joinedAt }] : [];
+    }),
   };
 }
 
+/**
+ * Creates the object's log (idempotent) and waits for its members to reach
+ * D1's index, which the object writes (the route never does); if D1 fails
+ * the object's alarm retries, and nothing here depends on the index.
+ */
 async function initObject(env: Bindings, row: ConversationRow, members: InitInput["members"]): Promise<void> {
-  await conversationStub(env, row.id).init({
+  const stub = conversationStub(env, row.id);
+  await stub.init({
     id: row.id,
     kind: row.kind,
     title: row.title,
@@ -90,6 +93,16 @@ async function initObject(env: Bindings, row: ConversationRow, members: InitInpu
     createdAt: row.createdAt,
     members,
   });
+  await stub.syncIndex();
+}
+
+/** A membership change, decided and logged by the object, which then writes D1's index. */
+async function changeMembers(env: Bindings, conversationId: string, me: string, change: MemberChange) {
+  const stub = conversationStub(env, conversationId);
+  const result = unwrap(await stub.changeMembers(me, change));
+  // Read-your-writes for "my conversations" when D1 is well; the change stands either way.
+  await stub.syncIndex();
+  return result;
 }
 
 export const conversations = new Hono<AppEnv>();
@@ -111,7 +124,7 @@ conversations.post("/", valid("json", CreateBody), async (c) => {
       { userId: conversation.createdBy, role: "member" },
       { userId: conversation.createdBy === me ? body.userId : me, role: "member" },
     ]);
-    return c.json({ conversation: await withMembers(c.env, conversation) }, created ? 201 : 200);
+    return c.json({ conversation: await withMembers(c.env, conversation.id, me) }, created ? 201 : 200);
   }
 
   const memberIds = [...new Set(body.memberIds)].filter((id) => id !== me);
@@ -130,9 +143,9 @@ conversations.post("/", valid("json", CreateBody), async (c) => {
     { userId: me, role: "owner" },
     ...memberIds.map((id) => ({ userId: id, role: "member" as const })),
   ];
-  await insertGroup(c.env.DB, row, roles);
+  await insertGroup(c.env.DB, row);
   await initObject(c.env, row, roles);
-  return c.json({ conversation: await withMembers(c.env, row) }, 201);
+  return c.json({ conversation: await withMembers(c.env, row.id, me) }, 201);
 });
 
 conversations.get("/", async (c) => {
@@ -146,7 +159,7 @@ conversations.get("/", async (c) => {
       .catch(() => new Map<string, ConversationSummary>()),
   ]);
   const list = await Promise.all(
-    rows.map(async (r): Promise<ConversationSummary> => {
+    rows.map(async (r): Promise<ConversationSummary | null> => {
       const known = fromInbox.get(r.id);
       if (known) return known;
       const s = await conversationStub(c.env, r.id).summary(me);
@@ -162,96 +175,88 @@ conversations.get("/", async (c) => {
         updatedAt: r.updatedAt,
         ...(r.peer ? { peer: r.peer } : {}),
       };
-      if (!s.ok) return base;
+      // The index lags the object (it follows through the object's outbox): the object's "no" wins.
+      if (!s.ok) return null;
       const { ok: _ok, ...live } = s;
       return { ...base, ...live, updatedAt: Math.max(live.updatedAt, r.updatedAt) };
     }),
-  );
+  ).then((all) => all.filter((s) => s !== null));
   list.sort((a, b) => b.updatedAt - a.updatedAt || (a.id < b.id ? -1 : 1));
   return c.json({ conversations: list });
 });
 
 conversations.get("/:id", async (c) => {
-  const { conversation } = await requireMember(c.env.DB, c.req.param("id"), c.get("auth").userId);
-  return c.json({ conversation: await withMembers(c.env, conversation) });
+  const me = c.get("auth").userId;
+  const { conversation } = await requireAccess(c.env, c.req.param("id"), me);
+  return c.json({ conversation: await withMembers(c.env, conversation.id, me) });
 });
 
+// Content: the object checks the caller on every call (a refusal is its 403/404).
 conversations.get("/:id/events", valid("query", EventsQuery), async (c) => {
   const me = c.get("auth").userId;
-  const { conversation } = await requireMember(c.env.DB, c.req.param("id"), me);
+  const id = await requireConversation(c.env, c.req.param("id"));
   const q = c.req.valid("query");
-  const { events, head } = unwrap(await conversationStub(c.env, conversation.id).events(me, q.after, q.limit));
+  const { events, head } = unwrap(await conversationStub(c.env, id).events(me, q.after, q.limit));
   return c.json({ events, head });
 });
 
 conversations.get("/:id/messages", valid("query", MessagesQuery), async (c) => {
   const me = c.get("auth").userId;
-  const { conversation } = await requireMember(c.env.DB, c.req.param("id"), me);
-  const { messages, hasMore } = unwrap(
-    await conversationStub(c.env, conversation.id).messages(me, c.req.valid("query")),
-  );
+  const id = await requireConversation(c.env, c.req.param("id"));
+  const { messages, hasMore } = unwrap(await conversationStub(c.env, id).messages(me, c.req.valid("query")));
   return c.json({ messages, hasMore });
 });
 
 conversations.post("/:id/messages", valid("json", SendBody), async (c) => {
   const me = c.get("auth").userId;
-  const { conversation } = await requireMember(c.env.DB, c.req.param("id"), me);
-  const result = unwrap(
-    await conversationStub(c.env, conversation.id).post(me, { type: "send", ...c.req.valid("json") }),
-  );
+  const id = await requireConversation(c.env, c.req.param("id"));
+  const result = unwrap(await conversationStub(c.env, id).post(me, { type: "send", ...c.req.valid("json") }));
   // The event's JSON exactly as the object stored and fanned it out: no parse and re-serialise.
   return c.body(`{"event":${result.body}}`, result.repeated ? 200 : 201, {
     "Content-Type": "application/json",
   });
 });
 
+// The object checks membership again when it accepts the socket (the upgrade carries no other proof).
 conversations.get("/:id/ws", async (c) => {
   const auth = c.get("auth");
   requireUpgrade(c.env, c.req.raw);
-  const { conversation } = await requireMember(c.env.DB, c.req.param("id"), auth.userId);
-  return forwardUpgrade(c.req.raw, auth, conversationStub(c.env, conversation.id));
+  const id = await requireConversation(c.env, c.req.param("id"));
+  return forwardUpgrade(c.req.raw, auth, conversationStub(c.env, id));
 });
 
-// ---------- membership: the object decides and logs, then D1's index follows ----------
+// ---------- membership: the object decides and logs, then writes D1's index itself ----------
 
 conversations.patch("/:id", valid("json", RenameBody), async (c) => {
   const me = c.get("auth").userId;
-  const { conversation } = await requireMember(c.env.DB, c.req.param("id"), me);
-  const { title: newTitle } = c.req.valid("json");
-  unwrap(await conversationStub(c.env, conversation.id).changeMembers(me, { action: "renamed", title: newTitle }));
-  await setTitle(c.env.DB, conversation.id, newTitle);
-  return c.json({ conversation: await withMembers(c.env, { ...conversation, title: newTitle }) });
+  const id = await requireConversation(c.env, c.req.param("id"));
+  await changeMembers(c.env, id, me, { action: "renamed", title: c.req.valid("json").title });
+  return c.json({ conversation: await withMembers(c.env, id, me) });
 });
 
 conversations.post("/:id/members", valid("json", AddMembersBody), async (c) => {
   const me = c.get("auth").userId;
-  const { conversation } = await requireMember(c.env.DB, c.req.param("id"), me);
-  const userIds = [...new Set(c.req.valid("json").userIds)].filter((id) => id !== me);
+  const id = await requireConversation(c.env, c.req.param("id"));
+  const userIds = [...new Set(c.req.valid("json").userIds)].filter((u) => u !== me);
+  // Friendship and blocks are social relations and live in D1; rights in the group are the object's.
   const friends = await friendsAmong(c.env.DB, me, userIds);
   if (friends.size !== userIds.length) throw forbidden("the inviter must be friends with every invitee");
-  unwrap(await conversationStub(c.env, conversation.id).changeMembers(me, { action: "added", userIds }));
-  await addMemberRows(c.env.DB, conversation.id, userIds, Date.now());
-  return c.json({ conversation: await withMembers(c.env, conversation) });
+  if ((await blockedAmong(c.env.DB, me, userIds)).size > 0) throw forbidden("blocked");
+  await changeMembers(c.env, id, me, { action: "added", userIds });
+  return c.json({ conversation: await withMembers(c.env, id, me) });
 });
 
 conversations.delete("/:id/members/:userId", async (c) => {
   const me = c.get("auth").userId;
-  const { conversation } = await requireMember(c.env.DB, c.req.param("id"), me);
-  const target = c.req.param("userId");
-  const result = unwrap(
-    await conversationStub(c.env, conversation.id).changeMembers(me, { action: "removed", userId: target }),
-  );
-  await removeMemberRow(c.env.DB, conversation.id, target);
-  if (result.newOwner !== undefined) await setMemberRole(c.env.DB, conversation.id, result.newOwner, "owner");
+  const id = await requireConversation(c.env, c.req.param("id"));
+  await changeMembers(c.env, id, me, { action: "removed", userId: c.req.param("userId") });
   return c.body(null, 204);
 });
 
 conversations.patch("/:id/members/:userId", valid("json", RoleBody), async (c) => {
   const me = c.get("auth").userId;
-  const { conversation } = await requireMember(c.env.DB, c.req.param("id"), me);
-  const target = c.req.param("userId");
+  const id = await requireConversation(c.env, c.req.param("id"));
   const { role } = c.req.valid("json");
-  unwrap(await conversationStub(c.env, conversation.id).changeMembers(me, { action: "role", userId: target, role }));
-  await setMemberRole(c.env.DB, conversation.id, target, role);
-  return c.json({ conversation: await withMembers(c.env, conversation) });
+  await changeMembers(c.env, id, me, { action: "role", userId: c.req.param("userId"), role });
+  return c.json({ conversation: await withMembers(c.env, id, me) });
 });

@@ -3,14 +3,12 @@ import * as v from "valibot";
 import { authenticate, requireAuth } from "../auth/middleware";
 import { limitByUser } from "../auth/ratelimit";
 import { tokenFromRequest } from "../auth/tokens";
-import { getConversationForUser, requireMember } from "../db/conversations";
-import { requireFile } from "../db/files";
 import { createFile } from "../files/create";
 import { serveFile } from "../files/download";
 import { removeFile } from "../files/remove";
 import { createFileBody, partParams, signedQuery } from "../files/schemas";
 import { signedFileUrl, verifyFileSignature } from "../files/signing";
-import { requireUpload, toFileInfo } from "../files/store";
+import { requireDeletable, requireReadable, requireUpload, toFileInfo } from "../files/store";
 import { completeMultipart, listParts, uploadPart, uploadSingle } from "../files/upload";
 import type { AppEnv } from "../http/env";
 import { forbidden, notFound, unauthorized } from "../http/errors";
@@ -47,27 +45,21 @@ files.post("/:id/complete", requireAuth, async (c) => {
 });
 
 files.delete("/:id", requireAuth, async (c) => {
-  const userId = c.get("auth").userId;
-  const row = await requireFile(c.env.DB, c.req.param("id"));
-  if (row.uploaderId !== userId) {
-    const role = (await getConversationForUser(c.env.DB, row.conversationId, userId))?.role;
-    if (role !== "owner" && role !== "admin") throw forbidden("only the uploader or a conversation admin can delete");
-  }
+  const row = await requireDeletable(c.env, c.req.param("id"), c.get("auth").userId);
   await removeFile(c.env, row);
   return c.body(null, 204);
 });
 
 files.get("/:id/meta", requireAuth, async (c) => {
   const userId = c.get("auth").userId;
-  const row = await requireFile(c.env.DB, c.req.param("id"));
-  await requireMember(c.env.DB, row.conversationId, userId);
+  const row = await requireReadable(c.env, c.req.param("id"), userId);
   return c.json({ file: toFileInfo(row), url: await signedFileUrl(c.env, row.id, userId, Date.now()) });
 });
 
 /**
  * Who is downloading: the bearer token's user, else the user a valid signed
- * URL names. Either way membership is checked afterwards, so a URL stops
- * working as soon as its user leaves the conversation.
+ * URL names. Either way the conversation's object is asked afterwards, so a
+ * URL stops working as soon as its user leaves the conversation.
  */
 async function downloaderId(c: Context<AppEnv>, fileId: string): Promise<string> {
   if (tokenFromRequest(c.req.raw)) return (await authenticate(c.env, c.req.raw)).userId;
@@ -85,8 +77,7 @@ async function downloaderId(c: Context<AppEnv>, fileId: string): Promise<string>
 files.get("/:id", async (c) => {
   const id = c.req.param("id");
   const userId = await downloaderId(c, id);
-  const row = await requireFile(c.env.DB, id);
-  await requireMember(c.env.DB, row.conversationId, userId);
+  const row = await requireReadable(c.env, id, userId);
   // A pending file is not there yet for readers.
   if (row.status !== "ready") throw notFound("file is still uploading");
   return serveFile(c.env, row, c.req.raw);

@@ -1,9 +1,11 @@
-// Fixtures for the file tests. Users, sessions, conversations and members are
-// written straight to D1: membership is all that file access depends on, and
-// it keeps these tests independent of the auth and conversation routes.
+// Fixtures for the file tests. Users, sessions and conversation rows are
+// written straight to D1 and members straight to the conversation's object
+// (the authority file access asks): it keeps these tests independent of the
+// auth and conversation routes.
 import { env, exports } from "cloudflare:workers";
 import { expect } from "vitest";
 import { signAccessToken } from "../auth/tokens";
+import { conversationStub } from "../do/stubs";
 import { newId } from "../ids";
 import type { FileCreated, Role } from "../protocol";
 import { BASE, randomIp, uniqueName } from "./helpers";
@@ -32,26 +34,21 @@ export async function makeUser(): Promise<Person> {
 export async function makeConversation(people: Person[], roles: Role[] = []): Promise<string> {
   const id = newId("c");
   const now = Date.now();
-  await env.DB.batch([
-    env.DB.prepare(
-      "INSERT INTO conversations (id, kind, title, created_by, created_at, updated_at) VALUES (?, 'group', 'files', ?, ?, ?)",
-    ).bind(id, people[0]?.id ?? "nobody", now, now),
-    ...people.map((p, i) =>
-      env.DB.prepare("INSERT INTO members (conversation_id, user_id, role, joined_at) VALUES (?, ?, ?, ?)").bind(
-        id,
-        p.id,
-        roles[i] ?? (i === 0 ? "owner" : "member"),
-        now,
-      ),
-    ),
-  ]);
+  const createdBy = people[0]?.id ?? "nobody";
+  await env.DB.prepare(
+    "INSERT INTO conversations (id, kind, title, created_by, created_at, updated_at) VALUES (?, 'group', 'files', ?, ?, ?)",
+  )
+    .bind(id, createdBy, now, now)
+    .run();
+  const members = people.map((p, i) => ({ userId: p.id, role: roles[i] ?? (i === 0 ? "owner" : "member") }));
+  await conversationStub(env, id).init({ id, kind: "group", title: "files", createdBy, createdAt: now, members });
   return id;
 }
 
+/** The member leaves (as the object decides; D1's index follows it). */
 export async function removeMember(conversationId: string, userId: string): Promise<void> {
-  await env.DB.prepare("DELETE FROM members WHERE conversation_id = ? AND user_id = ?")
-    .bind(conversationId, userId)
-    .run();
+  const result = await conversationStub(env, conversationId).changeMembers(userId, { action: "removed", userId });
+  expect(result.ok).toBe(true);
 }
 
 /** Calls the Worker with any body (bytes, a stream) and optional bearer token. */
