@@ -70,8 +70,6 @@ export function requirePushEndpoint(endpoint: string, allowInsecure: boolean): v
   if (url.username || url.password) throw fail("must not carry credentials");
   if (url.protocol === "http:" && allowInsecure && LOOPBACK_HOSTS.has(url.hostname)) return;
   if (url.protocol !== "https:") throw fail("must be an https URL");
-  // Push services listen on 443 (the parser drops it as https's default): another port aims the POST at another service.
-  if (url.port !== "") throw fail("must use https's default port");
   // Every trailing dot: "localhost.." must not pass as a public name.
   const host = url.hostname.toLowerCase().replace(/\.+$/, "");
   if (isIpLiteral(host)) throw fail("must name a host, not an IP address");
