@@ -8,7 +8,11 @@ interface Account {
   frames: number;
   /** Refused frames not yet forgiven. */
   strikes: number;
-  /** Replay bytes the socket may still be sent now; below zero after a frame overshot. */
+  at: number;
+}
+
+interface ReplayAccount {
+  /** Replay bytes the user may still be sent now; below zero after a frame overshot. */
   bytes: number;
   at: number;
 }
@@ -22,13 +26,18 @@ interface Account {
 const STRIKES_FORGIVEN_PER_SECOND = 1;
 
 /**
- * Per-socket budgets, in memory like the send buckets (a hibernation
- * forgives them). `frames`: every client frame but the ping text, whatever
- * its type or validity. `replay`: the bytes of `events` frames a socket's
- * own `hello`/`sync` can make the server send.
+ * Budgets in memory like the send buckets (a hibernation forgives them).
+ * `frames`, per socket: every client frame but the ping text, whatever its
+ * type or validity. `replay`, per user: the bytes of `events` frames (and
+ * welcomes) that the user's `hello`/`sync` can make the server send. Per
+ * user, not per socket: a fresh socket per `hello` (reconnect, close,
+ * reconnect) would otherwise get a fresh burst each time, 16 MB/s against
+ * `wrangler dev` in issue 13's attack run.
  */
 export class FrameBudget {
   private readonly accounts = new WeakMap<object, Account>();
+  /** Keyed by user id; a Map, as user strings never key plain objects. One entry per member who replayed. */
+  private readonly replays = new Map<string, ReplayAccount>();
 
   constructor(
     public frames: RateLimit,
@@ -38,13 +47,25 @@ export class FrameBudget {
   private account(socket: object, now: number): Account {
     const a = this.accounts.get(socket);
     if (!a) {
-      const fresh = { frames: this.frames.burst, strikes: 0, bytes: this.replay.burst, at: now };
+      const fresh = { frames: this.frames.burst, strikes: 0, at: now };
       this.accounts.set(socket, fresh);
       return fresh;
     }
     const seconds = Math.max(0, now - a.at) / 1000;
     a.frames = Math.min(this.frames.burst, a.frames + seconds * this.frames.perSecond);
     a.strikes = Math.max(0, a.strikes - seconds * STRIKES_FORGIVEN_PER_SECOND);
+    a.at = now;
+    return a;
+  }
+
+  private replayAccount(userId: string, now: number): ReplayAccount {
+    const a = this.replays.get(userId);
+    if (!a) {
+      const fresh = { bytes: this.replay.burst, at: now };
+      this.replays.set(userId, fresh);
+      return fresh;
+    }
+    const seconds = Math.max(0, now - a.at) / 1000;
     a.bytes = Math.min(this.replay.burst, a.bytes + seconds * this.replay.perSecond);
     a.at = now;
     return a;
@@ -61,13 +82,13 @@ export class FrameBudget {
     return a.strikes > this.frames.burst ? "close" : "refused";
   }
 
-  /** Milliseconds until the socket may be sent replay bytes again (0: now). */
-  replayWait(socket: object, now: number): number {
-    const a = this.account(socket, now);
+  /** Milliseconds until the user may be sent replay bytes again (0: now). */
+  replayWait(userId: string, now: number): number {
+    const a = this.replayAccount(userId, now);
     return a.bytes > 0 ? 0 : Math.ceil(((1 - a.bytes) / this.replay.perSecond) * 1000);
   }
 
-  spendReplay(socket: object, bytes: number, now: number): void {
-    this.account(socket, now).bytes -= bytes;
+  spendReplay(userId: string, bytes: number, now: number): void {
+    this.replayAccount(userId, now).bytes -= bytes;
   }
 }

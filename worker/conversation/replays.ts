@@ -4,6 +4,8 @@ import type { FrameBudget } from "./frame-budget";
 import type { StoredEvent } from "./store";
 
 export interface ReplayTarget {
+  /** Whose byte budget the replay draws on (frame-budget.ts). */
+  readonly userId: string;
   send(text: string): void;
 }
 
@@ -25,7 +27,7 @@ interface Replay {
 export const eventsFrame = (bodies: string[]) => `{"type":"events","events":[${bodies.join(",")}]}`;
 
 /**
- * Replays (`hello`, `sync`) paced by the socket's byte budget: what the
+ * Replays (`hello`, `sync`) paced by the user's byte budget: what the
  * budget allows goes out at once, in the same turn (a usual reconnect), the
  * rest one frame per timer, so one socket cannot monopolise the object.
  *
@@ -84,7 +86,7 @@ export class Replays {
         return;
       }
       const now = this.host.now();
-      const wait = this.budget.replayWait(socket, now);
+      const wait = this.budget.replayWait(socket.userId, now);
       if (wait > 0) {
         this.host.delay(() => this.step(socket, r), wait);
         return;
@@ -106,7 +108,7 @@ export class Replays {
       }
       this.eventBytes = Math.max(1, Math.ceil(bytes / bodies.length));
       socket.send(eventsFrame(bodies));
-      this.budget.spendReplay(socket, bytes, now);
+      this.budget.spendReplay(socket.userId, bytes, now);
     }
   }
 }

@@ -125,6 +125,31 @@ describe("paced, merged replays", () => {
     expect(b.closed).toBeNull();
   });
 
+  it("a reconnect does not refill the replay budget: one user's sockets, old and new, share it", () => {
+    fill(r, 80, CJK);
+    const bound = Limits.replayBytesBurst + Limits.replayFrameBytes + 2 * utf8Length(CJK) + 4096;
+    // The reconnect flood: a fresh socket per hello, each closed once its burst arrived (16 MB/s against wrangler dev).
+    const sockets: FakeSocket[] = [];
+    for (let i = 0; i < 20; i++) {
+      const s = r.connect("bob", `s${i}`);
+      r.frame(s, { type: "hello", lastSeq: 0 });
+      sockets.push(s);
+      r.room.socketGone(s);
+      s.close(1000, "gone");
+    }
+    const total = () => sockets.reduce((n, s) => n + s.sentBytes, 0);
+    expect(total()).toBeLessThan(bound);
+    // Paced from then on at the rate, whichever socket asks.
+    const last = r.connect("bob", "last");
+    r.frame(last, { type: "hello", lastSeq: 0 });
+    r.advance(2000);
+    expect(total() + last.sentBytes).toBeLessThan(bound + 2 * Limits.replayBytesPerSecond);
+    // Another member's budget is their own.
+    const alice = r.connect("alice");
+    r.frame(alice, { type: "hello", lastSeq: 0 });
+    expect(alice.sentBytes).toBeGreaterThan(Limits.replayBytesBurst / 2);
+  });
+
   it("a sync during a running replay is merged into it: nothing skipped, nothing sent twice unless asked", () => {
     fill(r, 300, CJK);
     const b = r.connect("bob");

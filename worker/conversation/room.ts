@@ -234,8 +234,8 @@ export class Room {
       protocol: PROTOCOL_VERSION,
     });
     socket.send(welcome);
-    // A large group's welcome is large: it counts against the bytes this socket may ask for.
-    this.budget.spendReplay(socket, utf8Length(welcome), this.opts.now());
+    // A large group's welcome is large: it counts against the bytes this user may ask for.
+    this.budget.spendReplay(socket.userId, utf8Length(welcome), this.opts.now());
     socket.markLive();
     // Anything above broadcastHead is pending and comes with the flush, once the replay is done.
     this.replays.start(socket, Math.min(lastSeq, this.log.head));

@@ -1,9 +1,7 @@
 import * as v from "valibot";
 import { intParam } from "../http/validate";
-import { FileLimits } from "../protocol";
+import { FileLimits, hasUnsafeNameChars } from "../protocol";
 
-// C0/C1 controls, and bidi overrides that make "gpj.exe" display as "exe.jpg".
-const UNSAFE_NAME_CHARS = /[\p{Cc}\u202A-\u202E\u2066-\u2069]/u;
 const TOKEN = "[a-z0-9!#$&^_.+-]+";
 const MIME_TYPE = new RegExp(`^${TOKEN}/${TOKEN}(\\s*;\\s*${TOKEN}=(${TOKEN}|"[^"\\\\\\p{Cc}]*"))*$`, "iu");
 
@@ -12,7 +10,8 @@ export const fileName = v.pipe(
   v.minLength(1, "must not be empty"),
   v.maxLength(FileLimits.nameMax, `must be at most ${FileLimits.nameMax} characters`),
   v.check((s) => s.isWellFormed(), "must be valid Unicode"),
-  v.check((s) => !UNSAFE_NAME_CHARS.test(s), "must not contain control characters"),
+  // The names' list (controls, bidi overrides and marks, line separators): "gpj.exe" must not display as "exe.jpg".
+  v.check((s) => !hasUnsafeNameChars(s), "must not contain control characters or bidi controls"),
   v.check((s) => !/[/\\]/.test(s), "must not contain path separators"),
   v.check((s) => s !== "." && s !== "..", "must be a file name"),
 );

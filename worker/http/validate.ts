@@ -49,10 +49,14 @@ export const intParam = (min: number, max: number) =>
     v.maxValue(max),
   );
 
-/** Refuses UNSAFE_NAME_CHARS (protocol.ts): for names, titles and request messages, not message text. */
+/**
+ * Refuses UNSAFE_NAME_CHARS (protocol.ts): for names, titles and request messages, not message text.
+ * Also lone surrogates: D1 stores each as three U+FFFD, so the name read back is another one, up to
+ * three times its length limit.
+ */
 export const safeName = v.check<string, string>(
-  (s) => !hasUnsafeNameChars(s),
-  "must not contain control characters or bidi overrides",
+  (s) => s.isWellFormed() && !hasUnsafeNameChars(s),
+  "must be valid Unicode without control characters or bidi overrides",
 );
 
 /** Any case is accepted and stored lower-case: uniqueness is case-insensitive by construction. */

@@ -70,7 +70,8 @@ export function requirePushEndpoint(endpoint: string, allowInsecure: boolean): v
   if (url.username || url.password) throw fail("must not carry credentials");
   if (url.protocol === "http:" && allowInsecure && LOOPBACK_HOSTS.has(url.hostname)) return;
   if (url.protocol !== "https:") throw fail("must be an https URL");
-  const host = url.hostname.toLowerCase().replace(/\.$/, "");
+  // Every trailing dot: "localhost.." must not pass as a public name.
+  const host = url.hostname.toLowerCase().replace(/\.+$/, "");
   if (isIpLiteral(host)) throw fail("must name a host, not an IP address");
   const internal = PRIVATE_SUFFIXES.some((suffix) => host === suffix || host.endsWith(`.${suffix}`));
   if (!host.includes(".") || internal) throw fail("must be a public host");

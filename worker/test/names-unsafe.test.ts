@@ -74,8 +74,44 @@ describe("names, titles and request messages", () => {
         }),
         `request message, ${what}`,
       );
+      // File names too: the same characters, not a narrower list (U+200F, U+061C, U+2028 passed here).
+      await expectInvalid(
+        await api("/api/files", {
+          token: alice.accessToken,
+          body: { conversationId: group.id, name, size: 5, contentType: "text/plain" },
+        }),
+        `file name, ${what}`,
+      );
     }
     // Nothing of it was stored.
+    const me = await apiOk<{ displayName: string }>("/api/me", { token: alice.accessToken });
+    expect(me.displayName).toBe(alice.user.displayName);
+  });
+
+  it("refuse lone surrogates: D1 would store each as three U+FFFD, another name, up to three times the length limit", async () => {
+    const [alice, bob] = [await signUp("nm"), await signUp("nm")];
+    const group = await makeGroup(alice, [bob], "plain");
+    for (const name of ["a\uD800b", "\uDC00", "\uD800".repeat(64)]) {
+      await expectInvalid(
+        await api("/api/me", { method: "PATCH", token: alice.accessToken, body: { displayName: name } }),
+        `PATCH /api/me ${JSON.stringify(name).slice(0, 20)}`,
+      );
+      await expectInvalid(
+        await api(`/api/conversations/${group.id}`, {
+          method: "PATCH",
+          token: alice.accessToken,
+          body: { title: name },
+        }),
+        `rename ${JSON.stringify(name).slice(0, 20)}`,
+      );
+      await expectInvalid(
+        await api("/api/friends/requests", {
+          token: alice.accessToken,
+          body: { username: uniqueName(), message: name },
+        }),
+        `request message ${JSON.stringify(name).slice(0, 20)}`,
+      );
+    }
     const me = await apiOk<{ displayName: string }>("/api/me", { token: alice.accessToken });
     expect(me.displayName).toBe(alice.user.displayName);
   });

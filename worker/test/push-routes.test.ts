@@ -138,6 +138,20 @@ describe("POST /api/push/subscriptions", () => {
     );
   });
 
+  it("refuses a private name behind several trailing dots", async () => {
+    const alice = await signUp("ps");
+    for (const endpoint of [
+      // One trailing dot is the same host; more must not hide it either.
+      "https://localhost../wp/1",
+      "https://push.localhost.../wp/1",
+      "https://metadata.google.internal../wp/1",
+    ]) {
+      await expectInvalid(alice, await subscription(endpoint), "endpoint");
+    }
+    // One trailing dot on a public name is still that name.
+    await subscribe(alice, await subscription(`https://push.example.test./wp/${crypto.randomUUID()}`));
+  });
+
   it("refuses endpoints that are not https URLs of at most 2048 characters", async () => {
     const alice = await signUp("ps");
     for (const endpoint of [
