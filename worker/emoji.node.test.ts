@@ -26,6 +26,8 @@ const REFUSED: [string, string][] = [
   ["__proto__", "__proto__"],
   ["toString", "toString"],
   ["hasOwnProperty", "hasOwnProperty"],
+  // One grapheme, but a chain of five that renders as five emoji: no RGI sequence has more than four parts.
+  ["a five-part ZWJ chain", "👍\u200D👍\u200D👍\u200D👍\u200D👍"],
   ["two emoji", "👍👍"],
   ["two flags", "🇺🇸🇬🇧"],
   ["emoji then text", "👍a"],

@@ -19,7 +19,7 @@ const ALTERNATIVES = [
   String.raw`\p{Regional_Indicator}{2}`, // a flag
   String.raw`[0-9#*]\uFE0F\u20E3`, // a keycap
   String.raw`\u{1F3F4}[\u{E0020}-\u{E007E}]+\u{E007F}`, // a subdivision flag (tag sequence)
-  String.raw`(?:${ZWJ_PART})(?:\u200D(?:${ZWJ_PART}))+`, // a ZWJ sequence
+  String.raw`(?:${ZWJ_PART})(?:\u200D(?:${ZWJ_PART})){1,3}`, // a ZWJ sequence of 2-4 parts (the longest RGI ones: families, kisses)
   SINGLE,
 ];
 const EMOJI = new RegExp(`^(?:${ALTERNATIVES.map((a) => `(?:${a})`).join("|")})$`, "u");
