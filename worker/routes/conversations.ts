@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import * as v from "valibot";
 import { requireAuth } from "../auth/middleware";
+import { limitByUser } from "../auth/ratelimit";
 import { SendBody } from "../conversation/frames";
 import type { InitInput } from "../conversation/log";
 import type { MemberChange } from "../conversation/membership";
@@ -218,7 +219,7 @@ conversations.post("/:id/messages", valid("json", SendBody), async (c) => {
 });
 
 // The object checks membership again when it accepts the socket (the upgrade carries no other proof).
-conversations.get("/:id/ws", async (c) => {
+conversations.get("/:id/ws", limitByUser("SOCKET_USER_LIMIT"), async (c) => {
   const auth = c.get("auth");
   requireUpgrade(c.env, c.req.raw);
   const id = await requireConversation(c.env, c.req.param("id"));

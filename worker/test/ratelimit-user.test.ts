@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { api, signUp } from "./helpers";
+import { api, openSocket, signUp } from "./helpers";
 import { inOneRateWindow } from "./rate-window";
 
 // The per-user limits are 60 per minute (wrangler.toml). They count every
@@ -63,5 +63,26 @@ describe("per-user limit on account changes", () => {
       }
       const other = await api("/api/auth/totp/setup", { method: "POST", token: bob.accessToken });
       expect(other.status).toBe(200);
+    }));
+});
+
+describe("per-user limit on socket handshakes", () => {
+  // SOCKET_USER_LIMIT in wrangler.toml: inbox and conversation upgrades share 120 a minute.
+  const SOCKET_LIMIT = 120;
+
+  it("answers the 121st WebSocket handshake in a minute with 429, before any object is reached, for that user only", () =>
+    inOneRateWindow(async () => {
+      const [dan, eve] = await Promise.all([signUp("rl"), signUp("rl")]);
+      for (let i = 0; i < SOCKET_LIMIT; i++) {
+        // Past the cap of 10 open inbox sockets each one is accepted and closed with 4008: still a handshake.
+        const s = await openSocket("/api/inbox/ws", dan.accessToken);
+        expect(s instanceof Response ? s.status : 101, `handshake ${i + 1}`).toBe(101);
+        if (!(s instanceof Response)) s.ws.close(1000, "done");
+      }
+      const over = await openSocket("/api/conversations/c_none/ws", dan.accessToken);
+      expect(over instanceof Response && over.status).toBe(429);
+      const other = await openSocket("/api/inbox/ws", eve.accessToken);
+      expect(other instanceof Response ? other.status : 101).toBe(101);
+      if (!(other instanceof Response)) other.ws.close(1000, "done");
     }));
 });
