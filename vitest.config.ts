@@ -1,6 +1,7 @@
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { pushServiceOutbound } from "./worker/test/push-service.ts";
 
 const secret = () => randomBytes(32).toString("base64url");
 
@@ -41,6 +42,8 @@ export default defineConfig(async () => {
                   // Silent-drop detection in seconds, not a minute.
                   HEARTBEAT_TIMEOUT_MS: "1500",
                 },
+                // Every global fetch() of the test Worker: the fake push service, in this process.
+                outboundService: pushServiceOutbound,
               },
             }),
           ],

@@ -28,10 +28,6 @@ export function otpauthUrl(secretBase32: string, username: string): string {
   return totp(secretBase32, username).toString();
 }
 
-export function totpCode(secretBase32: string, timestamp = Date.now()): string {
-  return totp(secretBase32).generate({ timestamp });
-}
-
 /**
  * The time step a code belongs to, if it is valid within the window, else
  * null. Callers store the step to refuse the same code twice.

@@ -63,7 +63,7 @@ export interface LogHooks {
  * change takes the same seq and nothing of the failed one reaches a socket.
  */
 export class ConversationLog {
-  private state: Staged<LogState>;
+  private readonly state: Staged<LogState>;
 
   constructor(
     readonly store: LogStore,
@@ -75,12 +75,6 @@ export class ConversationLog {
 
   private read(): LogState {
     return { head: this.store.head(), meta: this.store.getMeta(), members: this.store.members() };
-  }
-
-  /** Reads head, meta and members from the store again, after writes that bypassed the log (bulk loads in tests). */
-  reload(): void {
-    if (this.state.inTransaction) throw new Error("reload inside a transaction");
-    this.state = new Staged(this.read());
   }
 
   // Inside a transaction these read (and set) its staged state, elsewhere the committed one.

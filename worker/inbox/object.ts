@@ -7,7 +7,7 @@ import { readPresences } from "../do/presence";
 import { closeOnError, closeQuietly, echoClose, notAnUpgrade, readUpgrade, SocketHost } from "../do/socket-host";
 import { conversationStub } from "../do/stubs";
 import { CloseCode, ErrorCode, type Friend, type FriendRequest, type InboxServerFrame, Limits } from "../protocol";
-import { type PushFetch, type PushPayload, sendPush } from "../push/send";
+import { type PushPayload, sendPush } from "../push/send";
 import type { ConversationNote } from "../shared/note";
 import { inScope, type SessionScope } from "../shared/scope";
 import { frameBytes } from "../shared/utf8";
@@ -25,10 +25,6 @@ const frame = (f: InboxServerFrame) => JSON.stringify(f);
  */
 export class InboxObject extends DurableObject<Env> {
   readonly store: InboxStore;
-  /** Tests swap in a fake push service. */
-  pushFetch: PushFetch | undefined;
-  /** D1 reads for pushes (subscription count, subscription list) since the object started; tests check the cache holds. */
-  pushD1Reads = 0;
   private readonly host: SocketHost;
   /** One platform alarm for the socket sweep and held pushes (do/alarms.ts). */
   private readonly alarms: AlarmScheduler<"sweep" | "push">;
@@ -262,8 +258,7 @@ export class InboxObject extends DurableObject<Env> {
   /** Marks the window first, so pushes racing this one coalesce into it. */
   private async deliverPush(userId: string, payload: PushPayload): Promise<void> {
     this.store.pushSent(payload.conversationId, payload.seq, Date.now());
-    this.pushD1Reads += 1;
-    const result = await sendPush(this.env, userId, payload, this.pushFetch);
+    const result = await sendPush(this.env, userId, payload);
     if (result.removed > 0) this.store.invalidatePushSubscriptions();
   }
 
@@ -274,7 +269,6 @@ export class InboxObject extends DurableObject<Env> {
     // Notes arriving while D1 answers share its one read.
     this.subscriptionLookup ??= (async () => {
       try {
-        this.pushD1Reads += 1;
         const n = await countSubscriptions(this.env.DB, userId);
         this.store.setPushSubscriptions(n, cached.gen);
         return n > 0;

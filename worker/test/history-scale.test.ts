@@ -1,4 +1,4 @@
-import { runInDurableObject } from "cloudflare:test";
+import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { ConversationObject } from "../conversation/object";
 import { SqliteLogStore } from "../conversation/sqlite-store";
@@ -105,8 +105,10 @@ describe("history over 100,000 messages", () => {
         });
         store.indexText(row.seq, row.text);
       }
-      log.reload();
     });
+    // The log's head in memory still says 1: a fresh object reads it (and everything else) from SQLite.
+    await evictDurableObject(stubOf(id));
+    expect(await runInDurableObject(stubOf(id), (obj: ConversationObject) => obj.room.log.head)).toBe(N + 1);
     const get = (q: string) => apiOk<Page>(`/api/conversations/${id}/messages?${q}`, { token: b.accessToken });
 
     // Newest-first paging, at the top and deep inside.

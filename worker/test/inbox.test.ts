@@ -1,11 +1,9 @@
-import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { InboxObject } from "../inbox/object";
 import type { ConversationSummary } from "../protocol";
 import { expectError, join, makeGroup } from "./conversation-fixtures";
-import { api, apiOk, befriend, expectSocket, openDm, openSocket, signUp, waitFor } from "./helpers";
+import { api, apiOk, befriend, expectSocket, openDm, openSocket, signUp, until, waitFor } from "./helpers";
 import { framesOf, INBOX_PATH, inboxOf, openInbox, say, waitForSummary, welcomeOf } from "./inbox-fixtures";
-import { decryptPush, fakePushService, newUserAgent } from "./push-fixtures";
+import { decryptPush, newUserAgent, pushesTo } from "./push-fixtures";
 
 describe("inbox socket handshake", () => {
   it("refuses no token (401) and a foreign Origin (403); echoes imsys.v1; welcomes with a snapshot", async () => {
@@ -229,25 +227,16 @@ describe("web push from the inbox", () => {
     await befriend(a, u);
     const dm = await openDm(a, u);
     const ua = await newUserAgent();
+    const endpoint = `https://push.example.test/wp/${crypto.randomUUID()}`;
     await apiOk(
       "/api/push/subscriptions",
-      {
-        token: u.accessToken,
-        body: {
-          endpoint: `https://push.example.test/wp/${crypto.randomUUID()}`,
-          keys: { p256dh: ua.p256dh, auth: ua.auth },
-        },
-      },
+      { token: u.accessToken, body: { endpoint, keys: { p256dh: ua.p256dh, auth: ua.auth } } },
       201,
     );
-    const push = fakePushService();
-    await runInDurableObject(inboxOf(u.user.id), (obj: InboxObject) => {
-      obj.pushFetch = push.fetcher;
-    });
 
     await say(dm.id, a, "p1", "are you there?");
-    await waitFor(() => push.requests.length === 1, 10_000, "a push");
-    const first = push.requests[0];
+    await until(async () => (await pushesTo(endpoint)).length === 1, 10_000, "a push");
+    const [first] = await pushesTo(endpoint);
     if (!first) throw new Error("no push");
     const payload: unknown = JSON.parse(new TextDecoder().decode((await decryptPush(first.body, ua)).plaintext));
     expect(payload).toEqual({ conversationId: dm.id, seq: 2, title: a.user.displayName, body: "are you there?" });
@@ -256,7 +245,7 @@ describe("web push from the inbox", () => {
     await say(dm.id, a, "p2", "now you are");
     await waitFor(() => framesOf(s, "conversation").some((f) => (f.conversation as ConversationSummary).lastSeq === 3));
     // The push decision is made in the same call that sent this frame.
-    expect(push.requests).toHaveLength(1);
+    expect(await pushesTo(endpoint)).toHaveLength(1);
     s.close();
     expect((await api("/api/health")).status).toBe(200);
   });

@@ -5,6 +5,7 @@
 // Node unit tests use it too.
 import { fromBase64Url, toBase64Url } from "../ids";
 import { concat, ecdhParams, generateEcdhKeyPair } from "../push/ece";
+import { REQUESTS_PATH } from "./push-service";
 
 const text = new TextEncoder();
 
@@ -100,4 +101,32 @@ export function fakePushService(answer: (url: string) => number = () => 201) {
     return new Response(null, { status: answer(request.url) });
   };
   return { requests, fetcher };
+}
+
+const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === "object" && x !== null;
+const isPair = (h: unknown): h is [string, string] =>
+  Array.isArray(h) && h.length === 2 && typeof h[0] === "string" && typeof h[1] === "string";
+
+function readRecorded(r: unknown): PushRequest {
+  if (!isRecord(r)) throw new Error("push service: not a request");
+  const { url, method, headers, body } = r;
+  if (typeof url !== "string" || typeof method !== "string" || typeof body !== "string") {
+    throw new Error("push service: bad request fields");
+  }
+  if (!Array.isArray(headers) || !headers.every(isPair)) throw new Error("push service: bad headers");
+  return { url, method, headers: new Headers(headers), body: fromBase64Url(body) };
+}
+
+/**
+ * What the outbound push service (push-service.ts, reached through miniflare's
+ * `outboundService`) received at endpoints starting with `prefix`, in order.
+ * For the code under test's own `fetch()`: worker tests only.
+ */
+export async function pushesTo(prefix: string): Promise<PushRequest[]> {
+  const res = await fetch(`https://push.example.test${REQUESTS_PATH}?prefix=${encodeURIComponent(prefix)}`);
+  if (!res.ok) throw new Error(`push service answered ${res.status}`);
+  const data: unknown = await res.json();
+  const requests = isRecord(data) ? data.requests : undefined;
+  if (!Array.isArray(requests)) throw new Error("push service: no request list");
+  return requests.map(readRecorded);
 }
