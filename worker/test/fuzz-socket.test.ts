@@ -126,11 +126,15 @@ function expectContractFrames(s: TestSocket): void {
 
 let owner: TestUser;
 let watcher: TestUser;
+/** Who opens each run's socket, in turn: 200 runs from one user would pass SOCKET_USER_LIMIT (120 handshakes a minute). */
+let senders: TestUser[];
 let group: Conversation;
 
 beforeAll(async () => {
   [owner, watcher] = [await signUp("fs"), await signUp("fs")];
-  group = await makeGroup(owner, [watcher], "socket fuzz");
+  const others = [await signUp("fs"), await signUp("fs"), await signUp("fs")];
+  senders = [owner, ...others];
+  group = await makeGroup(owner, [watcher, ...others], "socket fuzz");
   // The limiter has its own tests; here it would turn the marker into rate_limited.
   await runInDurableObject(stubOf(group.id), (obj: ConversationObject) => {
     obj.room.buckets.limit = { perSecond: 1e6, burst: 1e6 };
@@ -155,12 +159,13 @@ describe("fuzzing conversation socket frames", () => {
         async (first, frames) => {
           run += 1;
           const marker = `marker-${run}`;
+          const sender = senders[run % senders.length] as TestUser;
           let s: TestSocket;
           if (first === null) {
-            s = await join(group.id, owner);
+            s = await join(group.id, sender);
           } else {
             // Junk as the very first frame: only a valid hello may make the socket live.
-            s = expectSocket(await openSocket(wsPath(group.id), owner.accessToken));
+            s = expectSocket(await openSocket(wsPath(group.id), sender.accessToken));
             sendRaw(s, first);
             sendRaw(s, JSON.stringify({ type: "hello", lastSeq: 0 }));
           }
