@@ -90,6 +90,9 @@ describe("screenshots", () => {
         Promise.all([...document.images].map((img) => (img.complete ? null : img.decode().catch(() => null)))),
       );
       await shot(page, `group-chat-${size}`);
+      await page.emulateMedia({ colorScheme: "dark" });
+      await shot(page, `group-chat-dark-${size}`);
+      await page.emulateMedia({ colorScheme: "light" });
 
       await page.getByRole("button", { name: "Search" }).click();
       await page.getByRole("searchbox", { name: "Search messages" }).fill("rope");
@@ -109,6 +112,37 @@ describe("screenshots", () => {
       await page.getByRole("heading", { name: "Settings" }).waitFor();
       await shot(page, `settings-${size}`);
       await context.close();
+
+      // The same screens in Chinese, as a browser set to zh-CN shows them (no English label is waited for).
+      const zh = await browser.newContext({ baseURL: BASE_URL, viewport, colorScheme: "light", locale: "zh-CN" });
+      const zhPage = await zh.newPage();
+      await zhPage.goto("/");
+      await zhPage.locator('input[name="username"]').waitFor();
+      await shot(zhPage, `login-zh-${size}`);
+      await signInOn(zhPage, ann.username, ann.password);
+      await zhPage.locator("li").filter({ hasText: "Cy Park" }).first().waitFor();
+      await shot(zhPage, `conversations-zh-${size}`);
+      await zhPage.goto(`/c/${chat.id}`);
+      await zhPage.locator(".message-ol").getByText("好的，12 点见 😀").waitFor();
+      await zhPage.locator(".connection.live").waitFor();
+      await shot(zhPage, `chat-zh-${size}`);
+      await zhPage.emulateMedia({ colorScheme: "dark" });
+      await shot(zhPage, `chat-dark-zh-${size}`);
+      await zhPage.emulateMedia({ colorScheme: "light" });
+      await zhPage.goto(`/c/${group.id}`);
+      await zhPage.locator(".message-ol .file-card").waitFor();
+      await zhPage.locator(".message-ol .image-preview img").waitFor();
+      await shot(zhPage, `group-chat-zh-${size}`);
+      await zhPage.goto(`/c/${group.id}/info`);
+      await zhPage.locator(".member-list li").nth(2).waitFor();
+      await shot(zhPage, `group-info-zh-${size}`);
+      await zhPage.goto("/contacts");
+      await zhPage.getByText(`@${cy.username}`).waitFor();
+      await shot(zhPage, `contacts-zh-${size}`);
+      await zhPage.goto("/settings");
+      await zhPage.locator("h1").first().waitFor();
+      await shot(zhPage, `settings-zh-${size}`);
+      await zh.close();
     });
   }
 });
