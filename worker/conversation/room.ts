@@ -217,10 +217,13 @@ export class Room {
    */
   private hello(socket: RoomSocket, lastSeq: number): void {
     const online = new Set<string>();
-    // Blocked: the other side shows as offline (the contract's "each sees the other as offline").
-    if (!this.opts.silenced?.(socket.userId)) for (const s of this.hub.sockets()) online.add(s.userId);
+    // Blocked: the other side shows as offline (the contract's "each sees the other as offline"),
+    // and its read marker is not shown either: a read made during the block is a receipt.
+    const silenced = this.opts.silenced?.(socket.userId) === true;
+    if (!silenced) for (const s of this.hub.sockets()) online.add(s.userId);
     online.add(socket.userId);
     const reads = this.log.store.readMarkers();
+    const readOf = (userId: string) => (silenced && userId !== socket.userId ? 0 : (reads.get(userId) ?? 0));
     const welcome = frame({
       type: "welcome",
       head: this.log.head,
@@ -229,7 +232,7 @@ export class Room {
         userId,
         role,
         online: online.has(userId),
-        readSeq: reads.get(userId) ?? 0,
+        readSeq: readOf(userId),
       })),
       protocol: PROTOCOL_VERSION,
     });

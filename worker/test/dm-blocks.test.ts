@@ -35,12 +35,15 @@ async function answerTo(s: TestSocket, frame: Record<string, unknown>): Promise<
   return answer ?? {};
 }
 
-/** Whether the socket's welcome showed `peer` online. */
-function peerOnline(s: TestSocket, peer: TestUser): boolean | undefined {
+/** What the socket's welcome showed of `peer`. */
+function peerInWelcome(s: TestSocket, peer: TestUser): { online: boolean; readSeq: number } | undefined {
   const welcome = s.frames.find((f) => f.type === "welcome");
-  const members = Array.isArray(welcome?.members) ? (welcome.members as { userId: string; online: boolean }[]) : [];
-  return members.find((m) => m.userId === peer.user.id)?.online;
+  const members = Array.isArray(welcome?.members)
+    ? (welcome.members as { userId: string; online: boolean; readSeq: number }[])
+    : [];
+  return members.find((m) => m.userId === peer.user.id);
 }
+const peerOnline = (s: TestSocket, peer: TestUser) => peerInWelcome(s, peer)?.online;
 
 const fromPeer = (s: TestSocket, peer: TestUser, since: number) =>
   s.frames
@@ -90,6 +93,8 @@ describe("a block in an existing DM", () => {
     expect(await answerTo(sb, { type: "send", kind: "text", text: "last" })).toMatchObject({ code: "forbidden" });
     const after = await join(dm, a);
     expect(peerOnline(after, b)).toBe(false);
+    // B's read during the block is no receipt at A, not even in a fresh welcome.
+    expect(peerInWelcome(after, b)?.readSeq).toBe(0);
 
     // History stays readable on both sides, unchanged.
     expect((await history(a, dm)).map((m) => m.text)).toEqual(["before"]);
