@@ -1,7 +1,7 @@
-import { type JWTHeaderParameters, errors as joseErrors, jwtVerify, SignJWT } from "jose";
+import { SignJWT } from "jose";
 import type { Bindings } from "../http/env";
 import { newId } from "../ids";
-import { signingKey, verificationKeys } from "./tokens";
+import { signingKey, verifyOurJwt } from "./tokens";
 
 /**
  * A device token says "this browser once signed in as this user" (OWASP's
@@ -34,17 +34,8 @@ export async function signDeviceToken(env: Bindings, user: { id: string; usernam
 
 /** The device, if `token` is ours, unexpired and was issued to `username` (lower-case); else null. */
 export async function verifyDeviceToken(env: Bindings, token: string, username: string): Promise<Device | null> {
-  const keys = await verificationKeys(env);
   try {
-    const { payload } = await jwtVerify(
-      token,
-      (header: JWTHeaderParameters) => {
-        const match = keys.find((k) => k.kid === header.kid);
-        if (!match) throw new joseErrors.JWKSNoMatchingKey();
-        return match.key;
-      },
-      { algorithms: ["HS256"], issuer: env.JWT_ISSUER, audience: audience(env), requiredClaims: ["sub", "exp"] },
-    );
+    const payload = await verifyOurJwt(env, token, { audience: audience(env), requiredClaims: ["sub", "exp"] });
     const { sub, usr, did } = payload;
     if (typeof sub !== "string" || typeof did !== "string" || usr !== username) return null;
     return { deviceId: did, userId: sub };

@@ -1,4 +1,11 @@
-import { type JWTHeaderParameters, errors as joseErrors, jwtVerify, SignJWT } from "jose";
+import {
+  type JWTHeaderParameters,
+  type JWTPayload,
+  type JWTVerifyOptions,
+  errors as joseErrors,
+  jwtVerify,
+  SignJWT,
+} from "jose";
 import type { AuthInfo, Bindings } from "../http/env";
 import { sha256Hex } from "../ids";
 import { BEARER_PREFIX, Limits } from "../protocol";
@@ -50,26 +57,38 @@ export async function signAccessToken(
     .sign(key);
 }
 
+/**
+ * The payload of a token this Worker signed: HS256 only (whatever the header
+ * says), under the current or previous key, our issuer, the given audience and
+ * claims. Throws for anything else. Access and device tokens share it; their
+ * audiences differ, so neither passes for the other.
+ */
+export async function verifyOurJwt(
+  env: Bindings,
+  token: string,
+  options: Required<Pick<JWTVerifyOptions, "audience" | "requiredClaims">> & Pick<JWTVerifyOptions, "maxTokenAge">,
+): Promise<JWTPayload> {
+  const keys = await verificationKeys(env);
+  const { payload } = await jwtVerify(
+    token,
+    (header: JWTHeaderParameters) => {
+      const match = keys.find((k) => k.kid === header.kid);
+      if (!match) throw new joseErrors.JWKSNoMatchingKey();
+      return match.key;
+    },
+    { algorithms: ["HS256"], issuer: env.JWT_ISSUER, ...options },
+  );
+  return payload;
+}
+
 /** Verifies signature, algorithm, iss, aud, exp; returns null for any bad token. */
 export async function verifyAccessToken(env: Bindings, token: string): Promise<AuthInfo | null> {
-  const keys = await verificationKeys(env);
   try {
-    const { payload } = await jwtVerify(
-      token,
-      (header: JWTHeaderParameters) => {
-        const match = keys.find((k) => k.kid === header.kid);
-        if (!match) throw new joseErrors.JWKSNoMatchingKey();
-        return match.key;
-      },
-      {
-        algorithms: ["HS256"],
-        issuer: env.JWT_ISSUER,
-        audience: env.JWT_AUDIENCE,
-        requiredClaims: ["sub", "sid", "exp", "iat"],
-        maxTokenAge: Limits.accessTokenTtlSeconds + 5,
-      },
-    );
-    const { sub, sid, exp } = payload;
+    const { sub, sid, exp } = await verifyOurJwt(env, token, {
+      audience: env.JWT_AUDIENCE,
+      requiredClaims: ["sub", "sid", "exp", "iat"],
+      maxTokenAge: Limits.accessTokenTtlSeconds + 5,
+    });
     if (typeof sub !== "string" || typeof sid !== "string" || typeof exp !== "number") return null;
     return { userId: sub, sessionId: sid, exp };
   } catch {
