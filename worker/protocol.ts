@@ -54,6 +54,13 @@ export const Limits = {
   requestMessageMax: 500,
   titleMax: 128,
   groupMembersMax: 1000,
+  /** `GET /api/conversations/:id/members` answers at most this many per page. */
+  memberPageMax: 500,
+  /**
+   * A group above this many members is not listed whole: the welcome lists the
+   * owner, the admins and who is online, `GET /api/conversations/:id` the first page.
+   */
+  membersListedMax: 1000,
   sendsPerSecond: 10,
   sendBurst: 30,
   /** Every client frame but the ping text, per socket (over: `rate_limited`, and 4008 past a burst of refusals). */
@@ -165,7 +172,18 @@ export interface Conversation {
   kind: ConversationKind;
   title: string | null;
   createdAt: number;
+  /** Everyone, or in a group above `Limits.membersListedMax` the first page (then `nextCursor` is set). */
   members?: Member[];
+  /** Added to v1: how many members the conversation has. */
+  memberCount?: number;
+  /** Added to v1: where `GET /api/conversations/:id/members?cursor=` goes on; absent when `members` is everyone. */
+  nextCursor?: string;
+}
+
+/** `GET /api/conversations/:id/members`: one page, ordered by join time then user id; `nextCursor` null at the end. */
+export interface MembersPage {
+  members: Member[];
+  nextCursor: string | null;
 }
 
 export type MessageKind = "text" | "file" | "image" | "audio" | "video" | "system";
@@ -301,7 +319,10 @@ export type ConversationServerFrame =
       type: "welcome";
       head: number;
       readSeq: number;
+      /** Everyone, or above `Limits.membersListedMax` the owner, the admins, who is online and the caller. */
       members: SocketMember[];
+      /** Added to v1: the total, which `members` may fall short of. */
+      memberCount: number;
       protocol: typeof PROTOCOL_VERSION;
     }
   | { type: "events"; events: ConversationEvent[] }

@@ -19,9 +19,10 @@ import { errorResponse, refusalError } from "../http/errors";
 import { type ChangeFrame, CloseCode, ErrorCode, Limits, type User } from "../protocol";
 import type { ConversationNote } from "../shared/note";
 import type { SessionScope } from "../shared/scope";
-import { type Access, accessOf, type Roster, rosterOf } from "./authority";
+import { type Access, accessOf, type MemberPage, memberPage, type Roster, rosterOf } from "./authority";
 import { DmBlocks } from "./dm-blocks";
 import type { Accepted, InitInput } from "./log";
+import type { MemberKey } from "./member-cursor";
 import { MemberIndexOutbox } from "./member-index";
 import type { MemberChange, MemberChangeResult } from "./membership";
 import { InboxNotifier } from "./notifier";
@@ -369,6 +370,11 @@ export class ConversationObject extends DurableObject<Env> {
   /** The conversation and its members as this object holds them (GET /api/conversations/:id). */
   roster(userId: string): RpcResult<Roster> {
     return rosterOf(this.room.log, this.ctx.storage.sql, userId);
+  }
+
+  /** One page of the member list after `after` (GET /api/conversations/:id/members). */
+  memberPage(userId: string, after: MemberKey | null, limit: number): RpcResult<MemberPage> {
+    return memberPage(this.room.log, this.ctx.storage.sql, userId, after, limit);
   }
 
   /**

@@ -7,6 +7,7 @@ import {
   Limits,
   PING_TEXT,
   PROTOCOL_VERSION,
+  type Role,
 } from "../protocol";
 import { inScope, type SessionScope } from "../shared/scope";
 import { frameBytes, utf8Length } from "../shared/utf8";
@@ -224,16 +225,19 @@ export class Room {
     online.add(socket.userId);
     const reads = this.log.store.readMarkers();
     const readOf = (userId: string) => (silenced && userId !== socket.userId ? 0 : (reads.get(userId) ?? 0));
+    const members = this.log.members;
+    // A large group lists whom a client shows anyway (owner, admins, who is online, the caller);
+    // the rest is paged over REST. A small group lists everyone, as it always did.
+    const listed = (userId: string, role: Role) =>
+      members.size <= Limits.membersListedMax || role !== "member" || online.has(userId);
     const welcome = frame({
       type: "welcome",
       head: this.log.head,
       readSeq: reads.get(socket.userId) ?? 0,
-      members: [...this.log.members].map(([userId, role]) => ({
-        userId,
-        role,
-        online: online.has(userId),
-        readSeq: readOf(userId),
-      })),
+      members: [...members].flatMap(([userId, role]) =>
+        listed(userId, role) ? [{ userId, role, online: online.has(userId), readSeq: readOf(userId) }] : [],
+      ),
+      memberCount: members.size,
       protocol: PROTOCOL_VERSION,
     });
     socket.send(welcome);

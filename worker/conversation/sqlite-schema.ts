@@ -88,6 +88,13 @@ export const MIGRATIONS: Migration[] = [
       `CREATE INDEX messages_deleted_idx ON messages (seq, sender_id) WHERE deleted = 1`,
     ],
   },
+  {
+    id: "0007_members_order",
+    statements: [
+      // The member list's order and its paging cursor (authority.ts `memberPage`): a page is a keyset read.
+      `CREATE INDEX members_order_idx ON members (joined_at, user_id)`,
+    ],
+  },
 ];
 
 export function insertIndex(sql: SqlStorage, seq: number, text: string): void {

@@ -5,19 +5,19 @@ import { limitByUser } from "../auth/ratelimit";
 import { SendBody } from "../conversation/frames";
 import type { InitInput } from "../conversation/log";
 import type { MemberChange } from "../conversation/membership";
-import type { Refusal } from "../conversation/results";
 import { blockedAmong, isBlockedEitherWay } from "../db/blocks";
 import { type ConversationRow, ensureDm, insertGroup, listForUser } from "../db/conversations";
 import { friendsAmong } from "../db/friends";
-import { getUserById, getUsersByIds } from "../db/users";
+import { getUserById } from "../db/users";
 import { requireAccess, requireConversation } from "../do/access";
 import { conversationStub, inboxStub } from "../do/stubs";
 import { forwardUpgrade, requireUpgrade } from "../do/upgrade";
 import type { AppEnv, Bindings } from "../http/env";
-import { forbidden, invalidRequest, notFound, refusalError } from "../http/errors";
+import { forbidden, invalidRequest, notFound } from "../http/errors";
 import { intParam, safeName, valid } from "../http/validate";
 import { newId } from "../ids";
-import { type Conversation, type ConversationSummary, Limits } from "../protocol";
+import { type ConversationSummary, Limits } from "../protocol";
+import { MembersQuery, membersPage, unwrap, withMembers } from "./member-list";
 
 const userId = v.pipe(v.string(), v.minLength(1), v.maxLength(64));
 const title = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(Limits.titleMax), safeName);
@@ -56,28 +56,6 @@ const AddMembersBody = v.object({
   userIds: v.pipe(v.array(userId), v.minLength(1), v.maxLength(Limits.groupMembersMax)),
 });
 const RoleBody = v.object({ role: v.picklist(["admin", "member"]) });
-
-/** Unwraps an object's result union, turning a refusal into the contract's HTTP error. */
-function unwrap<R extends { ok: true } | Refusal>(result: R): Extract<R, { ok: true }> {
-  if (result.ok) return result as Extract<R, { ok: true }>;
-  throw refusalError(result);
-}
-
-/** The conversation and its members as its object holds them (never D1's index), with profiles from D1. */
-async function withMembers(env: Bindings, conversationId: string, me: string): Promise<Conversation> {
-  const { conversation, members } = unwrap(await conversationStub(env, conversationId).roster(me));
-  const users = await getUsersByIds(
-    env.DB,
-    members.map((m) => m.userId),
-  );
-  return {
-    ...conversation,
-    members: members.flatMap((m) => {
-      const user = users.get(m.userId);
-      return user ? [{ user, role: m.role, joinedAt: m.joinedAt }] : [];
-    }),
-  };
-}
 
 /**
  * Creates the object's log (idempotent) and waits for its members to reach
@@ -190,6 +168,13 @@ conversations.get("/:id", async (c) => {
   const me = c.get("auth").userId;
   const { conversation } = await requireAccess(c.env, c.req.param("id"), me);
   return c.json({ conversation: await withMembers(c.env, conversation.id, me) });
+});
+
+// Paged in (join time, user id) order; the object checks the caller (a refusal is its 403/404).
+conversations.get("/:id/members", valid("query", MembersQuery), async (c) => {
+  const me = c.get("auth").userId;
+  const id = await requireConversation(c.env, c.req.param("id"));
+  return c.json(await membersPage(c.env, id, me, c.req.valid("query")));
 });
 
 // Content: the object checks the caller on every call (a refusal is its 403/404).

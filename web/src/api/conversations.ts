@@ -1,7 +1,7 @@
 // Group management and history look-ups (docs/protocol.md "Conversations", "The log: events and messages").
 import * as v from "valibot";
-import type { Conversation, MessageKind, Role } from "../../../worker/protocol";
-import { ConversationEnvelopeSchema } from "../wire/rest";
+import type { Conversation, MembersPage, MessageKind, Role } from "../../../worker/protocol";
+import { ConversationEnvelopeSchema, MembersPageSchema } from "../wire/rest";
 import { api, apiVoid } from "./client";
 import { type MessagesPage, messagesPage } from "./resources";
 
@@ -19,6 +19,11 @@ export async function renameGroup(id: string, title: string): Promise<Conversati
 
 export async function addMembers(id: string, userIds: string[]): Promise<Conversation> {
   return (await api(`${base(id)}/members`, ConversationEnvelopeSchema, { body: { userIds } })).conversation;
+}
+
+/** The member list's page after `cursor` (a large group's `GET /:id` carries only the first). */
+export function listMembers(id: string, cursor: string, limit = 200): Promise<MembersPage> {
+  return api(`${base(id)}/members?cursor=${seg(cursor)}&limit=${limit}`, MembersPageSchema);
 }
 
 /** Removes a member; with one's own id this is leaving. */

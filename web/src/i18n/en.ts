@@ -165,6 +165,7 @@ export const en = {
   backToChat: "← Back to the chat",
   rename: "Rename",
   memberList: "Members ({n})",
+  loadMoreMembers: "Show more members ({n} not shown)",
   roleOwner: "Owner",
   roleAdmin: "Admin",
   roleMember: "Member",

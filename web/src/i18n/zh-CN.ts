@@ -156,6 +156,7 @@ export const zhCN: Messages = {
   backToChat: "← 返回聊天",
   rename: "重命名",
   memberList: "成员（{n}）",
+  loadMoreMembers: "显示更多成员（还有 {n} 位）",
   roleOwner: "群主",
   roleAdmin: "管理员",
   roleMember: "成员",

@@ -19,7 +19,7 @@ const errorCode = v.picklist([
   "internal",
 ]);
 
-const ServerFrameSchema: v.GenericSchema<unknown, ConversationServerFrame> = v.variant("type", [
+const FrameSchema = v.variant("type", [
   v.object({
     type: v.literal("welcome"),
     head: seq,
@@ -36,6 +36,8 @@ const ServerFrameSchema: v.GenericSchema<unknown, ConversationServerFrame> = v.v
       ),
       [],
     ),
+    // Above 1,000 members `members` lists only the owner, admins and who is online; this is the total.
+    memberCount: v.optional(seq),
     protocol: v.literal(1),
   }),
   v.object({ type: v.literal("events"), events: v.array(EventSchema) }),
@@ -51,6 +53,12 @@ const ServerFrameSchema: v.GenericSchema<unknown, ConversationServerFrame> = v.v
   }),
   v.object({ type: v.literal("pong") }),
 ]);
+
+// A server from before memberCount listed everyone, so the list's length is the total.
+const ServerFrameSchema: v.GenericSchema<unknown, ConversationServerFrame> = v.pipe(
+  FrameSchema,
+  v.transform((f) => (f.type === "welcome" ? { ...f, memberCount: f.memberCount ?? f.members.length } : f)),
+);
 
 /** The frame, or null for anything that is not a frame this client knows. */
 export function parseServerFrame(text: unknown): ConversationServerFrame | null {

@@ -3,7 +3,9 @@ import type { Conversation } from "../../../worker/protocol";
 import type { TimelineItem } from "../chat/timeline";
 import { useChat } from "../chat/useChat";
 import { t } from "../i18n";
+import { inbox } from "../inbox/inboxStore";
 import { ErrorMessage } from "../ui/ErrorMessage";
+import { useStore } from "../ui/store";
 import { startUpload } from "../upload/manager";
 import { defaultName } from "../upload/plan";
 import { ChatHeader } from "./chat/ChatHeader";
@@ -32,7 +34,10 @@ export function ChatView({ conversationId, selfId }: { conversationId: string; s
     (userId: string) => members?.find((m) => m.user.id === userId)?.user.displayName ?? t("someone"),
     [members],
   );
-  const myRole = members?.find((m) => m.user.id === selfId)?.role;
+  const summaries = useStore(inbox).conversations;
+  // A large group's details list only the first page of members; the inbox summary knows the viewer's role.
+  const myRole =
+    members?.find((m) => m.user.id === selfId)?.role ?? summaries.find((c) => c.id === conversationId)?.role;
   const group = chat.conversation?.kind === "group";
   const typingNames = chat.typingUserIds.map(nameOf);
   const closed = chat.connection === "forbidden" || chat.connection === "unauthorized";

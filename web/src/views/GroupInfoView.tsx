@@ -4,12 +4,15 @@ import { addMembers, removeMember, renameGroup, setRole } from "../api/conversat
 import { describeError } from "../api/failure";
 import { getConversation, listFriends } from "../api/resources";
 import { type MessageKey, t } from "../i18n";
+import { inbox } from "../inbox/inboxStore";
 import { chatPath, navigate } from "../router";
 import { ConfirmDialog } from "../ui/ConfirmDialog";
 import { ErrorMessage } from "../ui/ErrorMessage";
 import { Link } from "../ui/Link";
+import { useStore } from "../ui/store";
 import { useLoad } from "../ui/useLoad";
 import { FriendPicker } from "./group/FriendPicker";
+import { useMemberPages } from "./group/useMemberPages";
 
 const ROLE_LABEL: Record<Role, MessageKey> = { owner: "roleOwner", admin: "roleAdmin", member: "roleMember" };
 
@@ -25,11 +28,15 @@ export function GroupInfoView({ conversationId, selfId }: { conversationId: stri
     null,
   );
 
-  // Owner first, then admins, then members, each by name.
-  const members = [...(conv.data?.members ?? [])].sort(
+  const pages = useMemberPages(conversationId, conv.data);
+  const summaries = useStore(inbox).conversations;
+  // Owner first, then admins, then members, each by name (a large group: among the pages loaded so far).
+  const members = [...pages.members].sort(
     (a, b) => ROLE_RANK[b.role] - ROLE_RANK[a.role] || a.user.displayName.localeCompare(b.user.displayName),
   );
-  const myRole = members.find((m) => m.user.id === selfId)?.role ?? "member";
+  // A large group's first page need not list the viewer; the inbox summary knows their role.
+  const myRole =
+    members.find((m) => m.user.id === selfId)?.role ?? summaries.find((c) => c.id === conversationId)?.role ?? "member";
   const admin = isAdminRole(myRole);
   const shownTitle = conv.data?.title ?? "";
 
@@ -56,7 +63,7 @@ export function GroupInfoView({ conversationId, selfId }: { conversationId: stri
         {t("groupInfoOf", { title: "" })}
         <bdi dir="auto">{shownTitle}</bdi>
       </h1>
-      <ErrorMessage text={conv.error ?? error} />
+      <ErrorMessage text={conv.error ?? pages.error ?? error} />
       {admin && conv.data && (
         <form
           class="inline-form"
@@ -85,7 +92,7 @@ export function GroupInfoView({ conversationId, selfId }: { conversationId: stri
           </button>
         </form>
       )}
-      <h2 id="member-heading">{t("memberList", { n: members.length })}</h2>
+      <h2 id="member-heading">{t("memberList", { n: pages.total })}</h2>
       <ul class="member-list" aria-labelledby="member-heading">
         {members.map((m) => (
           <MemberRow
@@ -105,6 +112,13 @@ export function GroupInfoView({ conversationId, selfId }: { conversationId: stri
           />
         ))}
       </ul>
+      {pages.hasMore && (
+        <p>
+          <button type="button" class="secondary" disabled={pages.loading} onClick={pages.loadMore}>
+            {t("loadMoreMembers", { n: pages.total - members.length })}
+          </button>
+        </p>
+      )}
       {admin && friends.data && addable.length === 0 && (
         // A disabled "Add" with nobody to add explains nothing: say why, and where to go.
         <p class="muted">

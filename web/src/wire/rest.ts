@@ -8,6 +8,7 @@ import type {
   FriendRequest,
   Me,
   Member,
+  MembersPage,
   TokenPair,
   User,
 } from "../../../worker/protocol";
@@ -79,8 +80,14 @@ const ConversationSchema: v.GenericSchema<unknown, Conversation> = v.object({
   title: orNull(v.string()),
   createdAt: int,
   members: maybe(v.array(MemberSchema)),
+  memberCount: maybe(int),
+  nextCursor: maybe(v.string()),
 });
 export const ConversationEnvelopeSchema = v.object({ conversation: ConversationSchema });
+export const MembersPageSchema: v.GenericSchema<unknown, MembersPage> = v.object({
+  members: v.array(MemberSchema),
+  nextCursor: orNull(v.string()),
+});
 
 export const SummarySchema: v.GenericSchema<unknown, ConversationSummary> = v.object({
   id: v.string(),
