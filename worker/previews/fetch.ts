@@ -2,15 +2,15 @@
 // (docs/security.md "Link previews"): public hosts only, re-checked on every
 // redirect hop; one deadline over all hops and the body; at most
 // PreviewLimits.pageBytesMax bytes read, stopping at the end of the head.
-import { ApiError, invalidRequest, notFound, tooLarge } from "../http/errors";
-import { PreviewLimits } from "../protocol";
+import { ApiError, invalidRequest, tooLarge } from "../http/errors";
+import { ErrorCode, PreviewLimits } from "../protocol";
 import { publicUrlProblem } from "../shared/public-host";
 
 /** Why no preview came out: `details.reason` of the 404. */
 export type PreviewFailure = "timeout" | "unreachable" | "status" | "redirects" | "not_html" | "empty";
 
 export const previewFailure = (reason: PreviewFailure, message: string) =>
-  new ApiError(404, "not_found", message, { reason });
+  new ApiError(404, ErrorCode.notFound, message, { reason });
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
