@@ -39,6 +39,8 @@ export default defineConfig(async () => {
                   VAPID_SUBJECT: "mailto:ops@imsystem.invalid",
                   // The fake push service in tests listens on plain http.
                   PUSH_ALLOW_INSECURE_ENDPOINTS: "true",
+                  // Link previews of plain-http pages on the loopback (none in these tests; the e2e server has one).
+                  PREVIEW_ALLOW_INSECURE: "true",
                   // Silent-drop detection in seconds, not a minute.
                   HEARTBEAT_TIMEOUT_MS: "1500",
                 },

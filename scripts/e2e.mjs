@@ -66,7 +66,8 @@ if (interrupted) await parked();
 
 let exitCode = 1;
 try {
-  starting = startDevServer({ port, persistDir });
+  // Link previews of the pages a test serves itself on 127.0.0.1 (plain http, loopback only).
+  starting = startDevServer({ port, persistDir, vars: { PREVIEW_ALLOW_INSECURE: "true" } });
   const server = await starting;
   console.log(`e2e: wrangler dev at ${server.url} (state in ${persistDir})`);
   if (interrupted) await parked();

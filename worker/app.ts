@@ -13,6 +13,7 @@ import { files } from "./routes/files";
 import { friends } from "./routes/friends";
 import { inbox } from "./routes/inbox";
 import { me } from "./routes/me";
+import { previews } from "./routes/previews";
 import { push } from "./routes/push";
 import { users } from "./routes/users";
 
@@ -54,6 +55,7 @@ app.route("/conversations", conversations);
 app.route("/files", files);
 app.route("/push", push);
 app.route("/inbox", inbox);
+app.route("/previews", previews);
 
 app.notFound(() => errorResponse(notFound("no such endpoint")));
 

@@ -394,3 +394,25 @@ export interface FilePart {
   partNumber: number;
   size: number;
 }
+
+/** `GET /api/previews?url=`: a page's Open Graph card; every field but `url` may be missing. */
+export interface LinkPreview {
+  /** The URL asked about, normalized (no fragment). */
+  url: string;
+  title?: string;
+  description?: string;
+  /** An https image URL, to show with `referrerpolicy="no-referrer"`. */
+  image?: string;
+  siteName?: string;
+}
+
+export const PreviewLimits = {
+  urlMax: 2048,
+  titleMax: 200,
+  descriptionMax: 400,
+  siteNameMax: 100,
+  /** Bytes of a page read at most, up to the end of its <head>. */
+  pageBytesMax: 256 * 1024,
+  timeoutMs: 3000,
+  redirectsMax: 3,
+} as const;

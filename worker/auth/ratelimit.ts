@@ -9,7 +9,12 @@ import { rateLimited } from "../http/errors";
 const PERIOD_SECONDS = 60;
 
 type IpLimit = "LOGIN_IP_LIMIT" | "REGISTER_IP_LIMIT";
-type UserLimit = "FRIEND_REQUEST_USER_LIMIT" | "UPLOAD_USER_LIMIT" | "ACCOUNT_USER_LIMIT" | "SOCKET_USER_LIMIT";
+type UserLimit =
+  | "FRIEND_REQUEST_USER_LIMIT"
+  | "UPLOAD_USER_LIMIT"
+  | "ACCOUNT_USER_LIMIT"
+  | "SOCKET_USER_LIMIT"
+  | "PREVIEW_USER_LIMIT";
 
 /** Set by Cloudflare's edge; absent only in local development. */
 export function clientIp(req: Request): string {

@@ -1,6 +1,7 @@
 import * as v from "valibot";
 import { invalidRequest } from "../http/errors";
 import { fromBase64Url } from "../ids";
+import { publicUrlProblem } from "../shared/public-host";
 import { importUserAgentKey, isUncompressedPoint } from "./ece";
 
 export const ENDPOINT_MAX = 2048;
@@ -41,21 +42,6 @@ export const UnsubscribeBody = v.strictObject({
   endpoint: v.pipe(v.string(), v.nonEmpty(), v.maxLength(ENDPOINT_MAX)),
 });
 
-const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
-
-/**
- * Names that resolve only inside some network: RFC 6761 localhost, RFC 6762
- * .local (mDNS), RFC 8375 home.arpa, ICANN's reserved .internal, and the
- * private suffixes routers and companies hand out.
- */
-const PRIVATE_SUFFIXES = ["localhost", "local", "internal", "home.arpa", "lan", "intranet", "corp", "home", "private"];
-
-/**
- * The URL parser writes every IPv4 form (decimal, hex, short) as a dotted
- * quad and every IPv6 one in brackets, so these two tests see them all.
- */
-const isIpLiteral = (host: string) => host.startsWith("[") || /^\d+\.\d+\.\d+\.\d+$/.test(host);
-
 /**
  * A push endpoint is a URL this Worker will POST to for every message, so
  * it must be a push service on the public internet (RFC 8030 §8: https),
@@ -65,16 +51,8 @@ const isIpLiteral = (host: string) => host.startsWith("[") || /^\d+\.\d+\.\d+\.\
  * (PUSH_ALLOW_INSECURE_ENDPOINTS, tests only).
  */
 export function requirePushEndpoint(endpoint: string, allowInsecure: boolean): void {
-  const url = new URL(endpoint);
-  const fail = (message: string) => invalidRequest("invalid body", [{ field: "endpoint", message }]);
-  if (url.username || url.password) throw fail("must not carry credentials");
-  if (url.protocol === "http:" && allowInsecure && LOOPBACK_HOSTS.has(url.hostname)) return;
-  if (url.protocol !== "https:") throw fail("must be an https URL");
-  // Every trailing dot: "localhost.." must not pass as a public name.
-  const host = url.hostname.toLowerCase().replace(/\.+$/, "");
-  if (isIpLiteral(host)) throw fail("must name a host, not an IP address");
-  const internal = PRIVATE_SUFFIXES.some((suffix) => host === suffix || host.endsWith(`.${suffix}`));
-  if (!host.includes(".") || internal) throw fail("must be a public host");
+  const problem = publicUrlProblem(new URL(endpoint), allowInsecure);
+  if (problem) throw invalidRequest("invalid body", [{ field: "endpoint", message: problem }]);
 }
 
 /** The point must lie on P-256, or every later push to it would fail. */

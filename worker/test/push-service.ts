@@ -3,7 +3,9 @@
 // test Worker (its objects and the test code alike) to this handler, in the Node
 // process running vitest. So the inbox pushes exactly as it does live, with no
 // test hook on it; tests read what arrived with `pushesTo` (push-fixtures.ts).
-// Web APIs and no imports: vitest.config.ts loads it, worker/ type-checks it.
+// Web APIs and no other imports: vitest.config.ts loads it, worker/ type-checks it.
+
+import { PAGES_ORIGIN, pageServiceAnswer } from "./page-service";
 
 /** The push service's hosts; anything else has no network in tests. */
 export const PUSH_HOST_SUFFIX = ".example.test";
@@ -50,5 +52,6 @@ export async function pushServiceOutbound(request: Request): Promise<Response> {
     headers: [...request.headers],
     body: base64Url(new Uint8Array(await request.arrayBuffer())),
   });
+  if (url.origin === PAGES_ORIGIN) return pageServiceAnswer(request);
   return new Response(null, { status: ANSWERS.get(url.hostname.split(".")[0] ?? "") ?? 201 });
 }

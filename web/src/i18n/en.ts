@@ -192,6 +192,7 @@ export const en = {
   save: "Save",
   inReplyTo: "In reply to {name}",
   olderMessage: "an older message",
+  linkPreview: "Link preview: {title}",
   seen: "Seen",
   seenBy: "Seen by {names}",
   search: "Search",

@@ -183,6 +183,7 @@ export const zhCN: Messages = {
   save: "保存",
   inReplyTo: "回复 {name}",
   olderMessage: "一条较早的消息",
+  linkPreview: "链接预览：{title}",
   seen: "已读",
   seenBy: "{names} 已读",
   search: "搜索",

@@ -5,6 +5,7 @@ import type { TimelineItem } from "../../chat/timeline";
 import { getLang, t } from "../../i18n";
 import { Attachment } from "../media/Attachment";
 import { kindLabel } from "../media/kindLabel";
+import { LinkCard } from "./LinkCard";
 import type { MenuTarget } from "./MessageActions";
 import { Reactions } from "./Reactions";
 import { useGestures } from "./useGestures";
@@ -69,6 +70,7 @@ export function MessageItem(props: Props) {
     [item.reactions, selfId],
   );
   useEffect(() => (bubble.current && seq !== null ? observe(bubble.current) : undefined), [seq, observe]);
+  const firstLink = useMemo(() => (item.text ? linkify(item.text).find((p) => p.href)?.href : undefined), [item.text]);
 
   const actionable = seq !== null && !item.deleted && item.status === "sent";
   const openMenu = (returnFocus: HTMLElement | null) => {
@@ -151,6 +153,7 @@ export function MessageItem(props: Props) {
                 <TextWithLinks text={item.text} />
               </p>
             )}
+            {firstLink && item.status === "sent" && <LinkCard url={firstLink} />}
             {!item.file && label && <p class="text muted">{label}</p>}
           </>
         )}
