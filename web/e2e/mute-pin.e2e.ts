@@ -9,7 +9,7 @@ const browser = useBrowser();
 const DESKTOP = { width: 1280, height: 800 };
 
 const rows = (page: Page) => page.getByRole("list", { name: "Conversations" }).getByRole("listitem");
-const firstRowText = (page: Page) => rows(page).first().innerText();
+const firstRowText = async (page: Page) => (await rows(page).first().textContent()) ?? "";
 
 describe("mute and pin", () => {
   it("pinning moves a chat to the top, survives a reload, and shows on the user's other device", async () => {

@@ -42,7 +42,7 @@ export function ChatHeader({ conversationId, title, connection, groupId, searchi
         <ChatToggles conversationId={conversationId} />
         <button
           type="button"
-          class="secondary small"
+          class="secondary small search-toggle"
           aria-expanded={searching}
           aria-label={searching ? t("closeSearch") : t("search")}
           title={searching ? t("closeSearch") : t("search")}
