@@ -76,6 +76,8 @@ export const Limits = {
   heartbeatTimeoutMs: 60_000,
   accessTokenTtlSeconds: 15 * 60,
   userSearchMax: 20,
+  /** Pinned conversations per user (Telegram's limit without premium); past it `409 conflict`. */
+  pinnedMax: 5,
 } as const;
 
 export const USERNAME_PATTERN = /^[a-z0-9_.-]{3,32}$/;
@@ -208,6 +210,27 @@ export interface ConversationSummary {
   unread: number;
   lastMessage?: LastMessage;
   updatedAt: number;
+  /** Added to v1 (issue 17): this user's own settings, from their inbox; absent means false. */
+  muted?: boolean;
+  /** A timed mute's end (ms); absent with `muted` means until unmuted. */
+  mutedUntil?: number;
+  pinned?: boolean;
+  /** When it was pinned: pinned conversations are listed first, oldest pin first. */
+  pinnedAt?: number;
+}
+
+/** Added to v1: one user's settings for one conversation (`PATCH /api/conversations/:id/settings`). */
+export interface ConversationSettings {
+  muted: boolean;
+  mutedUntil?: number;
+  pinned: boolean;
+  pinnedAt?: number;
+}
+
+/** The body of that PATCH: only the fields given change. */
+export interface SettingsPatch {
+  muted?: boolean | { until: number };
+  pinned?: boolean;
 }
 
 // ---------- the log ----------

@@ -67,7 +67,7 @@ describe("accessibility", () => {
         await page.locator(".message-ol .image-preview img").waitFor();
         await page.locator(".message-actions > button").first().click();
         await page.locator(".actions-panel").waitFor();
-        await page.locator(".chat-tools button").click();
+        await page.locator(".chat-tools .search-toggle").click();
         await page.locator(".search-panel").waitFor();
         await check(page, "group chat with files, actions and search");
 

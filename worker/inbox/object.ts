@@ -6,13 +6,24 @@ import { type AlarmHandler, AlarmScheduler } from "../do/alarms";
 import { readPresences } from "../do/presence";
 import { closeOnError, closeQuietly, echoClose, notAnUpgrade, readUpgrade, SocketHost } from "../do/socket-host";
 import { conversationStub } from "../do/stubs";
-import { CloseCode, ErrorCode, type Friend, type FriendRequest, type InboxServerFrame, Limits } from "../protocol";
+import {
+  CloseCode,
+  type ConversationSettings,
+  type ConversationSummary,
+  ErrorCode,
+  type Friend,
+  type FriendRequest,
+  type InboxServerFrame,
+  Limits,
+  type SettingsPatch,
+} from "../protocol";
 import { type PushPayload, sendPush } from "../push/send";
 import type { ConversationNote } from "../shared/note";
 import { inScope, type SessionScope } from "../shared/scope";
 import { frameBytes } from "../shared/utf8";
 import { broadcastPresence } from "./presence-sync";
 import { pushPayloadFor, pushTiming } from "./push-hook";
+import { overlay, SettingsTable } from "./settings";
 import { type EpochPresence, InboxStore } from "./store";
 
 const PROTOCOL_ERRORS_MAX = 10;
@@ -25,6 +36,8 @@ const frame = (f: InboxServerFrame) => JSON.stringify(f);
  */
 export class InboxObject extends DurableObject<Env> {
   readonly store: InboxStore;
+  /** The user's mute and pin per conversation, laid over every summary this inbox shows or pushes. */
+  readonly settings: SettingsTable;
   private readonly host: SocketHost;
   /** One platform alarm for the socket sweep and held pushes (do/alarms.ts). */
   private readonly alarms: AlarmScheduler<"sweep" | "push">;
@@ -35,6 +48,7 @@ export class InboxObject extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.store = new InboxStore(ctx.storage.sql);
+    this.settings = new SettingsTable(ctx.storage.sql);
     this.host = new SocketHost(ctx, () => Number(env.HEARTBEAT_TIMEOUT_MS) || Limits.heartbeatTimeoutMs);
     this.alarms = new AlarmScheduler(
       ctx.storage,
@@ -101,7 +115,7 @@ export class InboxObject extends DurableObject<Env> {
       socket.send(
         frame({
           type: "welcome",
-          conversations: this.store.summaries(),
+          conversations: this.shown(),
           friends: this.store.friends(),
         }),
       );
@@ -183,7 +197,7 @@ export class InboxObject extends DurableObject<Env> {
     }
     if (!applied) return { ok: true, applied };
     const notified = Math.max(previous?.lastMessage?.seq ?? 0, this.store.pushWindow(note.conversationId)?.seq ?? 0);
-    const payload = pushPayloadFor(userId, note.summary, notified);
+    const payload = pushPayloadFor(userId, this.withSettings(note.summary), notified);
     // Only a user with no open inbox socket gets a push; never awaited by the conversation.
     if (payload && this.openSockets().length === 0) this.ctx.waitUntil(this.push(userId, payload));
     return { ok: true, applied };
@@ -191,15 +205,30 @@ export class InboxObject extends DurableObject<Env> {
 
   /** Stores a newer note and tells the live sockets. */
   private takeNote(note: ConversationNote): ReturnType<InboxStore["applyNote"]> {
-    const result = this.store.applyNote(note);
+    // A removal and the drop of the user's settings for it commit together.
+    const result = this.ctx.storage.transactionSync(() => {
+      const r = this.store.applyNote(note);
+      if (r.applied && !("summary" in note)) this.settings.drop(note.conversationId);
+      return r;
+    });
     if (result.applied) {
       this.broadcast(
         "summary" in note
-          ? { type: "conversation", conversation: note.summary }
+          ? { type: "conversation", conversation: this.withSettings(note.summary) }
           : { type: "conversation_removed", conversationId: note.conversationId },
       );
     }
     return result;
+  }
+
+  private withSettings(summary: ConversationSummary): ConversationSummary {
+    return overlay(summary, this.settings.get(summary.id, Date.now()));
+  }
+
+  /** Every live summary as this user sees it (settings laid over). */
+  private shown(): ConversationSummary[] {
+    const settings = this.settings.all(Date.now());
+    return this.store.summaries().map((s) => overlay(s, settings.get(s.id) ?? { muted: false, pinned: false }));
   }
 
   private refreshes: Promise<void> = Promise.resolve();
@@ -292,7 +321,9 @@ export class InboxObject extends DurableObject<Env> {
     const sends: Promise<void>[] = [];
     for (const id of due) {
       const summary = this.store.note(id)?.summary;
-      const payload = summary ? pushPayloadFor(userId, summary, this.store.pushWindow(id)?.seq ?? 0) : null;
+      const payload = summary
+        ? pushPayloadFor(userId, this.withSettings(summary), this.store.pushWindow(id)?.seq ?? 0)
+        : null;
       if (payload) sends.push(this.deliverPush(userId, payload));
       else this.store.pushHeld(id, null);
     }
@@ -311,9 +342,39 @@ export class InboxObject extends DurableObject<Env> {
     return { ok: true };
   }
 
-  async summaries(userId: string): Promise<{ ok: true; conversations: ReturnType<InboxStore["summaries"]> }> {
+  /** `settings` also covers conversations whose summary this inbox lacks (the route asks their objects). */
+  async summaries(userId: string): Promise<{
+    ok: true;
+    conversations: ConversationSummary[];
+    settings: Map<string, ConversationSettings>;
+  }> {
     if (this.store.claim(userId)) await this.refreshParked(userId);
-    return { ok: true, conversations: this.store.summaries() };
+    return { ok: true, conversations: this.shown(), settings: this.settings.all(Date.now()) };
+  }
+
+  /**
+   * Mute/pin for one conversation; the route checked membership with the
+   * conversation first. Every inbox socket (the user's other devices) gets
+   * the summary with the new settings.
+   */
+  async setSettings(
+    userId: string,
+    conversationId: string,
+    patch: SettingsPatch,
+  ): Promise<{ ok: true; settings: ConversationSettings } | { ok: false; code: ErrorCode; message: string }> {
+    if (!this.store.claim(userId)) return { ok: false, code: ErrorCode.forbidden, message: "not this inbox" };
+    await this.refreshParked(userId);
+    const known = this.store.note(conversationId);
+    // The removal reached this inbox after the route's check: settings of a conversation left are not kept.
+    if (known && !known.summary) return { ok: false, code: ErrorCode.forbidden, message: "not a member" };
+    const result = this.settings.apply(conversationId, patch, Date.now());
+    if (!result.ok) {
+      return { ok: false, code: ErrorCode.conflict, message: `at most ${Limits.pinnedMax} pinned conversations` };
+    }
+    if (known?.summary) {
+      this.broadcast({ type: "conversation", conversation: overlay(known.summary, result.settings) });
+    }
+    return result;
   }
 
   /** One conversation's summary as this inbox has it, refreshed first if a conversation skipped this inbox. */

@@ -23,6 +23,11 @@ describe("pushPayloadFor", () => {
     expect(pushPayloadFor("u_me", base, 4)?.seq).toBe(5);
   });
 
+  it("stays silent for a conversation the user muted", () => {
+    expect(pushPayloadFor("u_me", { ...base, muted: true }, 0)).toBeNull();
+    expect(pushPayloadFor("u_me", { ...base, muted: true, mutedUntil: 9e15 }, 0)).toBeNull();
+  });
+
   it("stays silent for own messages, read summaries and messages already notified", () => {
     expect(pushPayloadFor("u_a", base, 0)).toBeNull();
     expect(pushPayloadFor("u_me", { ...base, unread: 0 }, 0)).toBeNull();

@@ -13,11 +13,12 @@ export const PUSH_COALESCE_MS = 5000;
  * The Web Push payload for a summary that brings a new message from someone
  * else which is still unread, or null. `notifiedSeq` is the newest message
  * the user was already told about (in an earlier summary or push), so a read,
- * an edit or a repeated delivery never notifies twice.
+ * an edit or a repeated delivery never notifies twice. A summary the user
+ * muted (`muted`, laid over by the inbox) never notifies: unread still counts.
  */
 export function pushPayloadFor(userId: string, next: ConversationSummary, notifiedSeq: number): PushPayload | null {
   const last = next.lastMessage;
-  if (!last || last.senderId === userId || next.unread === 0) return null;
+  if (!last || last.senderId === userId || next.unread === 0 || next.muted) return null;
   if (last.seq <= notifiedSeq) return null;
   const title = next.kind === "dm" ? (next.peer?.displayName ?? "New message") : (next.title ?? "New message");
   return { conversationId: next.id, seq: last.seq, title, body: last.preview || "New message" };

@@ -36,6 +36,13 @@ const MIGRATIONS: Migration[] = [
       `CREATE TABLE park_epoch (id INTEGER PRIMARY KEY CHECK (id = 1), epoch INTEGER NOT NULL)`,
     ],
   },
+  {
+    id: "0004_settings",
+    statements: [
+      // The user's own mute and pin per conversation (inbox/settings.ts); a row exists only while one is on.
+      `CREATE TABLE settings (conversation_id TEXT PRIMARY KEY, muted INTEGER NOT NULL, muted_until INTEGER, pinned_at INTEGER)`,
+    ],
+  },
 ];
 
 export type { EpochPresence } from "../shared/presence";

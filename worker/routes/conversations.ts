@@ -13,10 +13,11 @@ import { requireAccess, requireConversation } from "../do/access";
 import { conversationStub, inboxStub } from "../do/stubs";
 import { forwardUpgrade, requireUpgrade } from "../do/upgrade";
 import type { AppEnv, Bindings } from "../http/env";
-import { forbidden, invalidRequest, notFound } from "../http/errors";
+import { forbidden, invalidRequest, notFound, refusalError } from "../http/errors";
 import { intParam, safeName, valid } from "../http/validate";
 import { newId } from "../ids";
-import { type ConversationSummary, Limits } from "../protocol";
+import { overlay } from "../inbox/settings";
+import { type ConversationSettings, type ConversationSummary, Limits } from "../protocol";
 import { MembersQuery, membersPage, unwrap, withMembers } from "./member-list";
 
 const userId = v.pipe(v.string(), v.minLength(1), v.maxLength(64));
@@ -56,6 +57,15 @@ const AddMembersBody = v.object({
   userIds: v.pipe(v.array(userId), v.minLength(1), v.maxLength(Limits.groupMembersMax)),
 });
 const RoleBody = v.object({ role: v.picklist(["admin", "member"]) });
+const SettingsBody = v.pipe(
+  v.strictObject({
+    muted: v.optional(
+      v.union([v.boolean(), v.strictObject({ until: v.pipe(v.number(), v.safeInteger(), v.minValue(1)) })]),
+    ),
+    pinned: v.optional(v.boolean()),
+  }),
+  v.check((b) => b.muted !== undefined || b.pinned !== undefined, "give muted or pinned"),
+);
 
 /**
  * Creates the object's log (idempotent) and waits for its members to reach
@@ -134,12 +144,15 @@ conversations.get("/", async (c) => {
     // The inbox holds every summary its conversations pushed; a failure falls back to asking each object.
     inboxStub(c.env, me)
       .summaries(me)
-      .then((r) => new Map(r.conversations.map((s) => [s.id, s])))
-      .catch(() => new Map<string, ConversationSummary>()),
+      .then((r) => ({ summaries: new Map(r.conversations.map((s) => [s.id, s])), settings: r.settings }))
+      .catch(() => ({
+        summaries: new Map<string, ConversationSummary>(),
+        settings: new Map<string, ConversationSettings>(),
+      })),
   ]);
   const list = await Promise.all(
     rows.map(async (r): Promise<ConversationSummary | null> => {
-      const known = fromInbox.get(r.id);
+      const known = fromInbox.summaries.get(r.id);
       if (known) return known;
       const s = await conversationStub(c.env, r.id).summary(me);
       const base: ConversationSummary = {
@@ -157,7 +170,8 @@ conversations.get("/", async (c) => {
       // The index lags the object (it follows through the object's outbox): the object's "no" wins.
       if (!s.ok) return null;
       const { ok: _ok, ...live } = s;
-      return { ...base, ...live, updatedAt: Math.max(live.updatedAt, r.updatedAt) };
+      const settings = fromInbox.settings.get(r.id) ?? { muted: false, pinned: false };
+      return overlay({ ...base, ...live, updatedAt: Math.max(live.updatedAt, r.updatedAt) }, settings);
     }),
   ).then((all) => all.filter((s) => s !== null));
   list.sort((a, b) => b.updatedAt - a.updatedAt || (a.id < b.id ? -1 : 1));
@@ -175,6 +189,24 @@ conversations.get("/:id/members", valid("query", MembersQuery), async (c) => {
   const me = c.get("auth").userId;
   const id = await requireConversation(c.env, c.req.param("id"));
   return c.json(await membersPage(c.env, id, me, c.req.valid("query")));
+});
+
+/**
+ * The caller's own mute and pin, kept in their inbox. Membership is the
+ * conversation object's answer (404/403), asked first; the inbox then
+ * stores and tells the caller's other devices.
+ */
+conversations.patch("/:id/settings", valid("json", SettingsBody), async (c) => {
+  const me = c.get("auth").userId;
+  const id = c.req.param("id");
+  const patch = c.req.valid("json");
+  if (typeof patch.muted === "object" && patch.muted.until <= Date.now()) {
+    throw invalidRequest("muted.until must be in the future");
+  }
+  await requireAccess(c.env, id, me);
+  const result = await inboxStub(c.env, me).setSettings(me, id, patch);
+  if (!result.ok) throw refusalError(result);
+  return c.json({ settings: result.settings });
 });
 
 // Content: the object checks the caller on every call (a refusal is its 403/404).

@@ -1,7 +1,14 @@
 // Group management and history look-ups (docs/protocol.md "Conversations", "The log: events and messages").
 import * as v from "valibot";
-import type { Conversation, MembersPage, MessageKind, Role } from "../../../worker/protocol";
-import { ConversationEnvelopeSchema, MembersPageSchema } from "../wire/rest";
+import type {
+  Conversation,
+  ConversationSettings,
+  MembersPage,
+  MessageKind,
+  Role,
+  SettingsPatch,
+} from "../../../worker/protocol";
+import { ConversationEnvelopeSchema, MembersPageSchema, SettingsEnvelopeSchema } from "../wire/rest";
 import { api, apiVoid } from "./client";
 import { type MessagesPage, messagesPage } from "./resources";
 
@@ -33,6 +40,11 @@ export function removeMember(id: string, userId: string): Promise<void> {
 
 export async function setRole(id: string, userId: string, role: Exclude<Role, "owner">): Promise<void> {
   await api(`${base(id)}/members/${seg(userId)}`, v.unknown(), { method: "PATCH", body: { role } });
+}
+
+/** This user's mute and pin for one conversation (their other devices hear it over the inbox socket). */
+export async function setConversationSettings(id: string, patch: SettingsPatch): Promise<ConversationSettings> {
+  return (await api(`${base(id)}/settings`, SettingsEnvelopeSchema, { method: "PATCH", body: patch })).settings;
 }
 
 /** Full-text matches, newest first. */

@@ -242,6 +242,14 @@ export const en = {
   cancelRecording: "Cancel recording",
   recording: "Recording… {seconds} s",
   micUnavailable: "The microphone is not available.",
+  // issue 17: mute and pin (per user, synced across devices)
+  pinChat: "Pin",
+  unpinChat: "Unpin",
+  muteChat: "Mute",
+  unmuteChat: "Unmute",
+  pinnedChat: "Pinned",
+  mutedChat: "Muted",
+  tooManyPins: "You can pin at most {max} chats. Unpin one first.",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -232,4 +232,11 @@ export const zhCN: Messages = {
   cancelRecording: "取消录音",
   recording: "录音中… {seconds} 秒",
   micUnavailable: "麦克风不可用。",
+  pinChat: "置顶",
+  unpinChat: "取消置顶",
+  muteChat: "免打扰",
+  unmuteChat: "取消免打扰",
+  pinnedChat: "已置顶",
+  mutedChat: "已免打扰",
+  tooManyPins: "最多只能置顶 {max} 个聊天，请先取消一个置顶。",
 };

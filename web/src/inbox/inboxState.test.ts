@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ConversationSummary } from "../../../worker/protocol";
-import { applyInboxFrame, emptyInbox, markSeen, noticeFor, totalUnread } from "./inboxState";
+import { applyInboxFrame, emptyInbox, markSeen, noticeFor, totalUnread, withSettings } from "./inboxState";
 
 const summary = (id: string, updatedAt: number, unread = 0, senderId = "peer"): ConversationSummary => ({
   id,
@@ -64,5 +64,34 @@ describe("inbox state", () => {
     // A read marker moving (unread going down) is not news.
     expect(noticeFor(before, summary("a", 2, 0), "me", null)).toBe(false);
     expect(noticeFor(before, summary("new", 2, 1), "me", null)).toBe(true);
+  });
+
+  it("lists pinned chats first, oldest pin first, then by activity; unpinning puts one back in place", () => {
+    let s = applyInboxFrame(emptyInbox, {
+      type: "welcome",
+      conversations: [
+        summary("a", 5),
+        { ...summary("b", 1), pinned: true, pinnedAt: 20 },
+        { ...summary("c", 2), pinned: true, pinnedAt: 10 },
+      ],
+      friends: [],
+    });
+    expect(s.conversations.map((c) => c.id)).toEqual(["c", "b", "a"]);
+    s = withSettings(s, "c", { muted: false, pinned: false });
+    expect(s.conversations.map((c) => c.id)).toEqual(["b", "a", "c"]);
+    s = withSettings(s, "a", { muted: false, pinned: true, pinnedAt: 30 });
+    expect(s.conversations.map((c) => c.id)).toEqual(["b", "a", "c"]);
+  });
+
+  it("a muted chat raises no notice and leaves the app badge, until its timed mute ends", () => {
+    const before = applyInboxFrame(emptyInbox, {
+      type: "welcome",
+      conversations: [summary("a", 1), { ...summary("b", 1, 2), muted: true }],
+      friends: [],
+    });
+    expect(noticeFor(before, { ...summary("a", 2, 1), muted: true }, "me", null)).toBe(false);
+    expect(totalUnread(before)).toBe(0);
+    const ended = { ...summary("a", 2, 1), muted: true, mutedUntil: Date.now() - 1 };
+    expect(noticeFor(before, ended, "me", null)).toBe(true);
   });
 });

@@ -9,7 +9,7 @@ export interface PresenceInfo {
 }
 
 export interface InboxState {
-  /** Newest activity first. */
+  /** Pinned first (oldest pin first), then newest activity first. */
   conversations: ConversationSummary[];
   /** By user id. A Map: ids come from the wire, and a plain object would answer prototype names. */
   presence: ReadonlyMap<string, PresenceInfo>;
@@ -21,8 +21,36 @@ export type InboxFrame = Exclude<InboxServerFrame, { type: "pong" }>;
 
 export const emptyInbox: InboxState = { conversations: [], presence: new Map(), contactsVersion: 0 };
 
-const byActivity = (a: ConversationSummary, b: ConversationSummary) =>
-  b.updatedAt - a.updatedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+const pinRank = (c: ConversationSummary) => (c.pinned ? (c.pinnedAt ?? 0) : Number.POSITIVE_INFINITY);
+
+/** Telegram's order: pinned chats on top in the order they were pinned, then by activity. */
+const byActivity = (a: ConversationSummary, b: ConversationSummary) => {
+  const pa = pinRank(a);
+  const pb = pinRank(b);
+  if (pa !== pb) return pa < pb ? -1 : 1;
+  return b.updatedAt - a.updatedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+};
+
+/** Whether the user muted it (a timed mute ends by itself, without waiting for the server). */
+export const isMuted = (c: ConversationSummary, now = Date.now()) =>
+  c.muted === true && (c.mutedUntil === undefined || c.mutedUntil > now);
+
+/** Local copy of a settings change, before the inbox socket's frame confirms it. */
+export function withSettings(
+  state: InboxState,
+  id: string,
+  s: { muted: boolean; mutedUntil?: number; pinned: boolean; pinnedAt?: number },
+): InboxState {
+  const c = state.conversations.find((x) => x.id === id);
+  if (!c) return state;
+  const { muted: _m, mutedUntil: _u, pinned: _p, pinnedAt: _a, ...base } = c;
+  const next: ConversationSummary = { ...base };
+  if (s.muted) next.muted = true;
+  if (s.mutedUntil !== undefined) next.mutedUntil = s.mutedUntil;
+  if (s.pinned) next.pinned = true;
+  if (s.pinnedAt !== undefined) next.pinnedAt = s.pinnedAt;
+  return upsertConversation(state, next);
+}
 
 export function withConversations(state: InboxState, list: readonly ConversationSummary[]): InboxState {
   return { ...state, conversations: [...list].sort(byActivity) };
@@ -83,11 +111,13 @@ export function noticeFor(
   selfId: string,
   openConversationId: string | null,
 ): boolean {
-  if (next.id === openConversationId) return false;
+  if (next.id === openConversationId || isMuted(next)) return false;
   const last = next.lastMessage;
   if (!last || last.senderId === selfId) return false;
   const prev = before.conversations.find((c) => c.id === next.id);
   return next.unread > (prev?.unread ?? 0);
 }
 
-export const totalUnread = (state: InboxState) => state.conversations.reduce((n, c) => n + c.unread, 0);
+/** The app badge and tab title count what is not muted, as Telegram does. */
+export const totalUnread = (state: InboxState) =>
+  state.conversations.reduce((n, c) => n + (isMuted(c) ? 0 : c.unread), 0);

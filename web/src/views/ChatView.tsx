@@ -90,6 +90,7 @@ export function ChatView({ conversationId, selfId }: { conversationId: string; s
       }}
     >
       <ChatHeader
+        conversationId={conversationId}
         title={titleOf(chat.conversation, selfId)}
         connection={chat.connection}
         groupId={group ? conversationId : null}

@@ -1,6 +1,6 @@
 import type { ConversationSummary } from "../../../worker/protocol";
 import { t } from "../i18n";
-import type { PresenceInfo } from "../inbox/inboxState";
+import { isMuted, type PresenceInfo } from "../inbox/inboxState";
 import { inbox, inboxLoaded } from "../inbox/inboxStore";
 import { summaryTitle } from "../notify/notices";
 import { chatPath } from "../router";
@@ -68,6 +68,7 @@ interface RowProps {
 }
 
 function Row({ c, selected, tabbable, presence }: RowProps) {
+  const muted = isMuted(c);
   return (
     <li data-conversation={c.id}>
       <Link href={chatPath(c.id)} current={selected} roving tabIndex={tabbable ? 0 : -1}>
@@ -76,9 +77,25 @@ function Row({ c, selected, tabbable, presence }: RowProps) {
           <bdi class="title-text" dir="auto">
             {summaryTitle(c)}
           </bdi>
+          {c.pinned && (
+            <span
+              class="state-icon"
+              data-testid="pinned"
+              role="img"
+              aria-label={t("pinnedChat")}
+              title={t("pinnedChat")}
+            >
+              📌
+            </span>
+          )}
+          {muted && (
+            <span class="state-icon" data-testid="muted" role="img" aria-label={t("mutedChat")} title={t("mutedChat")}>
+              🔕
+            </span>
+          )}
         </span>
         {c.unread > 0 && (
-          <span class="badge" data-testid="unread">
+          <span class={muted ? "badge muted-badge" : "badge"} data-testid="unread">
             {c.unread}
             <span class="visually-hidden"> {t("unread")}</span>
           </span>

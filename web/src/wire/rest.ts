@@ -109,6 +109,18 @@ export const SummarySchema: v.GenericSchema<unknown, ConversationSummary> = v.ob
     }),
   ),
   updatedAt: int,
+  muted: maybe(v.boolean()),
+  mutedUntil: maybe(int),
+  pinned: maybe(v.boolean()),
+  pinnedAt: maybe(int),
+});
+export const SettingsEnvelopeSchema = v.object({
+  settings: v.object({
+    muted: v.boolean(),
+    mutedUntil: maybe(int),
+    pinned: v.boolean(),
+    pinnedAt: maybe(int),
+  }),
 });
 export const SummariesSchema = v.object({ conversations: v.array(SummarySchema) });
 

@@ -2,6 +2,7 @@ import { type MessageKey, t } from "../../i18n";
 import type { ConnectionState } from "../../net/conversationSocket";
 import { groupInfoPath } from "../../router";
 import { Link } from "../../ui/Link";
+import { ChatToggles } from "./ChatToggles";
 
 const LABELS: Record<ConnectionState, MessageKey> = {
   connecting: "connConnecting",
@@ -13,6 +14,7 @@ const LABELS: Record<ConnectionState, MessageKey> = {
 };
 
 interface Props {
+  conversationId: string;
   title: string;
   connection: ConnectionState;
   /** Set for groups: links to the group's info page. */
@@ -22,7 +24,7 @@ interface Props {
 }
 
 /** One compact row, as Telegram's: back to the list, the title with the connection under it, then the tools. */
-export function ChatHeader({ title, connection, groupId, searching, onToggleSearch }: Props) {
+export function ChatHeader({ conversationId, title, connection, groupId, searching, onToggleSearch }: Props) {
   const label = t(LABELS[connection]);
   return (
     <header class="chat-header">
@@ -37,9 +39,10 @@ export function ChatHeader({ title, connection, groupId, searching, onToggleSear
       </div>
       <p class="chat-tools">
         {groupId && <Link href={groupInfoPath(groupId)}>{t("groupInfo")}</Link>}
+        <ChatToggles conversationId={conversationId} />
         <button
           type="button"
-          class="secondary small"
+          class="secondary small search-toggle"
           aria-expanded={searching}
           aria-label={searching ? t("closeSearch") : t("search")}
           title={searching ? t("closeSearch") : t("search")}
