@@ -4,8 +4,9 @@ import { Limits } from "../../../worker/protocol";
 import { login, register } from "../api/auth";
 import { ApiFailure, describeError, type ErrorWording } from "../api/failure";
 import { type Field, fieldOk, ruleText } from "../forms/rules";
-import { getLang, LANG_NAMES, LANGS, setLang, t, useLang } from "../i18n";
+import { t, useLang } from "../i18n";
 import { ErrorMessage } from "../ui/ErrorMessage";
+import { LanguageSelect } from "../ui/LanguageSelect";
 
 type Mode = "login" | "register";
 
@@ -180,23 +181,7 @@ export function AuthView({ onSignedIn }: { onSignedIn: (user: User) => void }) {
         </button>
       </p>
       {/* Before signing in too: someone who cannot read this page must be able to change its language. */}
-      <label class="auth-lang">
-        {t("language")}{" "}
-        <select
-          value={getLang()}
-          onChange={(e) => {
-            const picked = e.currentTarget.value;
-            const lang = LANGS.find((l) => l === picked);
-            if (lang) setLang(lang);
-          }}
-        >
-          {LANGS.map((l) => (
-            <option key={l} value={l} lang={l}>
-              {LANG_NAMES[l]}
-            </option>
-          ))}
-        </select>
-      </label>
+      <LanguageSelect class="auth-lang" />
     </main>
   );
 }

@@ -1,5 +1,5 @@
 import { useState } from "preact/hooks";
-import { getLang, LANG_NAMES, LANGS, type Lang, setLang, t } from "../i18n";
+import { t } from "../i18n";
 import {
   disableNotifications,
   enableNotifications,
@@ -8,6 +8,7 @@ import {
   notificationsSupported,
 } from "../settings/push";
 import { getTheme, setTheme, type Theme } from "../settings/theme";
+import { LanguageSelect } from "../ui/LanguageSelect";
 import { formatDate } from "../ui/time";
 
 const THEMES: { value: Theme; label: () => string }[] = [
@@ -42,16 +43,7 @@ export function SettingsView() {
   return (
     <main class="settings">
       <h1>{t("settings")}</h1>
-      <label>
-        {t("language")}
-        <select value={getLang()} onChange={(e) => setLang(e.currentTarget.value as Lang)}>
-          {LANGS.map((l) => (
-            <option key={l} value={l} lang={l}>
-              {LANG_NAMES[l]}
-            </option>
-          ))}
-        </select>
-      </label>
+      <LanguageSelect />
       <fieldset>
         <legend>{t("theme")}</legend>
         {THEMES.map((th) => (
