@@ -3,7 +3,7 @@ import type { Bindings } from "../http/env";
 import { unauthorized } from "../http/errors";
 import { sha256Hex, toBase64Url } from "../ids";
 import type { TokenPair } from "../protocol";
-import { issue, revokeSession } from "./sessions";
+import { issue, revokeSessions } from "./sessions";
 
 const DEFAULT_REUSE_WINDOW_MS = 10_000;
 
@@ -53,6 +53,6 @@ export async function rotateRefreshToken(env: Bindings, presented: string): Prom
     // The winner's pair again: same successor, and the access token signed as of the rotation.
     return (await issue(env, row.userId, row.sessionId, successor, rotatedAt)).pair;
   }
-  await revokeSession(env, row.userId, row.sessionId, "refresh_reuse");
+  await revokeSessions(env, row.userId, { only: row.sessionId }, "refresh_reuse");
   throw unauthorized("refresh token already used; session revoked");
 }

@@ -1,7 +1,8 @@
-import { insertSession, type RevokeReason, revokeOtherSessionRows, revokeSessionRow } from "../db/sessions";
+import { insertSession, type RevokeReason, revokeSessionRows } from "../db/sessions";
 import type { Bindings } from "../http/env";
 import { newId, randomToken, sha256Hex } from "../ids";
 import { Limits, type TokenPair } from "../protocol";
+import type { SessionScope } from "../shared/scope";
 import { disconnectSessions } from "./disconnect";
 import { signAccessToken } from "./tokens";
 
@@ -47,13 +48,11 @@ export async function startSession(env: Bindings, userId: string, userAgent: str
   return pair;
 }
 
-/** Revokes a session unless already revoked (the first reason stays). */
-export async function revokeSession(env: Bindings, userId: string, sessionId: string, reason: RevokeReason) {
-  await revokeSessionRow(env.DB, userId, sessionId, reason, Date.now());
-  await disconnectSessions(env, userId, { only: sessionId });
-}
-
-export async function revokeOtherSessions(env: Bindings, userId: string, keepSessionId: string, reason: RevokeReason) {
-  await revokeOtherSessionRows(env.DB, userId, keepSessionId, reason, Date.now());
-  await disconnectSessions(env, userId, { except: keepSessionId });
+/**
+ * Ends the user's sessions in `scope` (logout: `{only: sid}`; password
+ * change: `{except: sid}`) in D1, then closes their sockets.
+ */
+export async function revokeSessions(env: Bindings, userId: string, scope: SessionScope, reason: RevokeReason) {
+  await revokeSessionRows(env.DB, userId, scope, reason, Date.now());
+  await disconnectSessions(env, userId, scope);
 }

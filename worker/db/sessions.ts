@@ -1,6 +1,7 @@
 // Sessions and their refresh tokens (stored only as SHA-256 digests).
 import { and, eq, isNull, ne } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
+import type { SessionScope } from "../shared/scope";
 import { refreshTokens, sessions } from "./schema";
 
 export type RevokeReason = "logout" | "refresh_reuse" | "password_change";
@@ -45,32 +46,23 @@ export async function getSessionState(
   return row ?? null;
 }
 
-/** Revokes a session unless already revoked (the first reason stays). */
-export async function revokeSessionRow(
+/**
+ * Revokes the user's live sessions in `scope` (logout: `only` its own; a
+ * password change: all `except` its own). One already revoked keeps its
+ * first reason.
+ */
+export async function revokeSessionRows(
   d1: D1Database,
   userId: string,
-  sessionId: string,
+  scope: SessionScope,
   reason: RevokeReason,
   now: number,
 ): Promise<void> {
+  const which = "only" in scope ? eq(sessions.id, scope.only) : ne(sessions.id, scope.except);
   await drizzle(d1)
     .update(sessions)
     .set({ revokedAt: now, revokedReason: reason })
-    .where(and(eq(sessions.id, sessionId), eq(sessions.userId, userId), isNull(sessions.revokedAt)));
-}
-
-/** Revokes every live session of the user but `keepSessionId`. */
-export async function revokeOtherSessionRows(
-  d1: D1Database,
-  userId: string,
-  keepSessionId: string,
-  reason: RevokeReason,
-  now: number,
-): Promise<void> {
-  await drizzle(d1)
-    .update(sessions)
-    .set({ revokedAt: now, revokedReason: reason })
-    .where(and(eq(sessions.userId, userId), ne(sessions.id, keepSessionId), isNull(sessions.revokedAt)));
+    .where(and(eq(sessions.userId, userId), which, isNull(sessions.revokedAt)));
 }
 
 /** A refresh token (by digest) with its session's state; null for an unknown token. */

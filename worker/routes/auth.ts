@@ -15,7 +15,7 @@ import {
   totpEnableBody,
 } from "../auth/schemas";
 import { disableTotp, enableTotp, requireSecondFactor, setupTotp } from "../auth/second-factor";
-import { revokeOtherSessions, revokeSession, startSession } from "../auth/sessions";
+import { revokeSessions, startSession } from "../auth/sessions";
 import { requireUser } from "../auth/users";
 import { getAccountByUsername, insertAccount, setPasswordHash, toUser } from "../db/users";
 import type { AppEnv } from "../http/env";
@@ -63,7 +63,7 @@ auth.post("/refresh", valid("json", refreshBody), async (c) => {
 
 auth.post("/logout", requireAuth, async (c) => {
   const { userId, sessionId } = c.get("auth");
-  await revokeSession(c.env, userId, sessionId, "logout");
+  await revokeSessions(c.env, userId, { only: sessionId }, "logout");
   return c.body(null, 204);
 });
 
@@ -79,7 +79,7 @@ auth.post("/password", requireAuth, accountLimit, valid("json", passwordChangeBo
   await requireSecondFactor(c.env, user, body.otp);
   const passwordHash = await hashPassword(body.newPassword);
   await setPasswordHash(c.env.DB, userId, passwordHash);
-  await revokeOtherSessions(c.env, userId, sessionId, "password_change");
+  await revokeSessions(c.env, userId, { except: sessionId }, "password_change");
   return c.body(null, 204);
 });
 

@@ -6,19 +6,12 @@
 import { describe, expect, it } from "vitest";
 import type { Conversation, Message } from "../protocol";
 import { join, makeGroup } from "./conversation-fixtures";
-import { prototypeIsClean } from "./fuzz-dictionary";
+import { PROTOTYPE_NAMES, prototypeIsClean } from "./fuzz-dictionary";
 import { ERROR_CODES, expectIntactLog } from "./fuzz-invariants";
 import { api, apiOk, signUp, type TestSocket, type TestUser, waitFor } from "./helpers";
 
-const NAMES = [
-  "__proto__",
-  "constructor",
-  "toString",
-  "hasOwnProperty",
-  "valueOf",
-  "__defineGetter__",
-  "isPrototypeOf",
-] as const;
+/** The prototype names of the hostile dictionary (fuzz-dictionary.ts). */
+const NAMES = PROTOTYPE_NAMES;
 
 /** Any answer but a 5xx, and a 4xx with a contract error code. */
 async function expectContract(res: Response, what: string): Promise<number> {

@@ -3,6 +3,7 @@ import { env } from "cloudflare:workers";
 import { inboxStub } from "../do/stubs";
 import { PING_TEXT } from "../protocol";
 import { apiOk, expectSocket, openSocket, type TestSocket, type TestUser, waitFor } from "./helpers";
+import { newEndpoint, newUserAgent, type TestUserAgent } from "./push-fixtures";
 
 export const INBOX_PATH = "/api/inbox/ws";
 export const inboxOf = (userId: string) => inboxStub(env, userId);
@@ -64,4 +65,16 @@ export async function waitForSummary(
       throw new Error(`inbox of ${userId} never got ${conversationId}: ${JSON.stringify(n)}`);
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/** A new browser's subscription for `user`, registered through the route. */
+export async function subscribe(user: TestUser): Promise<{ endpoint: string; ua: TestUserAgent }> {
+  const ua = await newUserAgent();
+  const endpoint = newEndpoint();
+  await apiOk(
+    "/api/push/subscriptions",
+    { token: user.accessToken, body: { endpoint, keys: { p256dh: ua.p256dh, auth: ua.auth } } },
+    201,
+  );
+  return { endpoint, ua };
 }

@@ -7,8 +7,8 @@ import type { InboxObject } from "../inbox/object";
 import type { ConversationSettings, ConversationSummary } from "../protocol";
 import { expectError, makeGroup } from "./conversation-fixtures";
 import { api, apiOk, befriend, openDm, signUp, type TestUser, until, waitFor } from "./helpers";
-import { inboxOf, openInbox, say, waitForSummary, welcomeOf } from "./inbox-fixtures";
-import { decryptPush, newUserAgent, pushesTo } from "./push-fixtures";
+import { inboxOf, openInbox, say, subscribe, waitForSummary, welcomeOf } from "./inbox-fixtures";
+import { decryptPush, pushesTo } from "./push-fixtures";
 
 const settingsPath = (id: string) => `/api/conversations/${encodeURIComponent(id)}/settings`;
 const patch = (user: TestUser, id: string, body: unknown) =>
@@ -101,13 +101,7 @@ describe("conversation settings", () => {
     const [a, u] = [await signUp("ma"), await signUp("mu")];
     await befriend(a, u);
     const dm = await openDm(a, u);
-    const ua = await newUserAgent();
-    const endpoint = `https://push.example.test/wp/${crypto.randomUUID()}`;
-    await apiOk(
-      "/api/push/subscriptions",
-      { token: u.accessToken, body: { endpoint, keys: { p256dh: ua.p256dh, auth: ua.auth } } },
-      201,
-    );
+    const { endpoint, ua } = await subscribe(u);
     await patchOk(u, dm.id, { muted: true });
     await say(dm.id, a, "m1", "while muted");
     await waitForSummary(u.user.id, dm.id, (s) => s.lastSeq === 2 && s.unread === 1);

@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import type { ConversationSummary } from "../protocol";
 import { expectError, join, makeGroup } from "./conversation-fixtures";
 import { api, apiOk, befriend, expectSocket, openDm, openSocket, signUp, until, waitFor } from "./helpers";
-import { framesOf, INBOX_PATH, inboxOf, openInbox, say, waitForSummary, welcomeOf } from "./inbox-fixtures";
-import { decryptPush, newUserAgent, pushesTo } from "./push-fixtures";
+import { framesOf, INBOX_PATH, inboxOf, openInbox, say, subscribe, waitForSummary, welcomeOf } from "./inbox-fixtures";
+import { decryptPush, pushesTo } from "./push-fixtures";
 
 describe("inbox socket handshake", () => {
   it("refuses no token (401) and a foreign Origin (403); echoes imsys.v1; welcomes with a snapshot", async () => {
@@ -226,13 +226,7 @@ describe("web push from the inbox", () => {
     const [a, u] = [await signUp("pa"), await signUp("pu")];
     await befriend(a, u);
     const dm = await openDm(a, u);
-    const ua = await newUserAgent();
-    const endpoint = `https://push.example.test/wp/${crypto.randomUUID()}`;
-    await apiOk(
-      "/api/push/subscriptions",
-      { token: u.accessToken, body: { endpoint, keys: { p256dh: ua.p256dh, auth: ua.auth } } },
-      201,
-    );
+    const { endpoint, ua } = await subscribe(u);
 
     await say(dm.id, a, "p1", "are you there?");
     await until(async () => (await pushesTo(endpoint)).length === 1, 10_000, "a push");

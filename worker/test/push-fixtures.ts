@@ -130,3 +130,6 @@ export async function pushesTo(prefix: string): Promise<PushRequest[]> {
   if (!Array.isArray(requests)) throw new Error("push service: no request list");
   return requests.map(readRecorded);
 }
+
+/** A fresh endpoint on the fake push service (miniflare's outboundService answers it). */
+export const newEndpoint = () => `https://push.example.test/wp/${crypto.randomUUID()}`;

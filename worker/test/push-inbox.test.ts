@@ -9,21 +9,8 @@ import { saveSubscription } from "../db/push";
 import type { InboxObject } from "../inbox/object";
 import { PUSH_COALESCE_MS } from "../inbox/push-hook";
 import { apiOk, befriend, openDm, signUp, type TestUser, until } from "./helpers";
-import { inboxOf, say, waitForSummary } from "./inbox-fixtures";
-import { decryptPush, newUserAgent, pushesTo, type TestUserAgent } from "./push-fixtures";
-
-const newEndpoint = () => `https://push.example.test/wp/${crypto.randomUUID()}`;
-
-async function subscribe(user: TestUser): Promise<{ endpoint: string; ua: TestUserAgent }> {
-  const ua = await newUserAgent();
-  const endpoint = newEndpoint();
-  await apiOk(
-    "/api/push/subscriptions",
-    { token: user.accessToken, body: { endpoint, keys: { p256dh: ua.p256dh, auth: ua.auth } } },
-    201,
-  );
-  return { endpoint, ua };
-}
+import { inboxOf, say, subscribe, waitForSummary } from "./inbox-fixtures";
+import { decryptPush, newEndpoint, newUserAgent, pushesTo, type TestUserAgent } from "./push-fixtures";
 
 /**
  * A subscription written to D1 behind the inbox's back (not by the routes, so

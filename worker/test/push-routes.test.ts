@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { SUBSCRIPTIONS_PER_USER } from "../db/push";
 import { fromBase64Url, toBase64Url } from "../ids";
 import { api, apiOk, signUp, type TestUser } from "./helpers";
-import { newUserAgent } from "./push-fixtures";
+import { newEndpoint, newUserAgent } from "./push-fixtures";
 
 interface Row {
   endpoint: string;
@@ -16,8 +16,6 @@ const rowFor = (endpoint: string) =>
   env.DB.prepare("SELECT endpoint, user_id, p256dh, auth FROM push_subscriptions WHERE endpoint = ?")
     .bind(endpoint)
     .first<Row>();
-
-const newEndpoint = () => `https://push.example.test/wp/${crypto.randomUUID()}`;
 
 async function subscription(endpoint = newEndpoint()) {
   const ua = await newUserAgent();
