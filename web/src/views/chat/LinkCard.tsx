@@ -6,8 +6,10 @@ import { t } from "../../i18n";
 /**
  * The Open Graph card of a message's first link, asked for only once the
  * message is on screen. It sits below the text, so the text never moves when
- * it arrives. Every field is a text node; the image is loaded straight from
- * its https host without a Referer (docs/security.md "Link previews").
+ * it arrives. Every field is a text node. The page's image is not shown:
+ * loaded from its host it would tell whoever posted the link each reader's
+ * IP and reading time (docs/security.md "Link previews"); it waits for a
+ * proxy through the Worker.
  */
 export function LinkCard({ url }: { url: string }) {
   const anchor = useRef<HTMLDivElement>(null);
@@ -38,9 +40,6 @@ export function LinkCard({ url }: { url: string }) {
           rel="noopener noreferrer nofollow ugc"
           aria-label={t("linkPreview", { title })}
         >
-          {preview.image && (
-            <img src={preview.image} alt="" referrerpolicy="no-referrer" loading="lazy" decoding="async" />
-          )}
           <span class="link-card-text">
             {preview.siteName && (
               <span class="link-card-site" dir="auto">
