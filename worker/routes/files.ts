@@ -1,7 +1,7 @@
 import { type Context, Hono } from "hono";
 import * as v from "valibot";
 import { authenticate, requireAuth } from "../auth/middleware";
-import { limitByUser } from "../auth/ratelimit";
+import { enforceLimit, limitByUser } from "../auth/ratelimit";
 import { tokenFromRequest } from "../auth/tokens";
 import { createFile } from "../files/create";
 import { serveFile } from "../files/download";
@@ -62,6 +62,13 @@ files.get("/:id/meta", requireAuth, async (c) => {
  * URL stops working as soon as its user leaves the conversation.
  */
 async function downloaderId(c: Context<AppEnv>, fileId: string): Promise<string> {
+  const userId = await identifyDownloader(c, fileId);
+  // Each download asks the conversation's object: it counts against the user's API budget too.
+  await enforceLimit(c.env.API_USER_LIMIT, userId);
+  return userId;
+}
+
+async function identifyDownloader(c: Context<AppEnv>, fileId: string): Promise<string> {
   if (tokenFromRequest(c.req.raw)) return (await authenticate(c.env, c.req.raw)).userId;
   const query = c.req.query();
   if (query.sig === undefined && query.exp === undefined && query.u === undefined) throw unauthorized();

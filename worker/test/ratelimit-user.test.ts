@@ -86,3 +86,36 @@ describe("per-user limit on socket handshakes", () => {
       if (!(other instanceof Response)) other.ws.close(1000, "done");
     }));
 });
+
+describe("per-user budget on every authenticated request", () => {
+  // API_USER_LIMIT in wrangler.toml: every request with a token counts, whatever else limits it.
+  const API_LIMIT = 600;
+
+  it("answers the 601st request in a minute with 429 on every route, downloads included, for that user only", () =>
+    inOneRateWindow(async () => {
+      const [fay, gus] = await Promise.all([signUp("rl"), signUp("rl")]);
+      // Cheap reads with no budget of their own, in parallel batches (the limit counts them all).
+      for (let i = 0; i < API_LIMIT; i += 50) {
+        const statuses = await Promise.all(
+          Array.from({ length: 50 }, async () => (await api("/api/me", { token: fay.accessToken })).status),
+        );
+        expect(
+          statuses.every((s) => s === 200),
+          `batch at ${i}`,
+        ).toBe(true);
+      }
+      const refused: Array<[string, RequestInit["method"]]> = [
+        ["/api/me", "GET"],
+        ["/api/conversations", "GET"],
+        ["/api/conversations/c_none/members", "GET"],
+        ["/api/conversations/c_none/settings", "PATCH"],
+        ["/api/files/f_none", "GET"],
+      ];
+      for (const [path, method] of refused) {
+        const res = await api(path, { method, token: fay.accessToken, body: method === "PATCH" ? {} : undefined });
+        expect(res.status, `${method} ${path}`).toBe(429);
+        expect(Number(res.headers.get("Retry-After"))).toBeGreaterThan(0);
+      }
+      expect((await api("/api/me", { token: gus.accessToken })).status).toBe(200);
+    }));
+});
