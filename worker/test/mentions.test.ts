@@ -5,6 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { Limits, type MessageEvent } from "../protocol";
 import { expectError, head, join, makeGroup, receivedEvents } from "./conversation-fixtures";
+import { call, createFile, json } from "./files-fixtures";
 import { apiOk, befriend, signUp, waitFor } from "./helpers";
 import { waitForSummary } from "./inbox-fixtures";
 import { answerTo, at, history, post, postOk, summaryOf } from "./mentions-fixtures";
@@ -112,6 +113,34 @@ describe("mentions", () => {
       type: "error",
       code: "invalid_request",
       message: expect.stringContaining("could not be checked"),
+    });
+    s.close();
+  });
+
+  it("a file's caption mentions like any text (the file lookup and the block lookup both run)", async () => {
+    const [alice, bob] = [await signUp("fa"), await signUp("fb")];
+    const g = await makeGroup(alice, [bob]);
+    const bytes = new TextEncoder().encode("notes");
+    const { file } = await createFile(alice.accessToken, {
+      conversationId: g.id,
+      name: "notes.txt",
+      size: bytes.byteLength,
+      contentType: "text/plain",
+    });
+    await json(
+      await call(`/api/files/${file.id}/content`, { method: "PUT", token: alice.accessToken, body: bytes }),
+      200,
+    );
+    const text = `for ${at(bob)}`;
+    const s = await join(g.id, alice);
+    const ack = await answerTo(s, { type: "send", kind: "file", fileId: file.id, text });
+    expect(ack.type).toBe("ack");
+    await waitFor(() => receivedEvents(s).some((e) => e.seq === ack.seq));
+    expect(receivedEvents(s).find((e) => e.seq === ack.seq)).toMatchObject({
+      kind: "file",
+      file: { id: file.id },
+      text,
+      mentions: [bob.user.id],
     });
     s.close();
   });
