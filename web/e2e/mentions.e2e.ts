@@ -7,6 +7,7 @@ import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import {
   apiCall,
+  axeViolations,
   expectLive,
   groupByApi,
   messages,
@@ -51,6 +52,8 @@ describe("mentions", () => {
     const list = suggestions(desk);
     await list.waitFor();
     expect(await list.getByRole("option").count()).toBe(2);
+    // The open list, the box pointing into it, stays clean for axe.
+    expect(await axeViolations(desk)).toEqual([]);
     await box(desk).pressSequentially("re");
     // "Ben Reader" (a later word) is the only match; it is active at once.
     await expect.poll(() => list.getByRole("option").allTextContents()).toEqual([`Ben Reader @${ben.username}`]);
