@@ -36,8 +36,9 @@ describe("mentions", () => {
     const late = await join(g.id, bob, event.seq - 1);
     await waitFor(() => receivedEvents(late).some((e) => e.seq === event.seq));
     expect(receivedEvents(late).find((e) => e.seq === event.seq)).toMatchObject({ mentions: event.mentions });
-    // No mention at all: no field.
+    // No mention at all: no field; and a client cannot name anyone by sending the field itself.
     expect(await postOk(g.id, alice, `${at(mallory)} only`)).not.toHaveProperty("mentions");
+    expect(await postOk(g.id, alice, "plain", { mentions: [bob.user.id] })).not.toHaveProperty("mentions");
     watcher.close();
     late.close();
   });
