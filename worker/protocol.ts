@@ -78,6 +78,8 @@ export const Limits = {
   userSearchMax: 20,
   /** Pinned conversations per user (Telegram's limit without premium); past it `409 conflict`. */
   pinnedMax: 5,
+  /** Distinct users a message's text may mention (tokens, see worker/shared/mentions.ts); past it `invalid_request`. */
+  mentionsPerMessageMax: 20,
 } as const;
 
 export const USERNAME_PATTERN = /^[a-z0-9_.-]{3,32}$/;
@@ -217,6 +219,14 @@ export interface ConversationSummary {
   pinned?: boolean;
   /** When it was pinned: pinned conversations are listed first, oldest pin first. */
   pinnedAt?: number;
+  /**
+   * Added to v1 (issue 17): messages after `readSeq` whose mentions name this
+   * user (deleted ones not counted); absent means 0. Shown as the `@` badge,
+   * and a new one notifies even while muted.
+   */
+  unreadMentions?: number;
+  /** The seq of the newest of those messages; present with `unreadMentions`. */
+  lastMentionSeq?: number;
 }
 
 /** Added to v1: one user's settings for one conversation (`PATCH /api/conversations/:id/settings`). */
@@ -257,6 +267,12 @@ export interface MessageEvent extends EventBase {
   fileId?: string;
   file?: FileRef;
   replyTo?: number;
+  /**
+   * Added to v1 (issue 17): the members the text mentions, as the server
+   * kept them (current members other than the sender, no block either way,
+   * in order of first mention); absent means none.
+   */
+  mentions?: string[];
 }
 
 export interface EditEvent extends EventBase {
@@ -264,6 +280,8 @@ export interface EditEvent extends EventBase {
   target: number;
   /** Absent once the target message was deleted: deletion erases every stored copy of its text. */
   text?: string;
+  /** The message's mentions from now on, parsed from the new text; absent means none. */
+  mentions?: string[];
 }
 
 export interface DeleteEvent extends EventBase {
@@ -300,6 +318,8 @@ export interface Message {
   text: string | null;
   file?: FileRef;
   replyTo?: number;
+  /** As in its event, following edits; absent means none. */
+  mentions?: string[];
   createdAt: number;
   editedAt?: number;
   deleted?: true;

@@ -3,15 +3,16 @@ import {
   type ConversationEvent,
   ErrorCode,
   type FileRef,
-  isReactionEmoji,
   Limits,
   type Message,
   type MessageEvent,
   type Role,
 } from "../protocol";
 import { eraseMessage } from "./erasure";
+import { keptMentions } from "./kept-mentions";
 import { fileRefFor } from "./message-file";
 import { type Facts, NO_FACTS } from "./prefetch";
+import { reacted } from "./reactions";
 import { noConversation, notMember, type Refusal, refuse } from "./results";
 import { Staged } from "./staged";
 import type { LogStore, RoomMeta } from "./store";
@@ -160,16 +161,28 @@ export class ConversationLog {
         if (!target) return refuse(ErrorCode.notFound, "no such message");
         if (target.senderId !== userId) return refuse(ErrorCode.forbidden, "only the sender can edit a message");
         if (codePoints(frame.text) > Limits.textMax) return refuse(ErrorCode.tooLarge, "text over 4000 characters");
+        // Re-parsed: the message's mentions become the new text's. An edit notifies nobody (no new
+        // message), but a mention added to a message still unread counts in that reader's badge.
+        const mentions = this.mentionsIn(userId, frame.text, facts);
+        if (!Array.isArray(mentions)) return mentions;
+        const { mentions: _old, ...unmentioned } = target;
         return this.append(
           (seq, createdAt) => ({
             ...this.base(seq, createdAt, userId, frame.clientId),
             type: "edit",
             target: frame.target,
             text: frame.text,
+            ...(mentions.length > 0 ? { mentions } : {}),
           }),
           (e) => {
-            this.store.putMessage({ ...target, text: frame.text, editedAt: e.createdAt });
+            this.store.putMessage({
+              ...unmentioned,
+              text: frame.text,
+              editedAt: e.createdAt,
+              ...(mentions.length > 0 ? { mentions } : {}),
+            });
             this.store.indexText(target.seq, frame.text);
+            this.store.setMentions(target.seq, mentions);
           },
         );
       }
@@ -190,20 +203,8 @@ export class ConversationLog {
         );
       }
       case "react": {
-        // Also checked by the frame schema; this is the rule for every path into the log.
-        if (!isReactionEmoji(frame.emoji)) return refuse(ErrorCode.invalidRequest, "emoji must be exactly one emoji");
-        const target = this.liveMessage(frame.target);
-        if (!target) return refuse(ErrorCode.notFound, "no such message");
-        // A Map: emoji are user strings, never plain-object keys (issue 13).
-        const reactions = new Map(Object.entries(target.reactions));
-        if (frame.on && !reactions.has(frame.emoji) && reactions.size >= Limits.reactionsPerMessageMax) {
-          return refuse(ErrorCode.invalidRequest, `at most ${Limits.reactionsPerMessageMax} distinct reactions`);
-        }
-        const users = new Set(reactions.get(frame.emoji));
-        if (frame.on) users.add(userId);
-        else users.delete(userId);
-        if (users.size > 0) reactions.set(frame.emoji, [...users]);
-        else reactions.delete(frame.emoji);
+        const next = reacted(this.liveMessage(frame.target), userId, frame.emoji, frame.on);
+        if (!next.ok) return next;
         return this.append(
           (seq, createdAt) => ({
             ...this.base(seq, createdAt, userId, frame.clientId),
@@ -212,9 +213,7 @@ export class ConversationLog {
             emoji: frame.emoji,
             on: frame.on,
           }),
-          // The wire shape, built from the Map: fromEntries defines own data properties (even `__proto__`).
-          // biome-ignore lint/plugin: only serialized, never indexed; the fold reads reactions through a Map.
-          () => this.store.putMessage({ ...target, reactions: Object.fromEntries(reactions) }),
+          () => this.store.putMessage(next.message),
         );
       }
     }
@@ -242,10 +241,14 @@ export class ConversationLog {
     if (replyTo !== undefined && !this.store.getMessage(replyTo)) {
       return refuse(ErrorCode.invalidRequest, "replyTo is not a message of this conversation");
     }
+    // Any text is parsed, a file's caption and a reply's included.
+    const mentions = this.mentionsIn(userId, text, facts);
+    if (!Array.isArray(mentions)) return mentions;
     const content = {
       ...(text !== undefined ? { text } : {}),
       ...(file ? { fileId: file.id, file } : {}),
       ...(replyTo !== undefined ? { replyTo } : {}),
+      ...(mentions.length > 0 ? { mentions } : {}),
     };
     return this.append(
       (seq, createdAt): MessageEvent => ({
@@ -263,11 +266,17 @@ export class ConversationLog {
           text: text ?? null,
           ...(file ? { file } : {}),
           ...(replyTo !== undefined ? { replyTo } : {}),
+          ...(mentions.length > 0 ? { mentions } : {}),
           createdAt: e.createdAt,
           reactions: {},
         });
+        if (mentions.length > 0) this.store.setMentions(e.seq, mentions);
       },
     );
+  }
+
+  private mentionsIn(userId: string, text: string | undefined, facts: Facts): string[] | Refusal {
+    return keptMentions(text, { senderId: userId, kind: this.meta?.kind ?? "dm", members: this.members }, facts);
   }
 
   private base(seq: number, createdAt: number, senderId: string, clientId: string) {

@@ -1,4 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
+import { blockedAmong } from "../db/blocks";
 import { touchConversation } from "../db/conversations";
 import { getFileFacts } from "../db/files";
 import { writeMemberIndex } from "../db/member-index";
@@ -281,7 +282,7 @@ export class ConversationObject extends DurableObject<Env> {
     // Size and frame budget first: a refused frame costs no D1 read.
     if (!this.room.admitFrame(s, message)) return undefined;
     // A file send reads D1 first; the gate keeps frame order (see prefetch.ts).
-    return this.prefetch.run(message, (facts) => this.room.handle(s, message, facts));
+    return this.prefetch.run(message, s.userId, (facts) => this.room.handle(s, message, facts));
   }
 
   override webSocketClose(ws: WebSocket, code: number): void {
@@ -405,7 +406,7 @@ export class ConversationObject extends DurableObject<Env> {
 
   /** Same path as a socket change frame (its lookups first, prefetch.ts); fans out to live sockets. */
   async post(userId: string, frame: ChangeFrame): Promise<RpcResult<Accepted>> {
-    const pending = gatherFacts(frame, this.factSources);
+    const pending = gatherFacts(frame, this.factSources, userId);
     return this.room.change(userId, frame, pending ? await pending : NO_FACTS);
   }
 
@@ -454,11 +455,20 @@ export class ConversationObject extends DurableObject<Env> {
   // ---------- file messages (issue 5) ----------
 
   /** Where the pre-append lookups read (prefetch.ts): D1, through its module. */
-  private readonly factSources: FactSources = { file: (fileId) => getFileFacts(this.env.DB, fileId) };
+  private readonly factSources: FactSources = {
+    file: (fileId) => getFileFacts(this.env.DB, fileId),
+    // Blocks are social relations, kept in D1: asked only for other members a group text mentions.
+    mentionBlocks: (senderId, userIds) => {
+      const { meta, members } = this.room.log;
+      const asked = userIds.filter((id) => id !== senderId && members.has(id));
+      if (meta?.kind !== "group" || asked.length === 0) return null;
+      return blockedAmong(this.env.DB, senderId, asked).then((blocked) => ({ checked: new Set(asked), blocked }));
+    },
+  };
   /** Socket frames' lookups, in frame order. */
-  private readonly prefetch = new PrefetchGate((data) => {
+  private readonly prefetch = new PrefetchGate((data, senderId) => {
     const peeked = peekFrame(data);
-    return peeked && gatherFacts(peeked, this.factSources);
+    return peeked && gatherFacts(peeked, this.factSources, senderId);
   });
 
   /** Bytes of files whose last message was deleted; false when some must be retried. */

@@ -14,10 +14,11 @@ export type MessageRow = {
   edited_at: number | null;
   deleted: number;
   reactions_json: string;
+  mentions_json: string | null;
 };
 
 export const MESSAGE_COLUMNS =
-  "seq, sender_id, client_id, kind, text, file_json, reply_to, created_at, edited_at, deleted, reactions_json";
+  "seq, sender_id, client_id, kind, text, file_json, reply_to, created_at, edited_at, deleted, reactions_json, mentions_json";
 /** The same columns qualified, for the search join. */
 export const MESSAGE_COLUMNS_M = MESSAGE_COLUMNS.split(", ")
   .map((c) => `m.${c}`)
@@ -57,6 +58,7 @@ export function toMessage(r: MessageRow): Message {
   };
   if (r.file_json !== null) m.file = JSON.parse(r.file_json) as FileRef;
   if (r.reply_to !== null) m.replyTo = r.reply_to;
+  if (r.mentions_json !== null) m.mentions = JSON.parse(r.mentions_json) as string[];
   if (r.edited_at !== null) m.editedAt = r.edited_at;
   if (r.deleted) m.deleted = true;
   return m;

@@ -2,6 +2,7 @@
 // (run by do/migrations.ts on every start) and the search index writer the
 // migrations and the store share.
 import type { Migration } from "../do/migrations";
+import { plainMentions } from "../shared/mentions";
 import { indexForms } from "./cjk";
 
 /**
@@ -95,9 +96,21 @@ export const MIGRATIONS: Migration[] = [
       `CREATE INDEX members_order_idx ON members (joined_at, user_id)`,
     ],
   },
+  {
+    id: "0008_mentions",
+    statements: [
+      // The folded message's mentions (a JSON array of user ids; null: none), shown with it.
+      `ALTER TABLE messages ADD COLUMN mentions_json TEXT`,
+      // Who a live message mentions, for each member's unread-mention count (queries.ts). A read
+      // drops the reader's rows up to its marker, so the table holds little more than what is unread.
+      `CREATE TABLE mentions (user_id TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (user_id, seq)) WITHOUT ROWID`,
+      `CREATE INDEX mentions_seq_idx ON mentions (seq)`,
+    ],
+  },
 ];
 
+/** Mention tokens are indexed as `@label`: their `(u:<id>)` part is no word anyone searches for. */
 export function insertIndex(sql: SqlStorage, seq: number, text: string): void {
-  const { grams, chars } = indexForms(text);
+  const { grams, chars } = indexForms(plainMentions(text));
   sql.exec("INSERT INTO messages_fts (rowid, grams, chars) VALUES (?, ?, ?)", seq, grams, chars);
 }

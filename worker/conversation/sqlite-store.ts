@@ -11,7 +11,7 @@ import {
   toMessage,
 } from "./sqlite-rows";
 import { insertIndex, MIGRATIONS } from "./sqlite-schema";
-import type { AppendedEvent, LogStore, RoomMeta, StoredEvent } from "./store";
+import type { AppendedEvent, LogStore, MentionCount, RoomMeta, StoredEvent } from "./store";
 
 export class SqliteLogStore implements LogStore {
   /** Rows the last `messagesBefore`/`messagesBetween`/`searchMessages` read: the proof that paging is a keyset read. */
@@ -182,13 +182,13 @@ export class SqliteLogStore implements LogStore {
   putMessage(m: Message): void {
     // An update keeps the row's ordinals; only a new row takes the next ones.
     this.sql.exec(
-      `INSERT INTO messages (${MESSAGE_COLUMNS}, file_id, ord, own_ord) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+      `INSERT INTO messages (${MESSAGE_COLUMNS}, file_id, ord, own_ord) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
          coalesce((SELECT ord FROM messages ORDER BY seq DESC LIMIT 1), 0) + 1,
          coalesce((SELECT own_ord FROM messages WHERE sender_id = ?2 ORDER BY seq DESC LIMIT 1), 0) + 1)
        ON CONFLICT (seq) DO UPDATE SET client_id = excluded.client_id, kind = excluded.kind, text = excluded.text,
          file_json = excluded.file_json, reply_to = excluded.reply_to, created_at = excluded.created_at,
          edited_at = excluded.edited_at, deleted = excluded.deleted, reactions_json = excluded.reactions_json,
-         file_id = excluded.file_id`,
+         mentions_json = excluded.mentions_json, file_id = excluded.file_id`,
       m.seq,
       m.senderId,
       m.clientId,
@@ -200,6 +200,7 @@ export class SqliteLogStore implements LogStore {
       m.editedAt ?? null,
       m.deleted ? 1 : 0,
       JSON.stringify(m.reactions),
+      m.mentions && m.mentions.length > 0 ? JSON.stringify(m.mentions) : null,
       m.file?.id ?? null,
     );
   }
@@ -277,6 +278,32 @@ export class SqliteLogStore implements LogStore {
       .one().n;
   }
 
+  setMentions(seq: number, userIds: readonly string[]): void {
+    this.sql.exec("DELETE FROM mentions WHERE seq = ?", seq);
+    for (const id of userIds) this.sql.exec("INSERT INTO mentions (user_id, seq) VALUES (?, ?)", id, seq);
+  }
+
+  unreadMentions(userId: string, after: number): MentionCount {
+    const r = this.sql
+      .exec<{ n: number; last: number | null }>(
+        "SELECT count(*) AS n, max(seq) AS last FROM mentions WHERE user_id = ? AND seq > ?",
+        userId,
+        after,
+      )
+      .one();
+    return { count: r.n, last: r.last ?? 0 };
+  }
+
+  unreadMentionsAll(): Map<string, MentionCount> {
+    const rows = this.sql
+      .exec<{ user_id: string; n: number; last: number }>(
+        `SELECT m.user_id, count(*) AS n, max(m.seq) AS last FROM mentions m LEFT JOIN reads r ON r.user_id = m.user_id
+         WHERE m.seq > coalesce(r.seq, 0) GROUP BY m.user_id`,
+      )
+      .toArray();
+    return new Map(rows.map((r) => [r.user_id, { count: r.n, last: r.last }]));
+  }
+
   readMarkers(): Map<string, number> {
     const rows = this.sql.exec<{ user_id: string; seq: number }>("SELECT user_id, seq FROM reads").toArray();
     return new Map(rows.map((r) => [r.user_id, r.seq]));
@@ -293,6 +320,8 @@ export class SqliteLogStore implements LogStore {
       userId,
       seq,
     );
+    // Mentions at or below the marker never count again: the table stays about as small as what is unread.
+    this.sql.exec("DELETE FROM mentions WHERE user_id = ? AND seq <= ?", userId, seq);
   }
 
   fileReferenced(fileId: string): boolean {

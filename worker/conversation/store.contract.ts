@@ -137,6 +137,30 @@ export function logStoreContract(name: string, withStore: WithStore): void {
         expect([...store.readMarkers()]).toEqual([["bob", 5]]);
       }));
 
+    it("keeps a message's mentions and counts each user's after a marker; a read drops what it passed", () =>
+      withStore((store) => {
+        send(store, 1, { mentions: ["bob", "carol"] });
+        store.setMentions(1, ["bob", "carol"]);
+        send(store, 2);
+        send(store, 3, { mentions: ["bob"] });
+        store.setMentions(3, ["bob"]);
+        expect(store.getMessage(1)?.mentions).toEqual(["bob", "carol"]);
+        expect(store.getMessage(2)).not.toHaveProperty("mentions");
+        expect(store.unreadMentions("bob", 0)).toEqual({ count: 2, last: 3 });
+        expect(store.unreadMentions("bob", 1)).toEqual({ count: 1, last: 3 });
+        expect(store.unreadMentions("dave", 0)).toEqual({ count: 0, last: 0 });
+        store.setRead("carol", 2);
+        expect(store.unreadMentions("carol", 0)).toEqual({ count: 0, last: 0 });
+        store.setRead("bob", 1);
+        expect([...store.unreadMentionsAll()]).toEqual([["bob", { count: 1, last: 3 }]]);
+        // An edit (or a delete) replaces the message's rows.
+        store.setMentions(3, ["carol"]);
+        expect(store.unreadMentions("bob", 1)).toEqual({ count: 0, last: 0 });
+        expect([...store.unreadMentionsAll()]).toEqual([["carol", { count: 1, last: 3 }]]);
+        store.setMentions(3, []);
+        expect(store.unreadMentionsAll().size).toBe(0);
+      }));
+
     it("knows which files live messages reference and queues files to reclaim once each", () =>
       withStore((store) => {
         const file = { id: "f_1", name: "a.png", size: 1, contentType: "image/png" };

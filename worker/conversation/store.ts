@@ -27,6 +27,12 @@ export interface AppendedEvent extends StoredEvent {
   target: number | null;
 }
 
+/** Messages after a read marker that mention one user: how many, and the newest one's seq (0: none). */
+export interface MentionCount {
+  count: number;
+  last: number;
+}
+
 /**
  * Storage the room logic runs on. Every method is synchronous: the object's
  * SQLite is, and the room relies on doing validate -> seq -> insert without
@@ -79,6 +85,13 @@ export interface LogStore {
   lastMessage(): Message | null;
   /** `message` events by others with seq > after, not counting deleted messages. */
   unreadCount(userId: string, after: number): number;
+
+  /** Replaces whom message `seq` mentions (none: it mentions nobody, or was deleted). */
+  setMentions(seq: number, userIds: readonly string[]): void;
+  /** Mentions of `userId` in messages with seq > after. */
+  unreadMentions(userId: string, after: number): MentionCount;
+  /** The same for everyone with one, each after their own read marker (users with none are absent). */
+  unreadMentionsAll(): Map<string, MentionCount>;
 
   getRead(userId: string): number;
   /** Every member's read marker that is above 0, in one read. */

@@ -12,6 +12,7 @@ import type { ConversationObject } from "../conversation/object";
 import type { Refusal } from "../conversation/results";
 import { newId } from "../ids";
 import type { ChangeFrame } from "../protocol";
+import { mentionToken } from "../shared/mentions";
 import { stubOf } from "./conversation-fixtures";
 import { dumpTables, FakeSocket, Faults, faultyObject, InjectedFault, logShape } from "./fault-harness";
 import { waitFor } from "./helpers";
@@ -66,6 +67,14 @@ function ok<T extends { ok: true }>(result: T | Refusal): T {
 
 const change = (r: Run, userId: string, frame: ChangeFrame, files?: Map<string, FileFacts>) =>
   ok(r.obj.room.change(userId, frame, files ? { files } : undefined));
+/** A text naming `mentioned` (no blocks among them), as the object's lookups would hand it over. */
+const mentioning = (r: Run, userId: string, clientId: string, mentioned: string[], target?: number) => {
+  const text = `${mentioned.map((id) => mentionToken(id, id)).join(" ")} hi`;
+  const frame: ChangeFrame =
+    target === undefined ? { type: "send", clientId, kind: "text", text } : { type: "edit", clientId, target, text };
+  const facts = { files: new Map(), mentionBlocks: { checked: new Set(mentioned), blocked: new Set<string>() } };
+  return ok(r.obj.room.change(userId, frame, facts));
+};
 const sendText = (r: Run, userId: string, clientId: string) =>
   change(r, userId, { type: "send", clientId, kind: "text", text: `hello ${clientId}` }).seq;
 
@@ -120,6 +129,32 @@ const SCENARIOS: Scenario[] = [
       change(r, A, { type: "react", clientId: "r1", target: r.target, emoji: "👍", on: true });
     },
     act: (r) => change(r, A, { type: "react", clientId: "c", target: r.target, emoji: "👍", on: false }),
+  },
+  { name: "send with mentions", act: (r) => mentioning(r, M, "c", [O, A]) },
+  {
+    name: "edit re-parsing mentions",
+    setup: (r) => {
+      r.target = mentioning(r, M, "s", [O]).seq;
+    },
+    act: (r) => mentioning(r, M, "c", [A], r.target),
+  },
+  {
+    name: "delete of a message with mentions",
+    setup: (r) => {
+      r.target = mentioning(r, M, "s", [O, A]).seq;
+    },
+    act: (r) => change(r, M, { type: "delete", clientId: "c", target: r.target }),
+  },
+  {
+    name: "read marker past a mention (its rows dropped)",
+    viaSocket: "read",
+    setup: (r) => {
+      r.target = mentioning(r, O, "s", [M, A]).seq;
+    },
+    act: (r) => {
+      const frame = JSON.stringify({ type: "read", seq: r.target });
+      void r.obj.webSocketMessage(r.socketOf(M) as unknown as WebSocket, frame);
+    },
   },
   {
     name: "send through a socket frame",

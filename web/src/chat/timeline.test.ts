@@ -143,3 +143,19 @@ describe("timeline", () => {
     expect(t.items[0]).toMatchObject({ replyTo: 7, status: "pending" });
   });
 });
+
+describe("timeline mentions", () => {
+  const base = { conversationId: "c", senderId: "bob", createdAt: 1 } as const;
+  it("carries a message's mentions from history and events; an edit replaces them, a delete drops them", () => {
+    let t = addHistory(emptyTimeline, [{ ...message(2), mentions: ["amy"] }], false);
+    expect(itemBySeq(t, 2)?.mentions).toEqual(["amy"]);
+    t = applyEvents(t, [{ ...base, seq: 3, type: "message", kind: "text", text: "x", mentions: ["cy"] }]);
+    expect(itemBySeq(t, 3)?.mentions).toEqual(["cy"]);
+    t = applyEvents(t, [{ ...base, seq: 4, type: "edit", target: 2, text: "y", mentions: ["dan"] }]);
+    expect(itemBySeq(t, 2)?.mentions).toEqual(["dan"]);
+    t = applyEvents(t, [{ ...base, seq: 5, type: "edit", target: 2, text: "z" }]);
+    expect(itemBySeq(t, 2)).not.toHaveProperty("mentions");
+    t = applyEvents(t, [{ ...base, seq: 6, type: "delete", target: 3 }]);
+    expect(itemBySeq(t, 3)).not.toHaveProperty("mentions");
+  });
+});

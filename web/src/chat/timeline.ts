@@ -65,6 +65,7 @@ function fromMessage(m: Message): TimelineItem {
     text: m.deleted ? null : m.text,
     ...(m.file && !m.deleted ? { file: m.file } : {}),
     ...(m.replyTo === undefined ? {} : { replyTo: m.replyTo }),
+    ...(m.mentions && !m.deleted ? { mentions: m.mentions } : {}),
     createdAt: m.createdAt,
     ...(m.editedAt === undefined ? {} : { editedAt: m.editedAt }),
     deleted: m.deleted === true,
@@ -161,6 +162,7 @@ export function applyEvents(t: Timeline, events: ConversationEvent[], opts: { ap
           text: e.text ?? null,
           ...(e.file ? { file: e.file } : {}),
           ...(e.replyTo === undefined ? {} : { replyTo: e.replyTo }),
+          ...(e.mentions ? { mentions: e.mentions } : {}),
           createdAt: e.createdAt,
           deleted: false,
           reactions: new Map(),
@@ -172,10 +174,15 @@ export function applyEvents(t: Timeline, events: ConversationEvent[], opts: { ap
         break;
       }
       case "edit":
-        update(e.target, (i) => (i.deleted ? i : { ...i, text: e.text ?? null, editedAt: e.createdAt }));
+        // An edit's mentions replace the message's (none when absent).
+        update(e.target, ({ mentions: _, ...i }) =>
+          i.deleted
+            ? i
+            : { ...i, text: e.text ?? null, editedAt: e.createdAt, ...(e.mentions ? { mentions: e.mentions } : {}) },
+        );
         break;
       case "delete":
-        update(e.target, ({ file: _, ...i }) => ({ ...i, text: null, deleted: true }));
+        update(e.target, ({ file: _, mentions: _m, ...i }) => ({ ...i, text: null, deleted: true }));
         break;
       case "reaction":
         update(e.target, (i) => ({ ...i, reactions: toggled(i.reactions, e.emoji, e.senderId, e.on) }));

@@ -250,6 +250,10 @@ export const en = {
   pinnedChat: "Pinned",
   mutedChat: "Muted",
   tooManyPins: "You can pin at most {max} chats. Unpin one first.",
+  // issue 17: mentions
+  mentionSuggestions: "Members to mention",
+  mentionMatches: "{n} members match. Up and down arrows choose, Enter inserts.",
+  mentionsOfYou: "Mentions of you: {n}",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -239,4 +239,7 @@ export const zhCN: Messages = {
   pinnedChat: "已置顶",
   mutedChat: "已免打扰",
   tooManyPins: "最多只能置顶 {max} 个聊天，请先取消一个置顶。",
+  mentionSuggestions: "可提及的成员",
+  mentionMatches: "{n} 位成员匹配。用上下方向键选择，回车插入。",
+  mentionsOfYou: "提及你的消息：{n}",
 };

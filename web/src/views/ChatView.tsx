@@ -30,9 +30,14 @@ export function ChatView({ conversationId, selfId }: { conversationId: string; s
   const [searching, setSearching] = useState(false);
   const [dragging, setDragging] = useState(false);
   const members = chat.conversation?.members;
-  const nameOf = useCallback(
-    (userId: string) => members?.find((m) => m.user.id === userId)?.user.displayName ?? t("someone"),
-    [members],
+  // Current names: mentions carry ids, so a rename shows everywhere at once.
+  const names = useMemo(() => new Map((members ?? []).map((m) => [m.user.id, m.user.displayName])), [members]);
+  const memberName = useCallback((userId: string) => names.get(userId), [names]);
+  const nameOf = useCallback((userId: string) => names.get(userId) ?? t("someone"), [names]);
+  // Whom an `@` may name: everyone listed but the writer (a large group lists its first page).
+  const mentionable = useMemo(
+    () => (members ?? []).filter((m) => m.user.id !== selfId).map((m) => m.user),
+    [members, selfId],
   );
   const summaries = useStore(inbox).conversations;
   // A large group's details list only the first page of members; the inbox summary knows the viewer's role.
@@ -60,14 +65,14 @@ export function ChatView({ conversationId, selfId }: { conversationId: string; s
   const handlers = useMemo<Omit<MessageHandlers, "onMenu">>(
     () => ({
       onReply: (item: TimelineItem) =>
-        item.seq !== null && setMode({ kind: "reply", seq: item.seq, ...quoteOf(item, selfId, nameOf) }),
+        item.seq !== null && setMode({ kind: "reply", seq: item.seq, ...quoteOf(item, selfId, nameOf, memberName) }),
       onEdit: (item: TimelineItem) =>
         item.seq !== null && setMode({ kind: "edit", seq: item.seq, text: item.text ?? "" }),
       onDelete: chat.remove,
       onReact: chat.react,
       onJump: (seq: number) => void chat.jumpTo(seq),
     }),
-    [selfId, nameOf, chat.remove, chat.react, chat.jumpTo],
+    [selfId, nameOf, memberName, chat.remove, chat.react, chat.jumpTo],
   );
 
   return (
@@ -99,7 +104,12 @@ export function ChatView({ conversationId, selfId }: { conversationId: string; s
       />
       {searching && (
         <div class="history-tools">
-          <SearchPanel conversationId={conversationId} nameOf={nameOf} onPick={(seq) => void chat.jumpTo(seq)} />
+          <SearchPanel
+            conversationId={conversationId}
+            nameOf={nameOf}
+            memberName={memberName}
+            onPick={(seq) => void chat.jumpTo(seq)}
+          />
           <JumpToDate onJump={chat.jumpToDay} />
         </div>
       )}
@@ -108,6 +118,7 @@ export function ChatView({ conversationId, selfId }: { conversationId: string; s
         timeline={chat.timeline}
         selfId={selfId}
         nameOf={nameOf}
+        memberName={memberName}
         loadingOlder={chat.loadingOlder}
         onLoadOlder={chat.loadOlder}
         moderator={myRole === "owner" || myRole === "admin"}
@@ -134,6 +145,8 @@ export function ChatView({ conversationId, selfId }: { conversationId: string; s
       <UploadList conversationId={conversationId} />
       <Composer
         draftKey={conversationId}
+        members={mentionable}
+        memberName={memberName}
         disabled={disabled}
         mode={mode}
         onCancelMode={() => setMode(null)}

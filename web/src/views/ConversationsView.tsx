@@ -69,6 +69,7 @@ interface RowProps {
 
 function Row({ c, selected, tabbable, presence }: RowProps) {
   const muted = isMuted(c);
+  const mentions = c.unreadMentions ?? 0;
   return (
     <li data-conversation={c.id}>
       <Link href={chatPath(c.id)} current={selected} roving tabIndex={tabbable ? 0 : -1}>
@@ -94,10 +95,21 @@ function Row({ c, selected, tabbable, presence }: RowProps) {
             </span>
           )}
         </span>
-        {c.unread > 0 && (
-          <span class={muted ? "badge muted-badge" : "badge"} data-testid="unread">
-            {c.unread}
-            <span class="visually-hidden"> {t("unread")}</span>
+        {(c.unread > 0 || mentions > 0) && (
+          <span class="badges">
+            {/* Its own badge, in colour even when muted: someone is calling you by name. */}
+            {mentions > 0 && (
+              <span class="badge mention-badge" data-testid="mentions" title={t("mentionsOfYou", { n: mentions })}>
+                <span aria-hidden="true">@</span>
+                <span class="visually-hidden">{t("mentionsOfYou", { n: mentions })}</span>
+              </span>
+            )}
+            {c.unread > 0 && (
+              <span class={muted ? "badge muted-badge" : "badge"} data-testid="unread">
+                {c.unread}
+                <span class="visually-hidden"> {t("unread")}</span>
+              </span>
+            )}
           </span>
         )}
         {c.lastMessage && (

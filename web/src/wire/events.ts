@@ -14,6 +14,9 @@ export const FileRefSchema: v.GenericSchema<unknown, FileRef> = v.object({
   contentType: v.string(),
 });
 
+/** Whom a message mentions (ids the server kept). */
+const mentionIds = v.array(v.string());
+
 const base = {
   seq,
   conversationId: v.string(),
@@ -31,9 +34,10 @@ export const EventSchema: v.GenericSchema<unknown, ConversationEvent> = v.varian
     fileId: maybe(v.string()),
     file: maybe(FileRefSchema),
     replyTo: maybe(seq),
+    mentions: maybe(mentionIds),
   }),
   // `text` is erased from stored edits once their message is deleted.
-  v.object({ ...base, type: v.literal("edit"), target: seq, text: maybe(v.string()) }),
+  v.object({ ...base, type: v.literal("edit"), target: seq, text: maybe(v.string()), mentions: maybe(mentionIds) }),
   v.object({ ...base, type: v.literal("delete"), target: seq }),
   v.object({ ...base, type: v.literal("reaction"), target: seq, emoji: v.string(), on: v.boolean() }),
   v.object({
@@ -68,6 +72,7 @@ export const MessageSchema: v.GenericSchema<unknown, Message> = v.object({
   text: orNull(v.string()),
   file: maybe(FileRefSchema),
   replyTo: maybe(seq),
+  mentions: maybe(mentionIds),
   createdAt: int,
   editedAt: maybe(int),
   deleted: v.pipe(

@@ -113,6 +113,8 @@ export const SummarySchema: v.GenericSchema<unknown, ConversationSummary> = v.ob
   mutedUntil: maybe(int),
   pinned: maybe(v.boolean()),
   pinnedAt: maybe(int),
+  unreadMentions: maybe(int),
+  lastMentionSeq: maybe(seq),
 });
 export const SettingsEnvelopeSchema = v.object({
   settings: v.object({

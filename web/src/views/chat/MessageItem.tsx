@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef } from "preact/hooks";
 import { clockTime, type Row } from "../../chat/flow";
 import { linkify } from "../../chat/links";
+import { mentionParts } from "../../chat/mentions";
 import type { TimelineItem } from "../../chat/timeline";
 import { getLang, t } from "../../i18n";
 import { Attachment } from "../media/Attachment";
@@ -9,6 +10,8 @@ import { LinkCard } from "./LinkCard";
 import type { MenuTarget } from "./MessageActions";
 import { Reactions } from "./Reactions";
 import { useGestures } from "./useGestures";
+
+export type MemberName = (userId: string) => string | undefined;
 
 export interface MessageHandlers {
   onReply(item: TimelineItem): void;
@@ -37,18 +40,36 @@ interface Props {
   quote: { name: string; text: string } | null;
   seen: string | null;
   nameOf: (userId: string) => string;
+  /** A member's current name, or undefined when this client does not know them (mentions fall back to their label). */
+  memberName: MemberName;
   handlers: MessageHandlers;
   /** Watches the bubble for being on screen (read markers); returns the stop. */
   observe: (el: HTMLElement) => () => void;
 }
 
-/** Text with its http(s) links as links; everything stays text nodes, never HTML. */
-function TextWithLinks({ text }: { text: string }) {
-  const pieces = useMemo(() => linkify(text), [text]);
+type RichPiece =
+  | { text: string; href?: string; userId?: undefined }
+  | { text: string; userId: string; href?: undefined };
+
+/** Mentions, then http(s) links in the rest (a token's label never becomes a link or a card). */
+const richPieces = (text: string): RichPiece[] =>
+  mentionParts(text).flatMap((p): RichPiece[] =>
+    p.userId === undefined ? linkify(p.text) : [{ text: p.text, userId: p.userId }],
+  );
+
+/**
+ * Text with mentions as the member's current name (the token's label when
+ * the member is unknown here) and links as links; text nodes only, never HTML.
+ */
+function RichText({ pieces, selfId, memberName }: { pieces: RichPiece[]; selfId: string; memberName: MemberName }) {
   return (
     <>
       {pieces.map((p, i) =>
-        p.href ? (
+        p.userId !== undefined ? (
+          <bdi key={i} class={p.userId === selfId ? "mention mention-me" : "mention"} dir="auto">
+            @{memberName(p.userId) ?? p.text}
+          </bdi>
+        ) : p.href ? (
           <a key={i} href={p.href} target="_blank" rel="noopener noreferrer nofollow ugc">
             {p.text}
           </a>
@@ -70,7 +91,10 @@ export function MessageItem(props: Props) {
     [item.reactions, selfId],
   );
   useEffect(() => (bubble.current && seq !== null ? observe(bubble.current) : undefined), [seq, observe]);
-  const firstLink = useMemo(() => (item.text ? linkify(item.text).find((p) => p.href)?.href : undefined), [item.text]);
+  const pieces = useMemo(() => (item.text ? richPieces(item.text) : []), [item.text]);
+  const firstLink = pieces.find((p) => p.href)?.href;
+  // Who the server says the message names (a token alone proves nothing: it may be a non-member's or stale).
+  const mentionsMe = item.mentions?.includes(selfId) === true;
 
   const actionable = seq !== null && !item.deleted && item.status === "sent";
   const openMenu = (returnFocus: HTMLElement | null) => {
@@ -90,7 +114,14 @@ export function MessageItem(props: Props) {
     () => actionable && handlers.onReply(item),
   );
   const label = kindLabel(item.kind);
-  const classes = ["message", own ? "own" : "", item.status, row.first ? "first" : "", row.last ? "last" : ""];
+  const classes = [
+    "message",
+    own ? "own" : "",
+    item.status,
+    row.first ? "first" : "",
+    row.last ? "last" : "",
+    mentionsMe && !item.deleted ? "mentions-me" : "",
+  ];
   return (
     <>
       {row.day && (
@@ -150,7 +181,7 @@ export function MessageItem(props: Props) {
             {item.file && <Attachment file={item.file} kind={item.kind} />}
             {item.text !== null && item.text !== "" && (
               <p class="text" dir="auto">
-                <TextWithLinks text={item.text} />
+                <RichText pieces={pieces} selfId={selfId} memberName={props.memberName} />
               </p>
             )}
             {firstLink && item.status === "sent" && <LinkCard url={firstLink} />}

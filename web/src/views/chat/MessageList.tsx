@@ -9,7 +9,7 @@ import type { Timeline } from "../../chat/timeline";
 import type { Focus } from "../../chat/useJumps";
 import { getLang, t } from "../../i18n";
 import { type MenuTarget, MessageMenu } from "./MessageActions";
-import { type MessageHandlers, MessageItem } from "./MessageItem";
+import { type MemberName, type MessageHandlers, MessageItem } from "./MessageItem";
 import { personName, quoteOf } from "./quote";
 import { useVisibleRows } from "./useVisibleRows";
 
@@ -17,6 +17,7 @@ interface Props {
   timeline: Timeline;
   selfId: string;
   nameOf: (userId: string) => string;
+  memberName: MemberName;
   loadingOlder: boolean;
   onLoadOlder: () => void;
   moderator: boolean;
@@ -147,7 +148,7 @@ export function MessageList(props: Props) {
   const bySeq = useMemo(() => new Map(items.flatMap((i) => (i.seq === null ? [] : [[i.seq, i] as const]))), [items]);
   const quoteFor = (seq: number | undefined) => {
     const target = seq === undefined ? undefined : bySeq.get(seq);
-    return target ? quoteOf(target, selfId, nameOf) : null;
+    return target ? quoteOf(target, selfId, nameOf, props.memberName) : null;
   };
   const handlers = useMemo<MessageHandlers>(() => ({ ...props.handlers, onMenu: setMenu }), [props.handlers]);
   const menuItem = menu ? bySeq.get(menu.seq) : undefined;
@@ -185,6 +186,7 @@ export function MessageList(props: Props) {
               quote={quoteFor(item.replyTo)}
               seen={seen && item.seq === seen.seq ? seen.text : null}
               nameOf={nameOf}
+              memberName={props.memberName}
               handlers={handlers}
               observe={observe}
               senderName={personName(item.senderId, selfId, nameOf)}
