@@ -78,6 +78,8 @@ export const Limits = {
   userSearchMax: 20,
   /** Pinned conversations per user (Telegram's limit without premium); past it `409 conflict`. */
   pinnedMax: 5,
+  /** Pinned messages per conversation; pinning past it is refused with `conflict`. */
+  pinnedMessagesMax: 50,
 } as const;
 
 export const USERNAME_PATTERN = /^[a-z0-9_.-]{3,32}$/;
@@ -242,6 +244,20 @@ export interface FileRef {
   contentType: string;
 }
 
+/**
+ * Who wrote a forwarded message's original, and when. Never the source
+ * conversation or seq: a forward out of a DM or a private group must not
+ * tell the destination which conversation it came from or who else is in it.
+ * `name` is the author's display name when it was forwarded (destination
+ * members may not know the author). A forward of a forward keeps the first
+ * author.
+ */
+export interface ForwardOrigin {
+  senderId: string;
+  name: string;
+  createdAt: number;
+}
+
 interface EventBase {
   seq: number;
   conversationId: string;
@@ -257,6 +273,8 @@ export interface MessageEvent extends EventBase {
   fileId?: string;
   file?: FileRef;
   replyTo?: number;
+  /** Added to v1 (issue 17): the message is a forward of another one (erased with the message). */
+  forwardedFrom?: ForwardOrigin;
 }
 
 export interface EditEvent extends EventBase {
@@ -278,6 +296,13 @@ export interface ReactionEvent extends EventBase {
   on: boolean;
 }
 
+/** Added to v1 (issue 17): a message pinned (`on`) or unpinned; admin+ in a group, either member in a DM. */
+export interface PinEvent extends EventBase {
+  type: "pin";
+  target: number;
+  on: boolean;
+}
+
 export type MemberAction = "created" | "added" | "removed" | "left" | "role" | "renamed";
 
 export interface MemberEvent extends EventBase {
@@ -288,7 +313,7 @@ export interface MemberEvent extends EventBase {
   title?: string;
 }
 
-export type ConversationEvent = MessageEvent | EditEvent | DeleteEvent | ReactionEvent | MemberEvent;
+export type ConversationEvent = MessageEvent | EditEvent | DeleteEvent | ReactionEvent | PinEvent | MemberEvent;
 export type EventType = ConversationEvent["type"];
 
 /** The folded current state of one `message` event. */
@@ -300,6 +325,7 @@ export interface Message {
   text: string | null;
   file?: FileRef;
   replyTo?: number;
+  forwardedFrom?: ForwardOrigin;
   createdAt: number;
   editedAt?: number;
   deleted?: true;
@@ -320,7 +346,23 @@ export type ChangeFrame =
     }
   | { type: "edit"; clientId: string; target: number; text: string }
   | { type: "delete"; clientId: string; target: number }
-  | { type: "react"; clientId: string; target: number; emoji: string; on: boolean };
+  | { type: "react"; clientId: string; target: number; emoji: string; on: boolean }
+  /** Added to v1 (issue 17): logs a copy of message `seq` of conversation `conversationId` here. */
+  | { type: "forward"; clientId: string; from: ForwardSource }
+  | { type: "pin"; clientId: string; target: number; on: boolean };
+
+/** The message a forward copies: the source conversation checks that the forwarder may read it. */
+export interface ForwardSource {
+  conversationId: string;
+  seq: number;
+}
+
+/** One pinned message of a conversation (`welcome.pins`, `GET /api/conversations/:id/pins`). */
+export interface Pin {
+  seq: number;
+  pinnedBy: string;
+  pinnedAt: number;
+}
 
 export type ConversationClientFrame =
   | { type: "hello"; lastSeq: number }
@@ -346,6 +388,8 @@ export type ConversationServerFrame =
       members: SocketMember[];
       /** Added to v1: the total, which `members` may fall short of. */
       memberCount: number;
+      /** Added to v1 (issue 17): the pinned messages, oldest pin first (at most `Limits.pinnedMessagesMax`). */
+      pins: Pin[];
       protocol: typeof PROTOCOL_VERSION;
     }
   | { type: "events"; events: ConversationEvent[] }

@@ -10,7 +10,9 @@ import {
   type Role,
 } from "../protocol";
 import { eraseMessage } from "./erasure";
+import { applyForward } from "./forward";
 import { fileRefFor } from "./message-file";
+import { applyPin } from "./pins";
 import { type Facts, NO_FACTS } from "./prefetch";
 import { noConversation, notMember, type Refusal, refuse } from "./results";
 import { Staged } from "./staged";
@@ -159,6 +161,8 @@ export class ConversationLog {
         const target = this.liveMessage(frame.target);
         if (!target) return refuse(ErrorCode.notFound, "no such message");
         if (target.senderId !== userId) return refuse(ErrorCode.forbidden, "only the sender can edit a message");
+        // Its text is someone else's words, shown under their name.
+        if (target.forwardedFrom) return refuse(ErrorCode.forbidden, "a forwarded message cannot be edited");
         if (codePoints(frame.text) > Limits.textMax) return refuse(ErrorCode.tooLarge, "text over 4000 characters");
         return this.append(
           (seq, createdAt) => ({
@@ -217,6 +221,10 @@ export class ConversationLog {
           () => this.store.putMessage({ ...target, reactions: Object.fromEntries(reactions) }),
         );
       }
+      case "forward":
+        return applyForward(this, userId, frame, facts);
+      case "pin":
+        return applyPin(this, userId, frame);
     }
   }
 
@@ -270,7 +278,8 @@ export class ConversationLog {
     );
   }
 
-  private base(seq: number, createdAt: number, senderId: string, clientId: string) {
+  /** The fields every change's event starts with. */
+  base(seq: number, createdAt: number, senderId: string, clientId: string) {
     return { seq, conversationId: this.meta?.id ?? "", senderId, clientId, createdAt };
   }
 

@@ -1,4 +1,4 @@
-import type { Message, Role } from "../protocol";
+import type { Message, Pin, Role } from "../protocol";
 import type { AppendedEvent, LogStore, RoomMeta, StoredEvent } from "./store";
 
 function restore<K, V>(target: Map<K, V>, saved: Map<K, V>): void {
@@ -19,6 +19,7 @@ export class MemoryLogStore implements LogStore {
   private readonly indexed = new Map<number, string>();
   private readonly reads = new Map<string, number>();
   private readonly reclaim = new Map<string, number>();
+  private readonly pinned = new Map<number, Pin>();
 
   /** A savepoint: a throw restores every table as it was (rows are never changed in place, so shallow copies do). */
   transaction<T>(fn: () => T): T {
@@ -31,6 +32,7 @@ export class MemoryLogStore implements LogStore {
       indexed: new Map(this.indexed),
       reads: new Map(this.reads),
       reclaim: new Map(this.reclaim),
+      pinned: new Map(this.pinned),
     };
     try {
       return fn();
@@ -43,6 +45,7 @@ export class MemoryLogStore implements LogStore {
       restore(this.indexed, saved.indexed);
       restore(this.reads, saved.reads);
       restore(this.reclaim, saved.reclaim);
+      restore(this.pinned, saved.pinned);
       throw err;
     }
   }
@@ -152,6 +155,16 @@ export class MemoryLogStore implements LogStore {
   }
   setRead(userId: string, seq: number): void {
     this.reads.set(userId, Math.max(seq, this.getRead(userId)));
+  }
+
+  pins(): Pin[] {
+    return [...this.pinned.values()].sort((a, b) => a.pinnedAt - b.pinnedAt || a.seq - b.seq);
+  }
+  setPin(pin: Pin): void {
+    if (!this.pinned.has(pin.seq)) this.pinned.set(pin.seq, { ...pin });
+  }
+  removePin(seq: number): void {
+    this.pinned.delete(seq);
   }
 
   fileReferenced(fileId: string): boolean {

@@ -95,6 +95,15 @@ export const MIGRATIONS: Migration[] = [
       `CREATE INDEX members_order_idx ON members (joined_at, user_id)`,
     ],
   },
+  {
+    id: "0008_forwards_pins",
+    statements: [
+      // A forwarded message's origin (ForwardOrigin JSON); erased with the message like its text.
+      `ALTER TABLE messages ADD COLUMN forwarded_json TEXT`,
+      // The current pinned messages (at most Limits.pinnedMessagesMax); the `pin` events are their history.
+      `CREATE TABLE pins (seq INTEGER PRIMARY KEY, pinned_by TEXT NOT NULL, pinned_at INTEGER NOT NULL)`,
+    ],
+  },
 ];
 
 export function insertIndex(sql: SqlStorage, seq: number, text: string): void {
