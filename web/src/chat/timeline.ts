@@ -65,6 +65,7 @@ function fromMessage(m: Message): TimelineItem {
     text: m.deleted ? null : m.text,
     ...(m.file && !m.deleted ? { file: m.file } : {}),
     ...(m.replyTo === undefined ? {} : { replyTo: m.replyTo }),
+    ...(m.forwardedFrom && !m.deleted ? { forwardedFrom: m.forwardedFrom } : {}),
     createdAt: m.createdAt,
     ...(m.editedAt === undefined ? {} : { editedAt: m.editedAt }),
     deleted: m.deleted === true,
@@ -161,6 +162,7 @@ export function applyEvents(t: Timeline, events: ConversationEvent[], opts: { ap
           text: e.text ?? null,
           ...(e.file ? { file: e.file } : {}),
           ...(e.replyTo === undefined ? {} : { replyTo: e.replyTo }),
+          ...(e.forwardedFrom ? { forwardedFrom: e.forwardedFrom } : {}),
           createdAt: e.createdAt,
           deleted: false,
           reactions: new Map(),
@@ -175,11 +177,13 @@ export function applyEvents(t: Timeline, events: ConversationEvent[], opts: { ap
         update(e.target, (i) => (i.deleted ? i : { ...i, text: e.text ?? null, editedAt: e.createdAt }));
         break;
       case "delete":
-        update(e.target, ({ file: _, ...i }) => ({ ...i, text: null, deleted: true }));
+        update(e.target, ({ file: _, forwardedFrom: _origin, ...i }) => ({ ...i, text: null, deleted: true }));
         break;
       case "reaction":
         update(e.target, (i) => ({ ...i, reactions: toggled(i.reactions, e.emoji, e.senderId, e.on) }));
         break;
+      // Pins are kept beside the list (pins.ts); members re-read the details.
+      case "pin":
       case "member":
         break;
     }

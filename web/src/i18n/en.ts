@@ -250,6 +250,19 @@ export const en = {
   pinnedChat: "Pinned",
   mutedChat: "Muted",
   tooManyPins: "You can pin at most {max} chats. Unpin one first.",
+  // issue 17: forward and pin messages
+  forward: "Forward",
+  forwardTo: "Forward to…",
+  forwardSearch: "Search chats",
+  forwardNoMatch: "No chat matches.",
+  forwardTarget: "Forward to {title}",
+  forwarding: "Forwarding…",
+  forwardedFrom: "Forwarded from",
+  pinMessage: "Pin",
+  unpinMessage: "Unpin",
+  pinnedMessage: "Pinned message",
+  pinnedMessageOf: "Pinned message {n} of {total}",
+  pinnedShowNext: "Show this message; the next tap shows the previous pin",
 } as const;
 
 export type MessageKey = keyof typeof en;

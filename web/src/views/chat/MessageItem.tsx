@@ -15,6 +15,8 @@ export interface MessageHandlers {
   onEdit(item: TimelineItem): void;
   onDelete(seq: number): void;
   onReact(seq: number, emoji: string, on: boolean): void;
+  onForward(seq: number): void;
+  onPin(seq: number, on: boolean): void;
   onJump(seq: number): void;
   /** Opens the floating actions menu for a message (null closes it). */
   onMenu(target: MenuTarget | null): void;
@@ -38,6 +40,8 @@ interface Props {
   seen: string | null;
   nameOf: (userId: string) => string;
   handlers: MessageHandlers;
+  /** The conversation shown, which a forwarded file is read through. */
+  conversationId: string;
   /** Watches the bubble for being on screen (read markers); returns the stop. */
   observe: (el: HTMLElement) => () => void;
 }
@@ -143,11 +147,25 @@ export function MessageItem(props: Props) {
             </span>
           </button>
         )}
+        {item.forwardedFrom && !item.deleted && (
+          <p class="forwarded">
+            {t("forwardedFrom")}{" "}
+            <bdi class="forwarded-name" dir="auto">
+              {item.forwardedFrom.name || t("someone")}
+            </bdi>
+          </p>
+        )}
         {item.deleted ? (
           <p class="text muted">{t("messageDeleted")}</p>
         ) : (
           <>
-            {item.file && <Attachment file={item.file} kind={item.kind} />}
+            {item.file && (
+              <Attachment
+                file={item.file}
+                kind={item.kind}
+                {...(item.forwardedFrom ? { via: props.conversationId } : {})}
+              />
+            )}
             {item.text !== null && item.text !== "" && (
               <p class="text" dir="auto">
                 <TextWithLinks text={item.text} />
