@@ -80,6 +80,8 @@ export const Limits = {
   pinnedMax: 5,
   /** Distinct users a message's text may mention (tokens, see worker/shared/mentions.ts); past it `invalid_request`. */
   mentionsPerMessageMax: 20,
+  /** Pinned messages per conversation; pinning past it is refused with `conflict`. */
+  pinnedMessagesMax: 50,
 } as const;
 
 export const USERNAME_PATTERN = /^[a-z0-9_.-]{3,32}$/;
@@ -252,6 +254,20 @@ export interface FileRef {
   contentType: string;
 }
 
+/**
+ * Who wrote a forwarded message's original, and when. Never the source
+ * conversation or seq: a forward out of a DM or a private group must not
+ * tell the destination which conversation it came from or who else is in it.
+ * `name` is the author's display name when it was forwarded (destination
+ * members may not know the author). A forward of a forward keeps the first
+ * author.
+ */
+export interface ForwardOrigin {
+  senderId: string;
+  name: string;
+  createdAt: number;
+}
+
 interface EventBase {
   seq: number;
   conversationId: string;
@@ -273,6 +289,8 @@ export interface MessageEvent extends EventBase {
    * in order of first mention); absent means none.
    */
   mentions?: string[];
+  /** Added to v1 (issue 17): the message is a forward of another one (erased with the message). */
+  forwardedFrom?: ForwardOrigin;
 }
 
 export interface EditEvent extends EventBase {
@@ -296,6 +314,13 @@ export interface ReactionEvent extends EventBase {
   on: boolean;
 }
 
+/** Added to v1 (issue 17): a message pinned (`on`) or unpinned; admin+ in a group, either member in a DM. */
+export interface PinEvent extends EventBase {
+  type: "pin";
+  target: number;
+  on: boolean;
+}
+
 export type MemberAction = "created" | "added" | "removed" | "left" | "role" | "renamed";
 
 export interface MemberEvent extends EventBase {
@@ -306,7 +331,7 @@ export interface MemberEvent extends EventBase {
   title?: string;
 }
 
-export type ConversationEvent = MessageEvent | EditEvent | DeleteEvent | ReactionEvent | MemberEvent;
+export type ConversationEvent = MessageEvent | EditEvent | DeleteEvent | ReactionEvent | PinEvent | MemberEvent;
 export type EventType = ConversationEvent["type"];
 
 /** The folded current state of one `message` event. */
@@ -320,6 +345,7 @@ export interface Message {
   replyTo?: number;
   /** As in its event, following edits; absent means none. */
   mentions?: string[];
+  forwardedFrom?: ForwardOrigin;
   createdAt: number;
   editedAt?: number;
   deleted?: true;
@@ -340,7 +366,23 @@ export type ChangeFrame =
     }
   | { type: "edit"; clientId: string; target: number; text: string }
   | { type: "delete"; clientId: string; target: number }
-  | { type: "react"; clientId: string; target: number; emoji: string; on: boolean };
+  | { type: "react"; clientId: string; target: number; emoji: string; on: boolean }
+  /** Added to v1 (issue 17): logs a copy of message `seq` of conversation `conversationId` here. */
+  | { type: "forward"; clientId: string; from: ForwardSource }
+  | { type: "pin"; clientId: string; target: number; on: boolean };
+
+/** The message a forward copies: the source conversation checks that the forwarder may read it. */
+export interface ForwardSource {
+  conversationId: string;
+  seq: number;
+}
+
+/** One pinned message of a conversation (`welcome.pins`, `GET /api/conversations/:id/pins`). */
+export interface Pin {
+  seq: number;
+  pinnedBy: string;
+  pinnedAt: number;
+}
 
 export type ConversationClientFrame =
   | { type: "hello"; lastSeq: number }
@@ -366,6 +408,8 @@ export type ConversationServerFrame =
       members: SocketMember[];
       /** Added to v1: the total, which `members` may fall short of. */
       memberCount: number;
+      /** Added to v1 (issue 17): the pinned messages, oldest pin first (at most `Limits.pinnedMessagesMax`). */
+      pins: Pin[];
       protocol: typeof PROTOCOL_VERSION;
     }
   | { type: "events"; events: ConversationEvent[] }

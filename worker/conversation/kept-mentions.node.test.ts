@@ -12,7 +12,7 @@ const members = new Map([
 const group: MentionContext = { senderId: "alice", kind: "group", members };
 const at = (...ids: string[]) => ids.map((id) => mentionToken(id, id)).join(" ");
 const checked = (asked: string[], blocked: string[] = []) => ({
-  files: new Map(),
+  ...NO_FACTS,
   mentionBlocks: { checked: new Set(asked), blocked: new Set(blocked) },
 });
 

@@ -9,8 +9,10 @@ import {
   type Role,
 } from "../protocol";
 import { eraseMessage } from "./erasure";
+import { applyForward } from "./forward";
 import { keptMentions } from "./kept-mentions";
 import { fileRefFor } from "./message-file";
+import { applyPin } from "./pins";
 import { type Facts, NO_FACTS } from "./prefetch";
 import { reacted } from "./reactions";
 import { noConversation, notMember, type Refusal, refuse } from "./results";
@@ -160,6 +162,8 @@ export class ConversationLog {
         const target = this.liveMessage(frame.target);
         if (!target) return refuse(ErrorCode.notFound, "no such message");
         if (target.senderId !== userId) return refuse(ErrorCode.forbidden, "only the sender can edit a message");
+        // Its text is someone else's words, shown under their name.
+        if (target.forwardedFrom) return refuse(ErrorCode.forbidden, "a forwarded message cannot be edited");
         if (codePoints(frame.text) > Limits.textMax) return refuse(ErrorCode.tooLarge, "text over 4000 characters");
         // Re-parsed: the message's mentions become the new text's. An edit notifies nobody (no new
         // message), but a mention added to a message still unread counts in that reader's badge.
@@ -216,6 +220,10 @@ export class ConversationLog {
           () => this.store.putMessage(next.message),
         );
       }
+      case "forward":
+        return applyForward(this, userId, frame, facts);
+      case "pin":
+        return applyPin(this, userId, frame);
     }
   }
 
@@ -279,7 +287,8 @@ export class ConversationLog {
     return keptMentions(text, { senderId: userId, kind: this.meta?.kind ?? "dm", members: this.members }, facts);
   }
 
-  private base(seq: number, createdAt: number, senderId: string, clientId: string) {
+  /** The fields every change's event starts with. */
+  base(seq: number, createdAt: number, senderId: string, clientId: string) {
     return { seq, conversationId: this.meta?.id ?? "", senderId, clientId, createdAt };
   }
 

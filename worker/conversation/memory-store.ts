@@ -1,4 +1,4 @@
-import type { Message, Role } from "../protocol";
+import type { Message, Pin, Role } from "../protocol";
 import type { AppendedEvent, LogStore, MentionCount, RoomMeta, StoredEvent } from "./store";
 
 function restore<K, V>(target: Map<K, V>, saved: Map<K, V>): void {
@@ -21,6 +21,7 @@ export class MemoryLogStore implements LogStore {
   private readonly reclaim = new Map<string, number>();
   /** Message seq -> whom it mentions (the SQLite store's `mentions` rows). */
   private readonly mentionRows = new Map<number, readonly string[]>();
+  private readonly pinned = new Map<number, Pin>();
 
   /** A savepoint: a throw restores every table as it was (rows are never changed in place, so shallow copies do). */
   transaction<T>(fn: () => T): T {
@@ -34,6 +35,7 @@ export class MemoryLogStore implements LogStore {
       reads: new Map(this.reads),
       reclaim: new Map(this.reclaim),
       mentionRows: new Map(this.mentionRows),
+      pinned: new Map(this.pinned),
     };
     try {
       return fn();
@@ -47,6 +49,7 @@ export class MemoryLogStore implements LogStore {
       restore(this.reads, saved.reads);
       restore(this.reclaim, saved.reclaim);
       restore(this.mentionRows, saved.mentionRows);
+      restore(this.pinned, saved.pinned);
       throw err;
     }
   }
@@ -187,6 +190,16 @@ export class MemoryLogStore implements LogStore {
           ids.filter((id) => id !== userId),
         );
     }
+  }
+
+  pins(): Pin[] {
+    return [...this.pinned.values()].sort((a, b) => a.pinnedAt - b.pinnedAt || a.seq - b.seq);
+  }
+  setPin(pin: Pin): void {
+    if (!this.pinned.has(pin.seq)) this.pinned.set(pin.seq, { ...pin });
+  }
+  removePin(seq: number): void {
+    this.pinned.delete(seq);
   }
 
   fileReferenced(fileId: string): boolean {

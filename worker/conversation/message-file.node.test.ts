@@ -40,33 +40,42 @@ describe("file message rules", () => {
 describe("PrefetchGate", () => {
   it("delivers frames in arrival order while a file lookup is in flight", async () => {
     let release: (f: FileFacts | null) => void = () => {};
-    const sources = { file: () => new Promise<FileFacts | null>((r) => (release = r)), mentionBlocks: () => null };
-    const gate = new PrefetchGate((data, senderId) => {
+    const sources = {
+      file: () => new Promise<FileFacts | null>((r) => (release = r)),
+      forward: () => Promise.reject(new Error("no forwards here")),
+      mentionBlocks: () => null,
+    };
+    const gate = new PrefetchGate((data) => {
       const peeked = peekFrame(data);
-      return peeked && gatherFacts(peeked, sources, senderId);
+      return peeked && gatherFacts(peeked, "u_1", sources);
     });
     const order: string[] = [];
     const fileFrame = JSON.stringify({ type: "send", clientId: "a", kind: "image", fileId: "f_1" });
-    expect(peekFrame(fileFrame)).toEqual({ type: "send", fileId: "f_1", text: undefined });
+    expect(peekFrame(fileFrame)).toEqual({ type: "send", fileId: "f_1" });
     expect(peekFrame('{"type":"typing"}')).toBeNull();
-    const first = gate.run(fileFrame, "u", (facts) => order.push(`file:${facts.files.has("f_1")}`));
-    const second = gate.run('{"type":"typing"}', "u", () => order.push("typing"));
+    const first = gate.run(fileFrame, (facts) => order.push(`file:${facts.files.has("f_1")}`));
+    const second = gate.run('{"type":"typing"}', () => order.push("typing"));
     expect(order).toEqual([]);
     release(facts());
     await Promise.all([first, second]);
     expect(order).toEqual(["file:true", "typing"]);
     // Idle again: a plain frame passes straight through in the same turn.
-    gate.run('{"type":"typing"}', "u", () => order.push("now"));
+    gate.run('{"type":"typing"}', () => order.push("now"));
     expect(order.at(-1)).toBe("now");
   });
 
   it("gathers nothing for a frame that needs no lookup, and a failed lookup delivers no facts", async () => {
-    const failing = { file: () => Promise.reject(new Error("D1 down")), mentionBlocks: () => null };
-    expect(gatherFacts({ type: "edit" }, failing, "u")).toBeNull();
-    expect(gatherFacts({ type: "send", fileId: 5 }, failing, "u")).toBeNull();
+    const failing = {
+      file: () => Promise.reject(new Error("D1 down")),
+      forward: () => Promise.reject(new Error("down")),
+      mentionBlocks: () => null,
+    };
+    expect(gatherFacts({ type: "edit" }, "u_1", failing)).toBeNull();
+    expect(gatherFacts({ type: "send", fileId: 5 }, "u_1", failing)).toBeNull();
+    expect(gatherFacts({ type: "forward", from: { conversationId: 5, seq: 1 } }, "u_1", failing)).toBeNull();
     const gate = new PrefetchGate(() => failing.file());
     let got: boolean | null = null;
-    await gate.run("x", "u", (facts) => (got = facts.files.size > 0));
+    await gate.run("x", (facts) => (got = facts.files.size > 0));
     expect(got).toBe(false);
   });
 });

@@ -20,13 +20,16 @@ import { errorResponse, refusalError } from "../http/errors";
 import { type ChangeFrame, CloseCode, ErrorCode, Limits, type User } from "../protocol";
 import type { ConversationNote } from "../shared/note";
 import type { SessionScope } from "../shared/scope";
-import { type Access, accessOf, type MemberPage, memberPage, type Roster, rosterOf } from "./authority";
+import { type Access, accessOf, fileAccessOf, type MemberPage, memberPage, type Roster, rosterOf } from "./authority";
 import { DmBlocks } from "./dm-blocks";
+import { type ForwardableAnswer, forwardableOf } from "./forward";
+import { lookUpForward } from "./forward-lookup";
 import type { Accepted, InitInput } from "./log";
 import type { MemberKey } from "./member-cursor";
 import { MemberIndexOutbox } from "./member-index";
 import type { MemberChange, MemberChangeResult } from "./membership";
 import { InboxNotifier } from "./notifier";
+import { type PinsPage, pinsOf } from "./pins";
 import { type FactSources, gatherFacts, NO_FACTS, PrefetchGate, peekFrame } from "./prefetch";
 import {
   type EventsPage,
@@ -281,8 +284,8 @@ export class ConversationObject extends DurableObject<Env> {
     s.lastFrameAt = Date.now();
     // Size and frame budget first: a refused frame costs no D1 read.
     if (!this.room.admitFrame(s, message)) return undefined;
-    // A file send reads D1 first; the gate keeps frame order (see prefetch.ts).
-    return this.prefetch.run(message, s.userId, (facts) => this.room.handle(s, message, facts));
+    // A file send reads D1 first, a forward asks its source; the gate keeps frame order (see prefetch.ts).
+    return this.prefetch.run({ data: message, userId: s.userId }, (facts) => this.room.handle(s, message, facts));
   }
 
   override webSocketClose(ws: WebSocket, code: number): void {
@@ -406,7 +409,7 @@ export class ConversationObject extends DurableObject<Env> {
 
   /** Same path as a socket change frame (its lookups first, prefetch.ts); fans out to live sockets. */
   async post(userId: string, frame: ChangeFrame): Promise<RpcResult<Accepted>> {
-    const pending = gatherFacts(frame, this.factSources, userId);
+    const pending = gatherFacts(frame, userId, this.factSources);
     return this.room.change(userId, frame, pending ? await pending : NO_FACTS);
   }
 
@@ -439,6 +442,21 @@ export class ConversationObject extends DurableObject<Env> {
     return inboxNotes(this.room.log, [userId], this.peers ?? new Map()).get(userId) ?? null;
   }
 
+  /** A forward's source side: message `seq` as `userId` may copy it elsewhere (forward.ts). */
+  forwardable(userId: string, seq: number): RpcResult<ForwardableAnswer> {
+    return forwardableOf(this.room.log, userId, seq);
+  }
+
+  /** Whether `userId` reads a file of another conversation through a forward here (authority.ts). */
+  fileAccess(userId: string, fileId: string): RpcResult<{ ok: true }> {
+    return fileAccessOf(this.room.log, userId, fileId);
+  }
+
+  /** The pinned messages with their folded state (GET /api/conversations/:id/pins). */
+  pins(userId: string): RpcResult<PinsPage> {
+    return pinsOf(this.room.log, userId);
+  }
+
   summary(userId: string): RpcResult<Summary> {
     return summary(this.room.log, userId);
   }
@@ -454,9 +472,10 @@ export class ConversationObject extends DurableObject<Env> {
 
   // ---------- file messages (issue 5) ----------
 
-  /** Where the pre-append lookups read (prefetch.ts): D1, through its module. */
+  /** Where the pre-append lookups read (prefetch.ts): D1 through its module, a forward's source by RPC. */
   private readonly factSources: FactSources = {
     file: (fileId) => getFileFacts(this.env.DB, fileId),
+    forward: (userId, source) => lookUpForward(this.env, this.room.log, userId, source),
     // Blocks are social relations, kept in D1: asked only for other members a group text mentions.
     mentionBlocks: (senderId, userIds) => {
       const { meta, members } = this.room.log;
@@ -465,10 +484,10 @@ export class ConversationObject extends DurableObject<Env> {
       return blockedAmong(this.env.DB, senderId, asked).then((blocked) => ({ checked: new Set(asked), blocked }));
     },
   };
-  /** Socket frames' lookups, in frame order. */
-  private readonly prefetch = new PrefetchGate((data, senderId) => {
+  /** Socket frames' lookups, in frame order; none for a sender who is no member (the room closes that socket). */
+  private readonly prefetch = new PrefetchGate<{ data: string | ArrayBuffer; userId: string }>(({ data, userId }) => {
     const peeked = peekFrame(data);
-    return peeked && gatherFacts(peeked, this.factSources, senderId);
+    return peeked && this.room.log.members.has(userId) ? gatherFacts(peeked, userId, this.factSources) : null;
   });
 
   /** Bytes of files whose last message was deleted; false when some must be retried. */

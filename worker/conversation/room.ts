@@ -238,6 +238,7 @@ export class Room {
         listed(userId, role) ? [{ userId, role, online: online.has(userId), readSeq: readOf(userId) }] : [],
       ),
       memberCount: members.size,
+      pins: this.log.store.pins(),
       protocol: PROTOCOL_VERSION,
     });
     socket.send(welcome);

@@ -107,6 +107,15 @@ export const MIGRATIONS: Migration[] = [
       `CREATE INDEX mentions_seq_idx ON mentions (seq)`,
     ],
   },
+  {
+    id: "0009_forwards_pins",
+    statements: [
+      // A forwarded message's origin (ForwardOrigin JSON); erased with the message like its text.
+      `ALTER TABLE messages ADD COLUMN forwarded_json TEXT`,
+      // The current pinned messages (at most Limits.pinnedMessagesMax); the `pin` events are their history.
+      `CREATE TABLE pins (seq INTEGER PRIMARY KEY, pinned_by TEXT NOT NULL, pinned_at INTEGER NOT NULL)`,
+    ],
+  },
 ];
 
 /** Mention tokens are indexed as `@label`: their `(u:<id>)` part is no word anyone searches for. */

@@ -1,5 +1,5 @@
 import { migrate } from "../do/migrations";
-import type { Message, Role } from "../protocol";
+import type { Message, Pin, Role } from "../protocol";
 import { matchQuery } from "./cjk";
 import { ClientIdCache } from "./client-ids";
 import {
@@ -182,13 +182,13 @@ export class SqliteLogStore implements LogStore {
   putMessage(m: Message): void {
     // An update keeps the row's ordinals; only a new row takes the next ones.
     this.sql.exec(
-      `INSERT INTO messages (${MESSAGE_COLUMNS}, file_id, ord, own_ord) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+      `INSERT INTO messages (${MESSAGE_COLUMNS}, file_id, ord, own_ord) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
          coalesce((SELECT ord FROM messages ORDER BY seq DESC LIMIT 1), 0) + 1,
          coalesce((SELECT own_ord FROM messages WHERE sender_id = ?2 ORDER BY seq DESC LIMIT 1), 0) + 1)
        ON CONFLICT (seq) DO UPDATE SET client_id = excluded.client_id, kind = excluded.kind, text = excluded.text,
          file_json = excluded.file_json, reply_to = excluded.reply_to, created_at = excluded.created_at,
          edited_at = excluded.edited_at, deleted = excluded.deleted, reactions_json = excluded.reactions_json,
-         mentions_json = excluded.mentions_json, file_id = excluded.file_id`,
+         mentions_json = excluded.mentions_json, file_id = excluded.file_id, forwarded_json = excluded.forwarded_json`,
       m.seq,
       m.senderId,
       m.clientId,
@@ -201,6 +201,7 @@ export class SqliteLogStore implements LogStore {
       m.deleted ? 1 : 0,
       JSON.stringify(m.reactions),
       m.mentions && m.mentions.length > 0 ? JSON.stringify(m.mentions) : null,
+      m.forwardedFrom ? JSON.stringify(m.forwardedFrom) : null,
       m.file?.id ?? null,
     );
   }
@@ -322,6 +323,28 @@ export class SqliteLogStore implements LogStore {
     );
     // Mentions at or below the marker never count again: the table stays about as small as what is unread.
     this.sql.exec("DELETE FROM mentions WHERE user_id = ? AND seq <= ?", userId, seq);
+  }
+
+  pins(): Pin[] {
+    return this.sql
+      .exec<{ seq: number; pinned_by: string; pinned_at: number }>(
+        "SELECT seq, pinned_by, pinned_at FROM pins ORDER BY pinned_at, seq",
+      )
+      .toArray()
+      .map((r) => ({ seq: r.seq, pinnedBy: r.pinned_by, pinnedAt: r.pinned_at }));
+  }
+
+  setPin(pin: Pin): void {
+    this.sql.exec(
+      "INSERT INTO pins (seq, pinned_by, pinned_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+      pin.seq,
+      pin.pinnedBy,
+      pin.pinnedAt,
+    );
+  }
+
+  removePin(seq: number): void {
+    this.sql.exec("DELETE FROM pins WHERE seq = ?", seq);
   }
 
   fileReferenced(fileId: string): boolean {

@@ -176,5 +176,26 @@ export function logStoreContract(name: string, withStore: WithStore): void {
         store.reclaimDone("f_0");
         expect(store.reclaimQueue(10)).toEqual(["f_1"]);
       }));
+
+    it("keeps a forwarded message's origin, and pins in pin order, each message once", () =>
+      withStore((store) => {
+        const forwardedFrom = { senderId: "carol", name: "Carol", createdAt: 5 };
+        send(store, 1, { forwardedFrom });
+        send(store, 2);
+        expect(store.getMessage(1)?.forwardedFrom).toEqual(forwardedFrom);
+        expect(store.getMessage(2)).not.toHaveProperty("forwardedFrom");
+        store.putMessage({ ...message(1), reactions: { "👍": ["bob"] }, forwardedFrom });
+        expect(store.getMessage(1)?.forwardedFrom).toEqual(forwardedFrom);
+        store.setPin({ seq: 2, pinnedBy: "bob", pinnedAt: 20 });
+        store.setPin({ seq: 1, pinnedBy: "bob", pinnedAt: 30 });
+        store.setPin({ seq: 2, pinnedBy: "alice", pinnedAt: 40 });
+        expect(store.pins()).toEqual([
+          { seq: 2, pinnedBy: "bob", pinnedAt: 20 },
+          { seq: 1, pinnedBy: "bob", pinnedAt: 30 },
+        ]);
+        store.removePin(2);
+        store.removePin(7);
+        expect(store.pins().map((p) => p.seq)).toEqual([1]);
+      }));
   });
 }

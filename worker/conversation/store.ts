@@ -1,4 +1,4 @@
-import type { ConversationKind, Message, Role } from "../protocol";
+import type { ConversationKind, Message, Pin, Role } from "../protocol";
 
 /** Words a search matches at most. */
 export const SEARCH_WORDS_MAX = 8;
@@ -97,6 +97,12 @@ export interface LogStore {
   /** Every member's read marker that is above 0, in one read. */
   readMarkers(): Map<string, number>;
   setRead(userId: string, seq: number): void;
+
+  /** The pinned messages, oldest pin first. */
+  pins(): Pin[];
+  /** Pins a message (or, pinned already, changes nothing). */
+  setPin(pin: Pin): void;
+  removePin(seq: number): void;
 
   /** A live (not deleted) message still points at the file. */
   fileReferenced(fileId: string): boolean;

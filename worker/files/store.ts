@@ -1,7 +1,8 @@
 import { type FileRow, requireFile } from "../db/files";
-import { requireAccess } from "../do/access";
+import { requireAccess, requireConversation } from "../do/access";
+import { conversationStub } from "../do/stubs";
 import type { Bindings } from "../http/env";
-import { forbidden } from "../http/errors";
+import { forbidden, refusalError } from "../http/errors";
 import type { FileInfo } from "../protocol";
 
 export function toFileInfo(row: FileRow): FileInfo {
@@ -43,9 +44,19 @@ export async function requireDeletable(env: Bindings, id: string, userId: string
   return row;
 }
 
-/** File `id` for reading: any member of its conversation, as its object says. */
-export async function requireReadable(env: Bindings, id: string, userId: string): Promise<FileRow> {
+/**
+ * File `id` for reading: any member of its conversation, as its object
+ * says; or, read `via` a conversation it was forwarded into, any member of
+ * that one while a live message there references it (that object says).
+ */
+export async function requireReadable(env: Bindings, id: string, userId: string, via?: string): Promise<FileRow> {
   const row = await requireFile(env.DB, id);
-  await requireAccess(env, row.conversationId, userId);
+  if (via === undefined || via === row.conversationId) {
+    await requireAccess(env, row.conversationId, userId);
+    return row;
+  }
+  await requireConversation(env, via);
+  const access = await conversationStub(env, via).fileAccess(userId, id);
+  if (!access.ok) throw refusalError(access);
   return row;
 }

@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import * as v from "valibot";
 import { requireAuth } from "../auth/middleware";
 import { limitByUser } from "../auth/ratelimit";
-import { SendBody } from "../conversation/frames";
+import { ForwardBody, SendBody } from "../conversation/frames";
 import type { InitInput } from "../conversation/log";
 import type { MemberChange } from "../conversation/membership";
 import { blockedAmong, isBlockedEitherWay } from "../db/blocks";
@@ -233,6 +233,21 @@ conversations.post("/:id/messages", valid("json", SendBody), async (c) => {
   return c.body(`{"event":${result.body}}`, result.repeated ? 200 : 201, {
     "Content-Type": "application/json",
   });
+});
+
+// The same path as a `forward` frame: the object asks the source conversation, then logs the copy.
+conversations.post("/:id/forwards", valid("json", ForwardBody), async (c) => {
+  const me = c.get("auth").userId;
+  const id = await requireConversation(c.env, c.req.param("id"));
+  const result = unwrap(await conversationStub(c.env, id).post(me, { type: "forward", ...c.req.valid("json") }));
+  return c.body(`{"event":${result.body}}`, result.repeated ? 200 : 201, { "Content-Type": "application/json" });
+});
+
+conversations.get("/:id/pins", async (c) => {
+  const me = c.get("auth").userId;
+  const id = await requireConversation(c.env, c.req.param("id"));
+  const { pins } = unwrap(await conversationStub(c.env, id).pins(me));
+  return c.json({ pins });
 });
 
 // The object checks membership again when it accepts the socket (the upgrade carries no other proof).

@@ -6,9 +6,11 @@
 // change (same clientId) then succeeds and reaches every socket once.
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { forwardKey } from "../conversation/forward";
 import type { InitInput } from "../conversation/log";
 import type { FileFacts } from "../conversation/message-file";
 import type { ConversationObject } from "../conversation/object";
+import { type Facts, NO_FACTS } from "../conversation/prefetch";
 import type { Refusal } from "../conversation/results";
 import { newId } from "../ids";
 import type { ChangeFrame } from "../protocol";
@@ -66,15 +68,32 @@ function ok<T extends { ok: true }>(result: T | Refusal): T {
 }
 
 const change = (r: Run, userId: string, frame: ChangeFrame, files?: Map<string, FileFacts>) =>
-  ok(r.obj.room.change(userId, frame, files ? { files } : undefined));
+  ok(r.obj.room.change(userId, frame, files ? { ...NO_FACTS, files } : undefined));
 /** A text naming `mentioned` (no blocks among them), as the object's lookups would hand it over. */
 const mentioning = (r: Run, userId: string, clientId: string, mentioned: string[], target?: number) => {
   const text = `${mentioned.map((id) => mentionToken(id, id)).join(" ")} hi`;
   const frame: ChangeFrame =
     target === undefined ? { type: "send", clientId, kind: "text", text } : { type: "edit", clientId, target, text };
-  const facts = { files: new Map(), mentionBlocks: { checked: new Set(mentioned), blocked: new Set<string>() } };
+  const facts = { ...NO_FACTS, mentionBlocks: { checked: new Set(mentioned), blocked: new Set<string>() } };
   return ok(r.obj.room.change(userId, frame, facts));
 };
+const forwardSource = { conversationId: "c_source", seq: 7 };
+const forwardFrame: ChangeFrame = { type: "forward", clientId: "c", from: forwardSource };
+const forwardFacts = (r: Run): Facts => ({
+  ...NO_FACTS,
+  forwards: new Map([
+    [
+      forwardKey(forwardSource),
+      {
+        ok: true,
+        kind: "image",
+        text: "caption",
+        file: { id: "file_9", name: "b.png", size: 3, contentType: "image/png" },
+        origin: { senderId: X, name: `Extra of ${r.id}`, createdAt: 1 },
+      },
+    ],
+  ]),
+});
 const sendText = (r: Run, userId: string, clientId: string) =>
   change(r, userId, { type: "send", clientId, kind: "text", text: `hello ${clientId}` }).seq;
 
@@ -175,6 +194,33 @@ const SCENARIOS: Scenario[] = [
       const frame = JSON.stringify({ type: "read", seq: r.target });
       void r.obj.webSocketMessage(r.socketOf(M) as unknown as WebSocket, frame);
     },
+  },
+  {
+    name: "forward (the source's answer gathered before)",
+    act: (r) => ok(r.obj.room.change(M, forwardFrame, forwardFacts(r))),
+  },
+  {
+    name: "pin",
+    setup: (r) => {
+      r.target = sendText(r, M, "s");
+    },
+    act: (r) => change(r, A, { type: "pin", clientId: "c", target: r.target, on: true }),
+  },
+  {
+    name: "unpin",
+    setup: (r) => {
+      r.target = sendText(r, M, "s");
+      change(r, A, { type: "pin", clientId: "p1", target: r.target, on: true });
+    },
+    act: (r) => change(r, O, { type: "pin", clientId: "c", target: r.target, on: false }),
+  },
+  {
+    name: "delete of a pinned message (unpinned with it)",
+    setup: (r) => {
+      r.target = sendText(r, M, "s");
+      change(r, A, { type: "pin", clientId: "p1", target: r.target, on: true });
+    },
+    act: (r) => change(r, M, { type: "delete", clientId: "c", target: r.target }),
   },
   { name: "member add", act: (r) => ok(r.obj.changeMembers(O, { action: "added", userIds: [X] })) },
   {

@@ -3,12 +3,15 @@ import * as v from "valibot";
 import type {
   Conversation,
   ConversationSettings,
+  ForwardSource,
   MembersPage,
+  Message,
   MessageKind,
+  Pin,
   Role,
   SettingsPatch,
 } from "../../../worker/protocol";
-import { ConversationEnvelopeSchema, MembersPageSchema, SettingsEnvelopeSchema } from "../wire/rest";
+import { ConversationEnvelopeSchema, MembersPageSchema, PinsSchema, SettingsEnvelopeSchema } from "../wire/rest";
 import { api, apiVoid } from "./client";
 import { type MessagesPage, messagesPage } from "./resources";
 
@@ -63,4 +66,14 @@ export async function postMessage(
   body: { clientId: string; kind: MessageKind; text?: string; fileId?: string; replyTo?: number },
 ): Promise<void> {
   await api(`${base(id)}/messages`, v.unknown(), { body });
+}
+
+/** Copies message `from` into conversation `id`; the same clientId again is the same forward, not a second one. */
+export async function forwardMessage(id: string, clientId: string, from: ForwardSource): Promise<void> {
+  await api(`${base(id)}/forwards`, v.unknown(), { body: { clientId, from } });
+}
+
+/** The pinned messages with their current state, oldest pin first. */
+export async function listPins(id: string): Promise<(Pin & { message: Message })[]> {
+  return (await api(`${base(id)}/pins`, PinsSchema)).pins;
 }

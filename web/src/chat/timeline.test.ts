@@ -35,6 +35,19 @@ const event = (seq: number, senderId = "bob", clientId?: string): ConversationEv
 });
 
 describe("timeline", () => {
+  it("keeps a forward's origin from history and live events, and drops it when the message is deleted", () => {
+    const origin = { senderId: "carol", name: "Carol", createdAt: 1 };
+    let t = addHistory(emptyTimeline, [{ ...message(3), forwardedFrom: origin }], false);
+    t = applyEvents(t, [{ ...event(4), forwardedFrom: origin } as ConversationEvent]);
+    expect(itemBySeq(t, 3)?.forwardedFrom).toEqual(origin);
+    expect(itemBySeq(t, 4)?.forwardedFrom).toEqual(origin);
+    t = applyEvents(t, [{ seq: 5, conversationId: "c", type: "delete", senderId: "bob", createdAt: 5, target: 4 }]);
+    expect(itemBySeq(t, 4)).not.toHaveProperty("forwardedFrom");
+    expect(
+      addHistory(emptyTimeline, [{ ...message(6), forwardedFrom: origin, deleted: true }], false).items[0],
+    ).not.toHaveProperty("forwardedFrom");
+  });
+
   it("renders history oldest first and pages older messages in front", () => {
     let t = addHistory(emptyTimeline, [message(5), message(4), message(3)], true);
     expect(t.items.map((i) => i.seq)).toEqual([3, 4, 5]);

@@ -66,6 +66,7 @@ function fromMessage(m: Message): TimelineItem {
     ...(m.file && !m.deleted ? { file: m.file } : {}),
     ...(m.replyTo === undefined ? {} : { replyTo: m.replyTo }),
     ...(m.mentions && !m.deleted ? { mentions: m.mentions } : {}),
+    ...(m.forwardedFrom && !m.deleted ? { forwardedFrom: m.forwardedFrom } : {}),
     createdAt: m.createdAt,
     ...(m.editedAt === undefined ? {} : { editedAt: m.editedAt }),
     deleted: m.deleted === true,
@@ -163,6 +164,7 @@ export function applyEvents(t: Timeline, events: ConversationEvent[], opts: { ap
           ...(e.file ? { file: e.file } : {}),
           ...(e.replyTo === undefined ? {} : { replyTo: e.replyTo }),
           ...(e.mentions ? { mentions: e.mentions } : {}),
+          ...(e.forwardedFrom ? { forwardedFrom: e.forwardedFrom } : {}),
           createdAt: e.createdAt,
           deleted: false,
           reactions: new Map(),
@@ -182,11 +184,17 @@ export function applyEvents(t: Timeline, events: ConversationEvent[], opts: { ap
         );
         break;
       case "delete":
-        update(e.target, ({ file: _, mentions: _m, ...i }) => ({ ...i, text: null, deleted: true }));
+        update(e.target, ({ file: _, mentions: _m, forwardedFrom: _origin, ...i }) => ({
+          ...i,
+          text: null,
+          deleted: true,
+        }));
         break;
       case "reaction":
         update(e.target, (i) => ({ ...i, reactions: toggled(i.reactions, e.emoji, e.senderId, e.on) }));
         break;
+      // Pins are kept beside the list (pins.ts); members re-read the details.
+      case "pin":
       case "member":
         break;
     }

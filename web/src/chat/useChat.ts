@@ -1,7 +1,7 @@
 // Binds one conversation to Preact state: history over REST first, then the
 // socket takes over from the highest loaded seq.
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
-import type { ChangeFrame, Conversation, ConversationEvent } from "../../../worker/protocol";
+import type { ChangeFrame, Conversation, ConversationEvent, Pin } from "../../../worker/protocol";
 import { ApiFailure, describeCode, describeError } from "../api/failure";
 import { freshAccessToken, refreshSession } from "../api/refresh";
 import { getConversation, listMessages } from "../api/resources";
@@ -20,6 +20,7 @@ import {
   saveConversation,
   saveReceipts,
 } from "../store/db";
+import { applyPinEvents } from "./pins";
 import { type ReadMarkers, withReceipt } from "./receipts";
 import {
   addHistory,
@@ -53,6 +54,9 @@ export interface Chat extends Jumps {
   edit(target: number, text: string): void;
   remove(target: number): void;
   react(target: number, emoji: string, on: boolean): void;
+  /** The pinned messages, oldest pin first (the welcome's, then every pin and delete). */
+  pins: readonly Pin[];
+  pin(target: number, on: boolean): void;
   typing(): void;
 }
 
@@ -64,6 +68,7 @@ export function useChat(conversationId: string, selfId: string): Chat {
   // The jumps hook owns the window of older history; the socket folds events into it through this.
   const windowRef = useRef<((events: ConversationEvent[]) => void) | null>(null);
   const [markers, setMarkers] = useState<ReadMarkers>(new Map());
+  const [pins, setPins] = useState<readonly Pin[]>([]);
   const [connection, setConnection] = useState<ConnectionState>("connecting");
   const [error, setError] = useState<string | null>(null);
   const [ready, setReady] = useState(false);
@@ -95,6 +100,7 @@ export function useChat(conversationId: string, selfId: string): Chat {
     setConversation(null);
     setTimeline(emptyTimeline);
     setMarkers(new Map());
+    setPins([]);
     setConnection("connecting");
     setError(null);
     setReady(false);
@@ -143,9 +149,12 @@ export function useChat(conversationId: string, selfId: string): Chat {
             markRead();
             // Receipts are not replayed: the welcome's markers cover what was read while this client was away.
             takeReceipts(welcome.members);
+            // The pins as of the head; replayed pin events after it change nothing they do not end with.
+            setPins(welcome.pins);
           },
           onEvents: (events) => {
             setTimeline((tl) => applyEvents(tl, events));
+            setPins((p) => applyPinEvents(p, events));
             windowRef.current?.(events);
             if (events.some((e) => e.type === "member")) fetchDetails().catch(() => undefined);
             typingClear(events.map((e) => e.senderId));
@@ -298,6 +307,11 @@ export function useChat(conversationId: string, selfId: string): Chat {
     [change],
   );
 
+  const pin = useCallback(
+    (target: number, on: boolean) => change({ type: "pin", clientId: crypto.randomUUID(), target, on }),
+    [change],
+  );
+
   useCacheWriter(conversationId, timeline);
 
   const reportVisible = useCallback((seq: number) => {
@@ -321,6 +335,8 @@ export function useChat(conversationId: string, selfId: string): Chat {
     edit,
     remove,
     react,
+    pins,
+    pin,
     typing: announce,
     ...jumps,
   };

@@ -254,6 +254,19 @@ export const en = {
   mentionSuggestions: "Members to mention",
   mentionMatches: "{n} members match. Up and down arrows choose, Enter inserts.",
   mentionsOfYou: "Mentions of you: {n}",
+  // issue 17: forward and pin messages
+  forward: "Forward",
+  forwardTo: "Forward to…",
+  forwardSearch: "Search chats",
+  forwardNoMatch: "No chat matches.",
+  forwardTarget: "Forward to {title}",
+  forwarding: "Forwarding…",
+  forwardedFrom: "Forwarded from",
+  pinMessage: "Pin",
+  unpinMessage: "Unpin",
+  pinnedMessage: "Pinned message",
+  pinnedMessageOf: "Pinned message {n} of {total}",
+  pinnedShowNext: "Show this message; the next tap shows the previous pin",
 } as const;
 
 export type MessageKey = keyof typeof en;

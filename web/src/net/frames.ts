@@ -2,7 +2,7 @@
 import * as v from "valibot";
 import type { ConversationServerFrame } from "../../../worker/protocol";
 import { int, maybe, seq } from "../wire/common";
-import { EventSchema, RoleSchema } from "../wire/events";
+import { EventSchema, PinSchema, RoleSchema } from "../wire/events";
 import { parseJsonFrame } from "./jsonFrame";
 
 const errorCode = v.picklist([
@@ -38,6 +38,8 @@ const FrameSchema = v.variant("type", [
     ),
     // Above 1,000 members `members` lists only the owner, admins and who is online; this is the total.
     memberCount: v.optional(seq),
+    // Older servers had no pins.
+    pins: v.optional(v.array(PinSchema), []),
     protocol: v.literal(1),
   }),
   v.object({ type: v.literal("events"), events: v.array(EventSchema) }),

@@ -5,6 +5,7 @@ import { useChat } from "../chat/useChat";
 import { t } from "../i18n";
 import { inbox } from "../inbox/inboxStore";
 import { ErrorMessage } from "../ui/ErrorMessage";
+import { lazy } from "../ui/lazy";
 import { useStore } from "../ui/store";
 import { startUpload } from "../upload/manager";
 import { defaultName } from "../upload/plan";
@@ -13,9 +14,13 @@ import { Composer, type ComposerMode } from "./chat/Composer";
 import { JumpToDate } from "./chat/JumpToDate";
 import type { MessageHandlers } from "./chat/MessageItem";
 import { MessageList } from "./chat/MessageList";
+import { PinnedBar } from "./chat/PinnedBar";
 import { quoteOf } from "./chat/quote";
 import { SearchPanel } from "./chat/SearchPanel";
 import { UploadList } from "./chat/UploadList";
+
+// The picker has its own chunk: most chats never forward anything.
+const ForwardDialog = lazy(() => import("./chat/ForwardDialog").then((m) => m.ForwardDialog));
 
 function titleOf(conversation: Conversation | null, selfId: string): string {
   if (!conversation) return t("conversation");
@@ -29,6 +34,8 @@ export function ChatView({ conversationId, selfId }: { conversationId: string; s
   const [mode, setMode] = useState<ComposerMode | null>(null);
   const [searching, setSearching] = useState(false);
   const [dragging, setDragging] = useState(false);
+  /** The message being forwarded (the picker is open). */
+  const [forwarding, setForwarding] = useState<number | null>(null);
   const members = chat.conversation?.members;
   // Current names: mentions carry ids, so a rename shows everywhere at once.
   const names = useMemo(() => new Map((members ?? []).map((m) => [m.user.id, m.user.displayName])), [members]);
@@ -70,10 +77,15 @@ export function ChatView({ conversationId, selfId }: { conversationId: string; s
         item.seq !== null && setMode({ kind: "edit", seq: item.seq, text: item.text ?? "" }),
       onDelete: chat.remove,
       onReact: chat.react,
+      onForward: setForwarding,
+      onPin: chat.pin,
       onJump: (seq: number) => void chat.jumpTo(seq),
     }),
-    [selfId, nameOf, memberName, chat.remove, chat.react, chat.jumpTo],
+    [selfId, nameOf, memberName, chat.remove, chat.react, chat.pin, chat.jumpTo],
   );
+  const pinnedSeqs = useMemo(() => new Set(chat.pins.map((p) => p.seq)), [chat.pins]);
+  // Pins are the admins' in a group, either member's in a DM (the server's rule).
+  const canPin = !closed && (!group || myRole === "owner" || myRole === "admin");
 
   return (
     <main
@@ -113,6 +125,12 @@ export function ChatView({ conversationId, selfId }: { conversationId: string; s
           <JumpToDate onJump={chat.jumpToDay} />
         </div>
       )}
+      <PinnedBar
+        conversationId={conversationId}
+        pins={chat.pins}
+        items={chat.timeline.items}
+        onJump={(seq) => void chat.jumpTo(seq)}
+      />
       <ErrorMessage text={chat.error} />
       <MessageList
         timeline={chat.timeline}
@@ -128,6 +146,9 @@ export function ChatView({ conversationId, selfId }: { conversationId: string; s
         detached={chat.detached}
         onBackToLatest={chat.backToLatest}
         handlers={handlers}
+        conversationId={conversationId}
+        pinned={pinnedSeqs}
+        canPin={canPin}
         unreadAfter={chat.unreadAfter}
         seenUpTo={chat.seenUpTo}
         onVisible={chat.reportVisible}
@@ -143,6 +164,9 @@ export function ChatView({ conversationId, selfId }: { conversationId: string; s
         </p>
       )}
       <UploadList conversationId={conversationId} />
+      {forwarding !== null && (
+        <ForwardDialog from={{ conversationId, seq: forwarding }} onClose={() => setForwarding(null)} />
+      )}
       <Composer
         draftKey={conversationId}
         members={mentionable}

@@ -1,7 +1,7 @@
 // Parsers for the log's events and folded messages: whatever arrives is
 // `unknown` until one of these turns it into the protocol's types.
 import * as v from "valibot";
-import type { ConversationEvent, FileRef, Message } from "../../../worker/protocol";
+import type { ConversationEvent, FileRef, ForwardOrigin, Message, Pin } from "../../../worker/protocol";
 import { int, maybe, orNull, seq } from "./common";
 
 const messageKind = v.picklist(["text", "file", "image", "audio", "video", "system"]);
@@ -16,6 +16,14 @@ export const FileRefSchema: v.GenericSchema<unknown, FileRef> = v.object({
 
 /** Whom a message mentions (ids the server kept). */
 const mentionIds = v.array(v.string());
+/** Who wrote a forwarded message's original, and when (never where). */
+const ForwardOriginSchema: v.GenericSchema<unknown, ForwardOrigin> = v.object({
+  senderId: v.string(),
+  name: v.string(),
+  createdAt: int,
+});
+
+export const PinSchema: v.GenericSchema<unknown, Pin> = v.object({ seq, pinnedBy: v.string(), pinnedAt: int });
 
 const base = {
   seq,
@@ -35,11 +43,13 @@ export const EventSchema: v.GenericSchema<unknown, ConversationEvent> = v.varian
     file: maybe(FileRefSchema),
     replyTo: maybe(seq),
     mentions: maybe(mentionIds),
+    forwardedFrom: maybe(ForwardOriginSchema),
   }),
   // `text` is erased from stored edits once their message is deleted.
   v.object({ ...base, type: v.literal("edit"), target: seq, text: maybe(v.string()), mentions: maybe(mentionIds) }),
   v.object({ ...base, type: v.literal("delete"), target: seq }),
   v.object({ ...base, type: v.literal("reaction"), target: seq, emoji: v.string(), on: v.boolean() }),
+  v.object({ ...base, type: v.literal("pin"), target: seq, on: v.boolean() }),
   v.object({
     ...base,
     type: v.literal("member"),
@@ -73,6 +83,7 @@ export const MessageSchema: v.GenericSchema<unknown, Message> = v.object({
   file: maybe(FileRefSchema),
   replyTo: maybe(seq),
   mentions: maybe(mentionIds),
+  forwardedFrom: maybe(ForwardOriginSchema),
   createdAt: int,
   editedAt: maybe(int),
   deleted: v.pipe(

@@ -13,7 +13,7 @@ import type {
   User,
 } from "../../../worker/protocol";
 import { int, maybe, orNull, seq, textOrEmpty } from "./common";
-import { MessageKindSchema, MessageSchema, RoleSchema } from "./events";
+import { MessageKindSchema, MessageSchema, PinSchema, RoleSchema } from "./events";
 
 export const UserSchema: v.GenericSchema<unknown, User> = v.object({
   id: v.string(),
@@ -125,6 +125,11 @@ export const SettingsEnvelopeSchema = v.object({
   }),
 });
 export const SummariesSchema = v.object({ conversations: v.array(SummarySchema) });
+
+/** `GET /api/conversations/:id/pins`: each pin with its message's folded state. */
+export const PinsSchema = v.object({
+  pins: v.array(v.intersect([PinSchema, v.object({ message: MessageSchema })])),
+});
 
 export const MessagesPageSchema = v.object({
   messages: v.array(MessageSchema),

@@ -18,6 +18,8 @@ export interface MessageHandlers {
   onEdit(item: TimelineItem): void;
   onDelete(seq: number): void;
   onReact(seq: number, emoji: string, on: boolean): void;
+  onForward(seq: number): void;
+  onPin(seq: number, on: boolean): void;
   onJump(seq: number): void;
   /** Opens the floating actions menu for a message (null closes it). */
   onMenu(target: MenuTarget | null): void;
@@ -43,6 +45,8 @@ interface Props {
   /** A member's current name, or undefined when this client does not know them (mentions fall back to their label). */
   memberName: MemberName;
   handlers: MessageHandlers;
+  /** The conversation shown, which a forwarded file is read through. */
+  conversationId: string;
   /** Watches the bubble for being on screen (read markers); returns the stop. */
   observe: (el: HTMLElement) => () => void;
 }
@@ -174,11 +178,25 @@ export function MessageItem(props: Props) {
             </span>
           </button>
         )}
+        {item.forwardedFrom && !item.deleted && (
+          <p class="forwarded">
+            {t("forwardedFrom")}{" "}
+            <bdi class="forwarded-name" dir="auto">
+              {item.forwardedFrom.name || t("someone")}
+            </bdi>
+          </p>
+        )}
         {item.deleted ? (
           <p class="text muted">{t("messageDeleted")}</p>
         ) : (
           <>
-            {item.file && <Attachment file={item.file} kind={item.kind} />}
+            {item.file && (
+              <Attachment
+                file={item.file}
+                kind={item.kind}
+                {...(item.forwardedFrom ? { via: props.conversationId } : {})}
+              />
+            )}
             {item.text !== null && item.text !== "" && (
               <p class="text" dir="auto">
                 <RichText pieces={pieces} selfId={selfId} memberName={props.memberName} />

@@ -27,6 +27,11 @@ interface Props {
   detached: boolean;
   onBackToLatest: () => void;
   handlers: Omit<MessageHandlers, "onMenu">;
+  /** The conversation shown: forwarded files are read through it. */
+  conversationId: string;
+  /** The pinned messages' seqs, and whether this user may pin and unpin here. */
+  pinned: ReadonlySet<number>;
+  canPin: boolean;
   /** The reader's read position when the chat opened (the "New messages" divider). */
   unreadAfter: number | null;
   /** The newest message the reader has had on screen: later ones from others count as new. */
@@ -188,6 +193,7 @@ export function MessageList(props: Props) {
               nameOf={nameOf}
               memberName={props.memberName}
               handlers={handlers}
+              conversationId={props.conversationId}
               observe={observe}
               senderName={personName(item.senderId, selfId, nameOf)}
             />
@@ -218,8 +224,11 @@ export function MessageList(props: Props) {
       {menu && menuItem && (
         <MessageMenu
           target={menu}
+          pin={props.canPin ? { pinned: props.pinned.has(menu.seq) } : null}
           onClose={closeMenu}
           onReply={() => props.handlers.onReply(menuItem)}
+          onForward={() => props.handlers.onForward(menu.seq)}
+          onPin={(on) => props.handlers.onPin(menu.seq, on)}
           onEdit={() => props.handlers.onEdit(menuItem)}
           onDelete={() => props.handlers.onDelete(menu.seq)}
           onReact={(emoji, on) => props.handlers.onReact(menu.seq, emoji, on)}
