@@ -89,16 +89,18 @@ describe("a change that throws midway", () => {
     const before = [...room.log.members];
     expect(() =>
       room.log.transact(() => {
-        store.putMember("carol", "member", 1);
-        room.log.members = store.members();
+        room.log.putMember("carol", "member", 1);
+        room.log.removeMember("alice");
         expect(room.log.members.has("carol")).toBe(true);
+        expect(room.log.members.has("alice")).toBe(false);
+        expect(room.log.members.size).toBe(before.length);
         throw new Error("later step failed");
       }),
     ).toThrow("later step failed");
     expect([...room.log.members]).toEqual(before);
     expect(store.members().has("carol")).toBe(false);
-    expect(() => {
-      room.log.members = new Map();
-    }).toThrow(/only inside a transaction/);
+    expect(room.log.members.has("alice")).toBe(true);
+    expect(() => room.log.putMember("dave", "member", 1)).toThrow(/only inside a transaction/);
+    expect(room.log.members.has("dave")).toBe(false);
   });
 });

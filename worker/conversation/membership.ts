@@ -63,8 +63,7 @@ function changeInTx(log: ConversationLog, actorId: string, change: MemberChange)
       if (fresh.length === 0) return refuse(ErrorCode.conflict, "already members");
       if (log.members.size + fresh.length > Limits.groupMembersMax)
         return refuse(ErrorCode.invalidRequest, "group is full");
-      for (const id of fresh) log.store.putMember(id, "member", now);
-      log.members = log.store.members();
+      for (const id of fresh) log.putMember(id, "member", now);
       return { ...event({ action: "added", userIds: fresh }), removed: [] };
     }
     case "removed": {
@@ -74,10 +73,9 @@ function changeInTx(log: ConversationLog, actorId: string, change: MemberChange)
       if (!leaving && !mayRemove(actorRole, targetRole)) {
         return refuse(ErrorCode.forbidden, "only a higher role removes a member");
       }
-      log.store.removeMember(change.userId);
+      log.removeMember(change.userId);
       const heir = targetRole === "owner" ? log.store.successor() : null;
-      if (heir !== null) log.store.putMember(heir, "owner", now);
-      log.members = log.store.members();
+      if (heir !== null) log.putMember(heir, "owner", now);
       const left = event({ action: leaving ? "left" : "removed", userIds: [change.userId] });
       if (heir === null) return { ...left, removed: [change.userId] };
       const passed = event({ action: "role", userIds: [heir], role: "owner" });
@@ -88,8 +86,7 @@ function changeInTx(log: ConversationLog, actorId: string, change: MemberChange)
       const targetRole = log.members.get(change.userId);
       if (!targetRole) return refuse(ErrorCode.notFound, "not a member");
       if (targetRole === "owner") return refuse(ErrorCode.forbidden, "the owner's role cannot change");
-      log.store.putMember(change.userId, change.role, now);
-      log.members = log.store.members();
+      log.putMember(change.userId, change.role, now);
       return { ...event({ action: "role", userIds: [change.userId], role: change.role }), removed: [] };
     }
     case "renamed": {

@@ -99,8 +99,12 @@ export class SqliteLogStore implements LogStore {
   }
 
   members(): Map<string, Role> {
-    const rows = this.sql.exec<{ user_id: string; role: string }>("SELECT user_id, role FROM members").toArray();
-    return new Map(rows.map((r) => [r.user_id, r.role as Role]));
+    // Straight from the cursor: at 100,000 members an array of rows first is ~10 MB more garbage on every wake.
+    const roles = new Map<string, Role>();
+    for (const r of this.sql.exec<{ user_id: string; role: Role }>("SELECT user_id, role FROM members")) {
+      roles.set(r.user_id, r.role);
+    }
+    return roles;
   }
 
   putMember(userId: string, role: Role, joinedAt: number): void {
