@@ -53,7 +53,14 @@ export const Limits = {
   displayNameMax: 64,
   requestMessageMax: 500,
   titleMax: 128,
-  groupMembersMax: 1000,
+  /** Issue 16: members of one group (the contract's default of 100,000). */
+  groupMembersMax: 100_000,
+  /**
+   * Ids in one `POST /api/conversations/:id/members` (and in a new group's
+   * `memberIds`): one request is one transaction and one `member` event;
+   * more members come in further requests (ids already in are no-ops).
+   */
+  addMembersMax: 500,
   /** `GET /api/conversations/:id/members` answers at most this many per page. */
   memberPageMax: 500,
   /**
@@ -61,6 +68,18 @@ export const Limits = {
    * owner, the admins and who is online, `GET /api/conversations/:id` the first page.
    */
   membersListedMax: 1000,
+  /** A large group's welcome lists at most this many members (the caller, the owner, admins, then who is online). */
+  welcomeMembersMax: 500,
+  /**
+   * Above this many members a group is large: `receipt` frames reach only the
+   * reader's own sockets and everyone gets `read_counts` instead (how many
+   * have read up to each seq, not who), and typing is a sample.
+   */
+  largeGroupAbove: 1000,
+  /** Distinct read positions one `read_counts` lists (the newest ones). */
+  readCountsMax: 50,
+  /** In a large group, typers whose `typing` reaches the others per 2 s window; the rest are dropped. */
+  typingSampleMax: 3,
   sendsPerSecond: 10,
   sendBurst: 30,
   /** Every client frame but the ping text, per socket (over: `rate_limited`, and 4008 past a burst of refusals). */

@@ -141,15 +141,18 @@ const SCENARIOS: Scenario[] = [
       void r.obj.webSocketMessage(r.socketOf(M) as unknown as WebSocket, frame);
     },
   },
-  { name: "member add", act: (r) => ok(r.obj.changeMembers(O, { action: "added", userIds: [X] })) },
+  {
+    name: "member add",
+    act: (r) => ok(r.obj.changeMembers(O, { action: "added", userIds: [X], notFriends: [], blocked: [] })),
+  },
   {
     name: "member remove",
-    setup: (r) => ok(r.obj.changeMembers(O, { action: "added", userIds: [X] })),
+    setup: (r) => ok(r.obj.changeMembers(O, { action: "added", userIds: [X], notFriends: [], blocked: [] })),
     act: (r) => ok(r.obj.changeMembers(A, { action: "removed", userId: X })),
   },
   {
     name: "member leaves",
-    setup: (r) => ok(r.obj.changeMembers(O, { action: "added", userIds: [X] })),
+    setup: (r) => ok(r.obj.changeMembers(O, { action: "added", userIds: [X], notFriends: [], blocked: [] })),
     act: (r) => ok(r.obj.changeMembers(X, { action: "removed", userId: X })),
   },
   {
