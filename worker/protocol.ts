@@ -348,11 +348,20 @@ export type ConversationClientFrame =
   | { type: "read"; seq: number }
   | { type: "sync"; after: number };
 
+/** Added to v1 (issue 16): in a large group, `count` members have read up to `seq` or past it. */
+export interface ReadCount {
+  seq: number;
+  count: number;
+}
+
 export interface SocketMember {
   userId: string;
   role: Role;
   online: boolean;
-  /** The member's read marker (0 before their first read), so "seen by" is right before any receipt. */
+  /**
+   * The member's read marker (0 before their first read), so "seen by" is right before any receipt.
+   * In a large group 0 for everyone but the caller: who read what is not told there (`readCounts`).
+   */
   readSeq: number;
 }
 
@@ -361,16 +370,27 @@ export type ConversationServerFrame =
       type: "welcome";
       head: number;
       readSeq: number;
-      /** Everyone, or above `Limits.membersListedMax` the owner, the admins, who is online and the caller. */
+      /**
+       * Everyone, or above `Limits.membersListedMax` the caller, the owner, the admins and who is
+       * online, at most `Limits.welcomeMembersMax` of them.
+       */
       members: SocketMember[];
       /** Added to v1: the total, which `members` may fall short of. */
       memberCount: number;
+      /** Added to v1 (issue 16): only in a large group (above `Limits.largeGroupAbove`), as in `read_counts`. */
+      readCounts?: ReadCount[];
       protocol: typeof PROTOCOL_VERSION;
     }
   | { type: "events"; events: ConversationEvent[] }
   | { type: "ack"; clientId: string; seq: number; createdAt: number }
   | { type: "typing"; userId: string }
+  /** In a large group only to the reader's own sockets. */
   | { type: "receipt"; userId: string; seq: number }
+  /**
+   * Added to v1 (issue 16): a large group's receipts, to everyone, at most one a second:
+   * the newest read positions in ascending seq (how to read them: docs/protocol.md, "Large groups").
+   */
+  | { type: "read_counts"; counts: ReadCount[] }
   | { type: "error"; code: ErrorCode; message: string; clientId?: string }
   | { type: "pong" };
 
