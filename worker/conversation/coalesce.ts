@@ -1,16 +1,9 @@
+import { IdlePruner } from "./idle-pruner";
+
 /** At most one receipt per user per this interval reaches the other members. */
 export const RECEIPT_INTERVAL_MS = 300;
 /** At most one typing frame per user per this interval (a client repeats it while the user types). */
 export const TYPING_INTERVAL_MS = 2000;
-
-/** The maps are not pruned below this many entries: a small group's maps stay as they are. */
-const PRUNE_MIN = 1024;
-
-/** Drops entries older than `interval` (they would let the next frame through anyway); the next size to prune at. */
-function prune(times: Map<string, number>, now: number, interval: number): number {
-  for (const [userId, at] of times) if (now - at >= interval) times.delete(userId);
-  return Math.max(PRUNE_MIN, times.size * 2);
-}
 
 export interface CoalesceClock {
   now(): number;
@@ -31,9 +24,8 @@ export class Coalescer {
   private readonly receiptAt = new Map<string, number>();
   private readonly waiting = new Map<string, number>();
   private readonly typingAt = new Map<string, number>();
-  /** Sizes at which the two maps are next pruned: doubling keeps pruning O(1) per entry. */
-  private pruneReceiptsAt = PRUNE_MIN;
-  private pruneTypingAt = PRUNE_MIN;
+  private readonly receiptPruner = new IdlePruner();
+  private readonly typingPruner = new IdlePruner();
 
   constructor(
     private readonly clock: CoalesceClock,
@@ -56,9 +48,8 @@ export class Coalescer {
     const since = now - (this.receiptAt.get(userId) ?? Number.NEGATIVE_INFINITY);
     if (since >= RECEIPT_INTERVAL_MS) {
       this.receiptAt.set(userId, now);
-      if (this.receiptAt.size >= this.pruneReceiptsAt) {
-        this.pruneReceiptsAt = prune(this.receiptAt, now, RECEIPT_INTERVAL_MS);
-      }
+      // An entry older than the interval lets the next receipt through, as a missing one does.
+      this.receiptPruner.after(this.receiptAt, (at) => now - at >= RECEIPT_INTERVAL_MS);
       this.emitReceipt(userId, seq);
       return;
     }
@@ -76,7 +67,7 @@ export class Coalescer {
     const now = this.clock.now();
     if (now - (this.typingAt.get(userId) ?? Number.NEGATIVE_INFINITY) < TYPING_INTERVAL_MS) return;
     this.typingAt.set(userId, now);
-    if (this.typingAt.size >= this.pruneTypingAt) this.pruneTypingAt = prune(this.typingAt, now, TYPING_INTERVAL_MS);
+    this.typingPruner.after(this.typingAt, (at) => now - at >= TYPING_INTERVAL_MS);
     this.emitTyping(userId);
   }
 }

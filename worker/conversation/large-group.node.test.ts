@@ -6,7 +6,9 @@
 import { describe, expect, it } from "vitest";
 import { Limits, type ReadCount } from "../protocol";
 import { Coalescer, RECEIPT_INTERVAL_MS, TYPING_INTERVAL_MS } from "./coalesce";
+import { FrameBudget } from "./frame-budget";
 import { READ_COUNTS_INTERVAL_MS } from "./large-group";
+import { TokenBuckets } from "./rate-limit";
 import { type FakeSocket, makeRoom } from "./room.test-helper";
 
 /** alice (owner), bob and `Limits.largeGroupAbove - 1` more: one over the threshold. */
@@ -134,8 +136,25 @@ describe("typing in a large group", () => {
   });
 });
 
-describe("the coalescer's memory", () => {
-  it("holds entries only for recent readers and typers, not one per member who ever read", () => {
+describe("per-user state in memory", () => {
+  it("the send buckets and replay accounts hold the users active lately, not every member who ever was", () => {
+    const buckets = new TokenBuckets({ perSecond: 10, burst: 30 });
+    const budget = new FrameBudget({ perSecond: 20, burst: 60 }, { perSecond: 1024 * 1024, burst: 1024 * 1024 });
+    let now = 0;
+    for (let i = 0; i < 20_000; i++) {
+      expect(buckets.take(`u${i}`, now)).toBe(true);
+      budget.spendReplay(`u${i}`, 10_000, now);
+      now += 50;
+    }
+    // A bucket refills in 3 s and an account in 10 ms: only the last seconds' users are held.
+    expect(buckets.size).toBeLessThan(2500);
+    expect(budget.replayAccounts).toBeLessThan(2500);
+    // Pruning forgets nothing that matters: a user who just spent is still counted.
+    for (let i = 0; i < 30; i++) buckets.take("busy", now);
+    expect(buckets.take("busy", now)).toBe(false);
+  });
+
+  it("the coalescer holds entries only for recent readers and typers, not one per member who ever read", () => {
     let now = 0;
     const c = new Coalescer(
       { now: () => now, delay: () => undefined },

@@ -83,17 +83,24 @@ export class Members implements TransactionParticipant {
   }
 
   /** Every member id: committed ones in join order, then the open transaction's new ones. */
-  *keys(): IterableIterator<string> {
+  keys(): IterableIterator<string> {
+    // Outside a transaction (the notifier's rounds over every member) the map's own iterator: no generator per id.
+    return this.delta ? this.stagedKeys() : this.committed.keys();
+  }
+
+  entries(): IterableIterator<[string, Role]> {
+    return this.delta ? this.stagedEntries(this.delta) : this.committed.entries();
+  }
+
+  private *stagedKeys(): IterableIterator<string> {
     for (const [userId] of this.entries()) yield userId;
   }
 
-  *entries(): IterableIterator<[string, Role]> {
-    const delta = this.delta;
+  private *stagedEntries(delta: Map<string, Role | null>): IterableIterator<[string, Role]> {
     for (const [userId, role] of this.committed) {
-      const staged = delta?.has(userId) ? delta.get(userId) : role;
+      const staged = delta.has(userId) ? delta.get(userId) : role;
       if (staged) yield [userId, staged];
     }
-    if (!delta) return;
     for (const [userId, role] of delta) if (role !== null && !this.committed.has(userId)) yield [userId, role];
   }
 
