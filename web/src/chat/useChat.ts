@@ -1,7 +1,7 @@
 // Binds one conversation to Preact state: history over REST first, then the
 // socket takes over from the highest loaded seq.
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
-import type { ChangeFrame, Conversation, ConversationEvent } from "../../../worker/protocol";
+import type { ChangeFrame, Conversation, ConversationEvent, ReadCount } from "../../../worker/protocol";
 import { ApiFailure, describeCode, describeError } from "../api/failure";
 import { freshAccessToken, refreshSession } from "../api/refresh";
 import { getConversation, listMessages } from "../api/resources";
@@ -43,6 +43,10 @@ export interface Chat extends Jumps {
   typingUserIds: string[];
   /** Other members' read positions, from receipts. */
   markers: ReadMarkers;
+  /** A large group's receipts as counts (welcome, read_counts); null while receipts are per member. */
+  readCounts: ReadCount[] | null;
+  /** This user's own read marker as far as this client knows (any of its devices). */
+  ownRead: number;
   /** This reader's read position when the chat opened: the "New messages" divider goes after it. */
   unreadAfter: number | null;
   /** The newest message this reader has had on screen (or read elsewhere). */
@@ -64,6 +68,8 @@ export function useChat(conversationId: string, selfId: string): Chat {
   // The jumps hook owns the window of older history; the socket folds events into it through this.
   const windowRef = useRef<((events: ConversationEvent[]) => void) | null>(null);
   const [markers, setMarkers] = useState<ReadMarkers>(new Map());
+  const [readCounts, setReadCounts] = useState<ReadCount[] | null>(null);
+  const [ownRead, setOwnRead] = useState(0);
   const [connection, setConnection] = useState<ConnectionState>("connecting");
   const [error, setError] = useState<string | null>(null);
   const [ready, setReady] = useState(false);
@@ -81,11 +87,19 @@ export function useChat(conversationId: string, selfId: string): Chat {
     let socket: ConversationSocket | null = null;
     let readSent = 0;
     let welcomed = false;
+    // My own marker, from my reads, my welcome and my other devices' receipts: "seen by" counts leave me out.
+    let ownMarker = 0;
+    const ownReadAt = (seq: number) => {
+      if (seq <= ownMarker) return;
+      ownMarker = seq;
+      setOwnRead(seq);
+    };
     const markRead = () => {
       const upTo = Math.min(seenRef.current, socket?.lastSeq ?? 0);
       if (socket && visible() && document.hasFocus() && upTo > readSent && socket.state === "live") {
         readSent = upTo;
         socket.markRead(readSent);
+        ownReadAt(readSent);
       }
     };
     markReadRef.current = markRead;
@@ -95,6 +109,8 @@ export function useChat(conversationId: string, selfId: string): Chat {
     setConversation(null);
     setTimeline(emptyTimeline);
     setMarkers(new Map());
+    setReadCounts(null);
+    setOwnRead(0);
     setConnection("connecting");
     setError(null);
     setReady(false);
@@ -133,6 +149,9 @@ export function useChat(conversationId: string, selfId: string): Chat {
           },
           onWelcome: (welcome) => {
             readSent = Math.max(readSent, welcome.readSeq);
+            ownReadAt(welcome.readSeq);
+            // A large group's welcome carries counts instead of others' markers (they are 0 there).
+            setReadCounts(welcome.readCounts ?? null);
             if (welcome.readSeq > seenRef.current) {
               seenRef.current = welcome.readSeq;
               setSeenUpTo(welcome.readSeq);
@@ -163,7 +182,11 @@ export function useChat(conversationId: string, selfId: string): Chat {
             if (frame.type === "send") setTimeline((tl) => markFailed(tl, selfId, clientId, reason));
             else setError(reason);
           },
-          onReceipt: (userId, readSeq) => takeReceipts([{ userId, readSeq }]),
+          onReceipt: (userId, readSeq) => {
+            if (userId === selfId) ownReadAt(readSeq);
+            else takeReceipts([{ userId, readSeq }]);
+          },
+          onReadCounts: (counts) => setReadCounts(counts),
           onTyping: (userId) => {
             if (userId !== selfId) typingSeen(userId);
           },
@@ -317,6 +340,8 @@ export function useChat(conversationId: string, selfId: string): Chat {
     ready,
     typingUserIds,
     markers,
+    readCounts,
+    ownRead,
     send,
     edit,
     remove,
