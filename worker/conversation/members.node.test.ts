@@ -15,7 +15,7 @@ describe("Members", () => {
     m.put("cat", "member");
     m.remove("bob");
     m.put("ann", "owner");
-    expect([...m]).toEqual([
+    expect([...m.entries()]).toEqual([
       ["ann", "owner"],
       ["cat", "member"],
     ]);

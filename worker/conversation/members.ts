@@ -104,11 +104,6 @@ export class Members implements TransactionParticipant {
     for (const [userId, role] of delta) if (role !== null && !this.committed.has(userId)) yield [userId, role];
   }
 
-  // biome-ignore lint/plugin: a well-known symbol, not a user string: this makes the members iterable.
-  [Symbol.iterator](): IterableIterator<[string, Role]> {
-    return this.entries();
-  }
-
   /** The owner and the admins as committed (read by `hello`, outside any transaction). */
   staff(): ReadonlyMap<string, Role> {
     return this.staffRoles;

@@ -38,7 +38,7 @@ export function welcomeFrame(log: ConversationLog, w: WelcomeFor): WelcomeFrame 
     readSeq: readOf(userId),
   });
   const listed = listsEveryone
-    ? [...members].map(([userId, role]) => entry(userId, role))
+    ? [...members.entries()].map(([userId, role]) => entry(userId, role))
     : firstListed(log, w).map((userId) => entry(userId, members.get(userId) ?? "member"));
   return {
     type: "welcome",

@@ -166,7 +166,7 @@ const SCENARIOS: Scenario[] = [
 /** The in-memory state a failed change must leave alone. */
 const memoryOf = (obj: ConversationObject) => {
   const { log } = obj.room;
-  return { head: log.head, meta: log.meta, members: [...log.members] };
+  return { head: log.head, meta: log.meta, members: [...log.members.entries()] };
 };
 
 /**
