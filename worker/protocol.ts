@@ -53,7 +53,14 @@ export const Limits = {
   displayNameMax: 64,
   requestMessageMax: 500,
   titleMax: 128,
-  groupMembersMax: 1000,
+  /** Issue 16: members of one group (the contract's default of 100,000). */
+  groupMembersMax: 100_000,
+  /**
+   * Ids in one `POST /api/conversations/:id/members` (and in a new group's
+   * `memberIds`): one request is one transaction and one `member` event;
+   * more members come in further requests (ids already in are no-ops).
+   */
+  addMembersMax: 500,
   /** `GET /api/conversations/:id/members` answers at most this many per page. */
   memberPageMax: 500,
   /**
@@ -61,6 +68,18 @@ export const Limits = {
    * owner, the admins and who is online, `GET /api/conversations/:id` the first page.
    */
   membersListedMax: 1000,
+  /** A large group's welcome lists at most this many members (the caller, the owner, admins, then who is online). */
+  welcomeMembersMax: 500,
+  /**
+   * Above this many members a group is large: `receipt` frames reach only the
+   * reader's own sockets and everyone gets `read_counts` instead (how many
+   * have read up to each seq, not who), and typing is a sample.
+   */
+  largeGroupAbove: 1000,
+  /** Distinct read positions one `read_counts` lists (the newest ones). */
+  readCountsMax: 50,
+  /** In a large group, typers whose `typing` reaches the others per 2 s window; the rest are dropped. */
+  typingSampleMax: 3,
   sendsPerSecond: 10,
   sendBurst: 30,
   /** Every client frame but the ping text, per socket (over: `rate_limited`, and 4008 past a burst of refusals). */
@@ -391,11 +410,20 @@ export type ConversationClientFrame =
   | { type: "read"; seq: number }
   | { type: "sync"; after: number };
 
+/** Added to v1 (issue 16): in a large group, `count` members have read up to `seq` or past it. */
+export interface ReadCount {
+  seq: number;
+  count: number;
+}
+
 export interface SocketMember {
   userId: string;
   role: Role;
   online: boolean;
-  /** The member's read marker (0 before their first read), so "seen by" is right before any receipt. */
+  /**
+   * The member's read marker (0 before their first read), so "seen by" is right before any receipt.
+   * In a large group 0 for everyone but the caller: who read what is not told there (`readCounts`).
+   */
   readSeq: number;
 }
 
@@ -404,18 +432,29 @@ export type ConversationServerFrame =
       type: "welcome";
       head: number;
       readSeq: number;
-      /** Everyone, or above `Limits.membersListedMax` the owner, the admins, who is online and the caller. */
+      /**
+       * Everyone, or above `Limits.membersListedMax` the caller, the owner, the admins and who is
+       * online, at most `Limits.welcomeMembersMax` of them.
+       */
       members: SocketMember[];
       /** Added to v1: the total, which `members` may fall short of. */
       memberCount: number;
       /** Added to v1 (issue 17): the pinned messages, oldest pin first (at most `Limits.pinnedMessagesMax`). */
       pins: Pin[];
+      /** Added to v1 (issue 16): only in a large group (above `Limits.largeGroupAbove`), as in `read_counts`. */
+      readCounts?: ReadCount[];
       protocol: typeof PROTOCOL_VERSION;
     }
   | { type: "events"; events: ConversationEvent[] }
   | { type: "ack"; clientId: string; seq: number; createdAt: number }
   | { type: "typing"; userId: string }
+  /** In a large group only to the reader's own sockets. */
   | { type: "receipt"; userId: string; seq: number }
+  /**
+   * Added to v1 (issue 16): a large group's receipts, to everyone, at most one a second:
+   * the newest read positions in ascending seq (how to read them: docs/protocol.md, "Large groups").
+   */
+  | { type: "read_counts"; counts: ReadCount[] }
   | { type: "error"; code: ErrorCode; message: string; clientId?: string }
   | { type: "pong" };
 

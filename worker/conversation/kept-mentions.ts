@@ -11,7 +11,7 @@ import { type Refusal, refuse } from "./results";
 export interface MentionContext {
   senderId: string;
   kind: ConversationKind;
-  members: ReadonlyMap<string, unknown>;
+  members: { has(userId: string): boolean };
 }
 
 /**

@@ -11,6 +11,7 @@ import {
 import { eraseMessage } from "./erasure";
 import { applyForward } from "./forward";
 import { keptMentions } from "./kept-mentions";
+import { Members } from "./members";
 import { fileRefFor } from "./message-file";
 import { applyPin } from "./pins";
 import { type Facts, NO_FACTS } from "./prefetch";
@@ -40,11 +41,10 @@ const codePoints = (s: string) => {
   return n;
 };
 
-/** What the log keeps in memory beside SQLite. */
+/** What the log keeps in memory beside SQLite (the members apart: they change in place, members.ts). */
 interface LogState {
   head: number;
   meta: RoomMeta | null;
-  members: Map<string, Role>;
 }
 
 export interface LogHooks {
@@ -67,17 +67,16 @@ export interface LogHooks {
  */
 export class ConversationLog {
   private readonly state: Staged<LogState>;
+  /** Who is in the conversation; inside a transaction its staged view (see `Members`). */
+  readonly members: Members;
 
   constructor(
     readonly store: LogStore,
     private readonly now: () => number,
     private readonly hooks: LogHooks,
   ) {
-    this.state = new Staged(this.read());
-  }
-
-  private read(): LogState {
-    return { head: this.store.head(), meta: this.store.getMeta(), members: this.store.members() };
+    this.members = new Members(store.members());
+    this.state = new Staged({ head: store.head(), meta: store.getMeta() }, this.members);
   }
 
   // Inside a transaction these read (and set) its staged state, elsewhere the committed one.
@@ -90,11 +89,18 @@ export class ConversationLog {
   set meta(meta: RoomMeta | null) {
     this.state.staged().meta = meta;
   }
-  get members(): Map<string, Role> {
-    return this.state.current.members;
+
+  /** A member joins or changes role: their row and the in-memory view, in the open transaction. */
+  putMember(userId: string, role: Role, joinedAt: number): void {
+    this.state.staged();
+    this.store.putMember(userId, role, joinedAt);
+    this.members.put(userId, role);
   }
-  set members(members: Map<string, Role>) {
-    this.state.staged().members = members;
+
+  removeMember(userId: string): void {
+    this.state.staged();
+    this.store.removeMember(userId);
+    this.members.remove(userId);
   }
 
   /** Runs `fn` as one transaction of the store (see `Staged.run`). */
@@ -116,9 +122,8 @@ export class ConversationLog {
     if (this.head > 0) return { ok: true, head: this.head, created: false };
     const { members, ...meta } = input;
     this.store.setMeta(meta);
-    for (const m of members) this.store.putMember(m.userId, m.role, meta.createdAt);
+    for (const m of members) this.putMember(m.userId, m.role, meta.createdAt);
     this.meta = meta;
-    this.members = this.store.members();
     this.append((seq, createdAt) => ({
       seq,
       conversationId: meta.id,

@@ -1,5 +1,5 @@
 import type { Message, Pin, Role } from "../protocol";
-import type { AppendedEvent, LogStore, MentionCount, RoomMeta, StoredEvent } from "./store";
+import type { AppendedEvent, LogStore, MentionCount, ReadPosition, RoomMeta, StoredEvent } from "./store";
 
 function restore<K, V>(target: Map<K, V>, saved: Map<K, V>): void {
   target.clear();
@@ -200,6 +200,17 @@ export class MemoryLogStore implements LogStore {
   }
   removePin(seq: number): void {
     this.pinned.delete(seq);
+  }
+  /** Counted afresh from the markers of members: the SQLite store's kept table must agree (store.contract.ts). */
+  readPositions(limit: number): ReadPosition[] {
+    const at = new Map<number, number>();
+    for (const [userId, seq] of this.reads) {
+      if (seq > 0 && this.memberRoles.has(userId)) at.set(seq, (at.get(seq) ?? 0) + 1);
+    }
+    return [...at]
+      .sort((a, b) => b[0] - a[0])
+      .slice(0, limit)
+      .map(([seq, members]) => ({ seq, members }));
   }
 
   fileReferenced(fileId: string): boolean {

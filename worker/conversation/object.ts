@@ -155,7 +155,10 @@ export class ConversationObject extends DurableObject<Env> {
       {
         sql: ctx.storage.sql,
         transaction: (fn) => ctx.storage.transactionSync(fn),
-        conversation: () => this.room.log.meta,
+        conversation: () => {
+          const { meta, members } = this.room.log;
+          return meta && { id: meta.id, title: meta.title, memberCount: members.size };
+        },
         retryLater: (ms) => void this.alarms.schedule("index", Date.now() + ms),
       },
       { write: (w) => writeMemberIndex(this.env.DB, w), timeoutMs: INDEX_WRITE_TIMEOUT_MS },
@@ -418,11 +421,12 @@ export class ConversationObject extends DurableObject<Env> {
     // One transaction: the change (which joins it), the inbox marks and the index marks it implies.
     return log.transact(() => {
       const result = this.room.changeMembers(actorId, change);
-      if (!result.ok) return result;
+      // Nothing changed (an add of members all in already): nothing to mark or tell.
+      if (!result.ok || result.event === null) return result;
       this.memberIndex.mark(indexMarks(change, result));
       // The event marked every current member; those who left must hear it too.
       if (result.removed.length > 0) this.notifier.markUsers(result.removed);
-      this.notifier.parked.clear((fn) => log.afterCommit(fn));
+      this.notifier.parked.forget(result.added, (fn) => log.afterCommit(fn));
       log.afterCommit(() => {
         this.notifier.wake();
         void this.flushMemberIndex();
@@ -501,7 +505,7 @@ export class ConversationObject extends DurableObject<Env> {
 function indexMarks(change: MemberChange, result: MemberChangeResult): string[] {
   switch (change.action) {
     case "added":
-      return change.userIds;
+      return result.added;
     case "removed":
       return result.newOwner === undefined ? [change.userId] : [change.userId, result.newOwner];
     case "role":

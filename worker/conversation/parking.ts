@@ -20,8 +20,6 @@ export interface ParkingRow {
 export interface ParkingStore {
   rows(): ParkingRow[];
   put(row: ParkingRow): void;
-  /** Unparks everyone, keeping the refresh epochs. */
-  unparkAll(): void;
 }
 
 export class ParkedInboxes {
@@ -56,14 +54,23 @@ export class ParkedInboxes {
   }
 
   /**
-   * Membership changed: everyone hears it (a re-added member must not stay
-   * skipped). `afterCommit` holds the in-memory part until the store's write
-   * has committed with the change.
+   * These users joined (again): their inboxes are told from now on, or a
+   * re-added member would stay skipped. Only them: unparking everyone on
+   * every membership change rewrote a row per parked member per change (at
+   * 100,000 members, added 500 at a time, that is the whole table 200 times),
+   * and a parked inbox pulls the current summary when it is read again
+   * anyway. Keeps the refresh epochs; `afterCommit` holds the in-memory part
+   * until the store's writes have committed with the change.
    */
-  clear(afterCommit: (fn: () => void) => void = (fn) => fn()): void {
-    if (this.parked.size === 0) return;
-    this.store.unparkAll();
-    afterCommit(() => this.parked.clear());
+  forget(userIds: readonly string[], afterCommit: (fn: () => void) => void = (fn) => fn()): void {
+    const parked = userIds.filter((id) => this.parked.has(id));
+    if (parked.length === 0) return;
+    for (const userId of parked) {
+      this.store.put({ userId, parked: false, refreshedAt: this.refreshedAt.get(userId) ?? null });
+    }
+    afterCommit(() => {
+      for (const userId of parked) this.parked.delete(userId);
+    });
   }
 }
 
@@ -85,9 +92,6 @@ export function sqlParkingStore(sql: SqlStorage): ParkingStore {
         r.parked ? 1 : 0,
         r.refreshedAt,
       );
-    },
-    unparkAll: () => {
-      sql.exec("UPDATE inbox_parking SET parked = 0 WHERE parked = 1");
     },
   };
 }

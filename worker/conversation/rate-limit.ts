@@ -1,3 +1,5 @@
+import { IdlePruner } from "./idle-pruner";
+
 export interface RateLimit {
   perSecond: number;
   burst: number;
@@ -10,8 +12,14 @@ export interface RateLimit {
  */
 export class TokenBuckets {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
+  private readonly pruner = new IdlePruner();
 
   constructor(public limit: RateLimit) {}
+
+  /** Buckets held (the pruning test reads it). */
+  get size(): number {
+    return this.buckets.size;
+  }
 
   /** Takes one token for `key`; false when the bucket is empty. */
   take(key: string, now: number): boolean {
@@ -22,6 +30,9 @@ export class TokenBuckets {
       return false;
     }
     this.buckets.set(key, { tokens: refilled - 1, at: now });
+    // A bucket that has refilled is what a missing one is: a group's past senders need no entry.
+    const { burst, perSecond } = this.limit;
+    this.pruner.after(this.buckets, (v) => v.tokens + ((now - v.at) / 1000) * perSecond >= burst);
     return true;
   }
 }

@@ -116,6 +116,17 @@ export const MIGRATIONS: Migration[] = [
       `CREATE TABLE pins (seq INTEGER PRIMARY KEY, pinned_by TEXT NOT NULL, pinned_at INTEGER NOT NULL)`,
     ],
   },
+  {
+    id: "0010_read_positions",
+    statements: [
+      // How many current members' read markers sit at each seq (sqlite-store.ts keeps it on every
+      // marker move, join and removal): a large group's read counts read its newest rows, never
+      // every member's marker (issue 16).
+      `CREATE TABLE read_positions (seq INTEGER PRIMARY KEY, n INTEGER NOT NULL)`,
+      `INSERT INTO read_positions (seq, n)
+         SELECT r.seq, count(*) FROM reads r JOIN members m ON m.user_id = r.user_id WHERE r.seq > 0 GROUP BY r.seq`,
+    ],
+  },
 ];
 
 /** Mention tokens are indexed as `@label`: their `(u:<id>)` part is no word anyone searches for. */

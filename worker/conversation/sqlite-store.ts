@@ -11,7 +11,7 @@ import {
   toMessage,
 } from "./sqlite-rows";
 import { insertIndex, MIGRATIONS } from "./sqlite-schema";
-import type { AppendedEvent, LogStore, MentionCount, RoomMeta, StoredEvent } from "./store";
+import type { AppendedEvent, LogStore, MentionCount, ReadPosition, RoomMeta, StoredEvent } from "./store";
 
 export class SqliteLogStore implements LogStore {
   /** Rows the last `messagesBefore`/`messagesBetween`/`searchMessages` read: the proof that paging is a keyset read. */
@@ -99,11 +99,32 @@ export class SqliteLogStore implements LogStore {
   }
 
   members(): Map<string, Role> {
-    const rows = this.sql.exec<{ user_id: string; role: string }>("SELECT user_id, role FROM members").toArray();
-    return new Map(rows.map((r) => [r.user_id, r.role as Role]));
+    // Straight from the cursor: at 100,000 members an array of rows first is ~10 MB more garbage on every wake.
+    const roles = new Map<string, Role>();
+    for (const r of this.sql.exec<{ user_id: string; role: Role }>("SELECT user_id, role FROM members")) {
+      roles.set(r.user_id, r.role);
+    }
+    return roles;
+  }
+
+  private isMember(userId: string): boolean {
+    return this.sql.exec("SELECT 1 FROM members WHERE user_id = ?", userId).toArray().length > 0;
+  }
+
+  /** One member's marker moves from `from` to `to` (0: none) in `read_positions`. */
+  private moveReadPosition(from: number, to: number): void {
+    if (from > 0) {
+      this.sql.exec("UPDATE read_positions SET n = n - 1 WHERE seq = ?", from);
+      this.sql.exec("DELETE FROM read_positions WHERE seq = ? AND n <= 0", from);
+    }
+    if (to > 0) {
+      this.sql.exec("INSERT INTO read_positions (seq, n) VALUES (?, 1) ON CONFLICT (seq) DO UPDATE SET n = n + 1", to);
+    }
   }
 
   putMember(userId: string, role: Role, joinedAt: number): void {
+    // A member added back brings their old marker into the counts again.
+    if (!this.isMember(userId)) this.moveReadPosition(0, this.getRead(userId));
     this.sql.exec(
       "INSERT INTO members (user_id, role, joined_at) VALUES (?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET role = excluded.role",
       userId,
@@ -113,6 +134,8 @@ export class SqliteLogStore implements LogStore {
   }
 
   removeMember(userId: string): void {
+    // The marker stays (a member added back keeps it) but no longer counts.
+    if (this.isMember(userId)) this.moveReadPosition(this.getRead(userId), 0);
     this.sql.exec("DELETE FROM members WHERE user_id = ?", userId);
   }
 
@@ -316,6 +339,9 @@ export class SqliteLogStore implements LogStore {
   }
 
   setRead(userId: string, seq: number): void {
+    const from = this.getRead(userId);
+    if (seq <= from) return;
+    if (this.isMember(userId)) this.moveReadPosition(from, seq);
     this.sql.exec(
       "INSERT INTO reads (user_id, seq) VALUES (?, ?) ON CONFLICT (user_id) DO UPDATE SET seq = max(seq, excluded.seq)",
       userId,
@@ -345,6 +371,13 @@ export class SqliteLogStore implements LogStore {
 
   removePin(seq: number): void {
     this.sql.exec("DELETE FROM pins WHERE seq = ?", seq);
+  }
+
+  readPositions(limit: number): ReadPosition[] {
+    return this.sql
+      .exec<{ seq: number; n: number }>("SELECT seq, n FROM read_positions ORDER BY seq DESC LIMIT ?", limit)
+      .toArray()
+      .map((r) => ({ seq: r.seq, members: r.n }));
   }
 
   fileReferenced(fileId: string): boolean {

@@ -161,6 +161,43 @@ export function logStoreContract(name: string, withStore: WithStore): void {
         expect(store.unreadMentionsAll().size).toBe(0);
       }));
 
+    it("counts current members' read positions, newest first, through moves, removals and re-adds", () =>
+      withStore((store) => {
+        for (const u of ["ann", "bob", "cat", "dan"]) store.putMember(u, "member", 1);
+        store.setRead("ann", 4);
+        store.setRead("bob", 4);
+        store.setRead("cat", 2);
+        store.setRead("cat", 1);
+        store.setRead("outsider", 9);
+        expect(store.readPositions(10)).toEqual([
+          { seq: 4, members: 2 },
+          { seq: 2, members: 1 },
+        ]);
+        store.setRead("bob", 7);
+        store.removeMember("ann");
+        expect(store.readPositions(10)).toEqual([
+          { seq: 7, members: 1 },
+          { seq: 2, members: 1 },
+        ]);
+        expect(store.readPositions(1)).toEqual([{ seq: 7, members: 1 }]);
+        store.putMember("ann", "member", 5);
+        store.putMember("ann", "admin", 5);
+        store.putMember("outsider", "member", 5);
+        expect(store.readPositions(10)).toEqual([
+          { seq: 9, members: 1 },
+          { seq: 7, members: 1 },
+          { seq: 4, members: 1 },
+          { seq: 2, members: 1 },
+        ]);
+        expect(() =>
+          store.transaction(() => {
+            store.setRead("dan", 9);
+            throw new Error("rolled back");
+          }),
+        ).toThrow("rolled back");
+        expect(store.readPositions(1)).toEqual([{ seq: 9, members: 1 }]);
+      }));
+
     it("knows which files live messages reference and queues files to reclaim once each", () =>
       withStore((store) => {
         const file = { id: "f_1", name: "a.png", size: 1, contentType: "image/png" };

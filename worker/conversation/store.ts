@@ -12,6 +12,12 @@ export interface RoomMeta {
   createdBy: string;
 }
 
+/** `members` members' read markers are exactly at `seq`. */
+export interface ReadPosition {
+  seq: number;
+  members: number;
+}
+
 /** One row of the log: its seq and the event as stored JSON (sent verbatim). */
 export interface StoredEvent {
   seq: number;
@@ -97,6 +103,14 @@ export interface LogStore {
   /** Every member's read marker that is above 0, in one read. */
   readMarkers(): Map<string, number>;
   setRead(userId: string, seq: number): void;
+  /**
+   * The newest `limit` seqs at which current members' read markers sit,
+   * newest first, with how many sit at each: a large group's read counts
+   * are their running sums (large-group.ts). Kept up to date by `setRead`,
+   * `putMember` and `removeMember`, so this reads `limit` rows however large
+   * the group.
+   */
+  readPositions(limit: number): ReadPosition[];
 
   /** The pinned messages, oldest pin first. */
   pins(): Pin[];

@@ -121,6 +121,12 @@ export const conversations = sqliteTable(
      * written at (db/member-index.ts): an older write that lands late changes nothing.
      */
     indexVersion: integer("index_version").notNull().default(0),
+    /**
+     * How many members the object held at `indexVersion` (written with it): a
+     * conversation list reads this one row instead of counting member rows,
+     * which at 100,000 members was 100,000 rows read per list per member.
+     */
+    memberCount: integer("member_count").notNull().default(0),
   },
   (t) => [uniqueIndex("conversations_dm_key_uq").on(t.dmKey).where(sql`${t.dmKey} IS NOT NULL`)],
 );

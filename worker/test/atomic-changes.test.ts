@@ -222,15 +222,18 @@ const SCENARIOS: Scenario[] = [
     },
     act: (r) => change(r, M, { type: "delete", clientId: "c", target: r.target }),
   },
-  { name: "member add", act: (r) => ok(r.obj.changeMembers(O, { action: "added", userIds: [X] })) },
+  {
+    name: "member add",
+    act: (r) => ok(r.obj.changeMembers(O, { action: "added", userIds: [X], notFriends: [], blocked: [] })),
+  },
   {
     name: "member remove",
-    setup: (r) => ok(r.obj.changeMembers(O, { action: "added", userIds: [X] })),
+    setup: (r) => ok(r.obj.changeMembers(O, { action: "added", userIds: [X], notFriends: [], blocked: [] })),
     act: (r) => ok(r.obj.changeMembers(A, { action: "removed", userId: X })),
   },
   {
     name: "member leaves",
-    setup: (r) => ok(r.obj.changeMembers(O, { action: "added", userIds: [X] })),
+    setup: (r) => ok(r.obj.changeMembers(O, { action: "added", userIds: [X], notFriends: [], blocked: [] })),
     act: (r) => ok(r.obj.changeMembers(X, { action: "removed", userId: X })),
   },
   {
@@ -244,7 +247,7 @@ const SCENARIOS: Scenario[] = [
 /** The in-memory state a failed change must leave alone. */
 const memoryOf = (obj: ConversationObject) => {
   const { log } = obj.room;
-  return { head: log.head, meta: log.meta, members: [...log.members] };
+  return { head: log.head, meta: log.meta, members: [...log.members.entries()] };
 };
 
 /**

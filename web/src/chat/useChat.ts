@@ -1,7 +1,7 @@
 // Binds one conversation to Preact state: history over REST first, then the
 // socket takes over from the highest loaded seq.
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
-import type { ChangeFrame, Conversation, ConversationEvent, Pin } from "../../../worker/protocol";
+import type { ChangeFrame, Conversation, ConversationEvent, Pin, ReadCount } from "../../../worker/protocol";
 import { ApiFailure, describeCode, describeError } from "../api/failure";
 import { freshAccessToken, refreshSession } from "../api/refresh";
 import { getConversation, listMessages } from "../api/resources";
@@ -44,6 +44,10 @@ export interface Chat extends Jumps {
   typingUserIds: string[];
   /** Other members' read positions, from receipts. */
   markers: ReadMarkers;
+  /** A large group's receipts as counts (welcome, read_counts); null while receipts are per member. */
+  readCounts: ReadCount[] | null;
+  /** This user's own read marker as far as this client knows (any of its devices). */
+  ownRead: number;
   /** This reader's read position when the chat opened: the "New messages" divider goes after it. */
   unreadAfter: number | null;
   /** The newest message this reader has had on screen (or read elsewhere). */
@@ -69,6 +73,8 @@ export function useChat(conversationId: string, selfId: string): Chat {
   const windowRef = useRef<((events: ConversationEvent[]) => void) | null>(null);
   const [markers, setMarkers] = useState<ReadMarkers>(new Map());
   const [pins, setPins] = useState<readonly Pin[]>([]);
+  const [readCounts, setReadCounts] = useState<ReadCount[] | null>(null);
+  const [ownRead, setOwnRead] = useState(0);
   const [connection, setConnection] = useState<ConnectionState>("connecting");
   const [error, setError] = useState<string | null>(null);
   const [ready, setReady] = useState(false);
@@ -86,11 +92,19 @@ export function useChat(conversationId: string, selfId: string): Chat {
     let socket: ConversationSocket | null = null;
     let readSent = 0;
     let welcomed = false;
+    // My own marker, from my reads, my welcome and my other devices' receipts: "seen by" counts leave me out.
+    let ownMarker = 0;
+    const ownReadAt = (seq: number) => {
+      if (seq <= ownMarker) return;
+      ownMarker = seq;
+      setOwnRead(seq);
+    };
     const markRead = () => {
       const upTo = Math.min(seenRef.current, socket?.lastSeq ?? 0);
       if (socket && visible() && document.hasFocus() && upTo > readSent && socket.state === "live") {
         readSent = upTo;
         socket.markRead(readSent);
+        ownReadAt(readSent);
       }
     };
     markReadRef.current = markRead;
@@ -101,6 +115,8 @@ export function useChat(conversationId: string, selfId: string): Chat {
     setTimeline(emptyTimeline);
     setMarkers(new Map());
     setPins([]);
+    setReadCounts(null);
+    setOwnRead(0);
     setConnection("connecting");
     setError(null);
     setReady(false);
@@ -139,6 +155,9 @@ export function useChat(conversationId: string, selfId: string): Chat {
           },
           onWelcome: (welcome) => {
             readSent = Math.max(readSent, welcome.readSeq);
+            ownReadAt(welcome.readSeq);
+            // A large group's welcome carries counts instead of others' markers (they are 0 there).
+            setReadCounts(welcome.readCounts ?? null);
             if (welcome.readSeq > seenRef.current) {
               seenRef.current = welcome.readSeq;
               setSeenUpTo(welcome.readSeq);
@@ -172,7 +191,11 @@ export function useChat(conversationId: string, selfId: string): Chat {
             if (frame.type === "send") setTimeline((tl) => markFailed(tl, selfId, clientId, reason));
             else setError(reason);
           },
-          onReceipt: (userId, readSeq) => takeReceipts([{ userId, readSeq }]),
+          onReceipt: (userId, readSeq) => {
+            if (userId === selfId) ownReadAt(readSeq);
+            else takeReceipts([{ userId, readSeq }]);
+          },
+          onReadCounts: (counts) => setReadCounts(counts),
           onTyping: (userId) => {
             if (userId !== selfId) typingSeen(userId);
           },
@@ -331,6 +354,8 @@ export function useChat(conversationId: string, selfId: string): Chat {
     ready,
     typingUserIds,
     markers,
+    readCounts,
+    ownRead,
     send,
     edit,
     remove,

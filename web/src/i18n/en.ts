@@ -195,6 +195,8 @@ export const en = {
   linkPreview: "Link preview: {title}",
   seen: "Seen",
   seenBy: "Seen by {names}",
+  seenByCount: "Seen by {n}",
+  seenByAtLeast: "Seen by {n}+",
   search: "Search",
   searchMessages: "Search messages",
   closeSearch: "Close search",

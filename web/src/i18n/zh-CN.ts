@@ -186,6 +186,8 @@ export const zhCN: Messages = {
   linkPreview: "链接预览：{title}",
   seen: "已读",
   seenBy: "{names} 已读",
+  seenByCount: "{n} 人已读",
+  seenByAtLeast: "至少 {n} 人已读",
   search: "搜索",
   searchMessages: "搜索消息",
   closeSearch: "关闭搜索",

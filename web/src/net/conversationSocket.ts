@@ -12,6 +12,7 @@ import type {
   ConversationEvent,
   ConversationServerFrame,
   ErrorCode,
+  ReadCount,
 } from "../../../worker/protocol";
 import { FramePacer } from "./framePacer";
 import { parseServerFrame } from "./frames";
@@ -32,6 +33,8 @@ export interface ConversationSocketListener {
   onError?(code: ErrorCode, message: string): void;
   onTyping?(userId: string): void;
   onReceipt?(userId: string, seq: number): void;
+  /** A large group's receipts: how many have read up to each recent seq (see chat/receipts.ts). */
+  onReadCounts?(counts: ReadCount[]): void;
 }
 
 export interface ConversationSocketOptions extends SocketConnectionOptions {
@@ -135,6 +138,9 @@ export class ConversationSocket {
         return;
       case "receipt":
         l.onReceipt?.(frame.userId, frame.seq);
+        return;
+      case "read_counts":
+        l.onReadCounts?.(frame.counts);
         return;
       case "pong":
         return;

@@ -19,6 +19,9 @@ const errorCode = v.picklist([
   "internal",
 ]);
 
+/** A large group's read counts (issue 16): ascending seq, each "count members have read up to seq or past it". */
+const ReadCountsSchema = v.array(v.object({ seq, count: seq }));
+
 const FrameSchema = v.variant("type", [
   v.object({
     type: v.literal("welcome"),
@@ -40,12 +43,15 @@ const FrameSchema = v.variant("type", [
     memberCount: v.optional(seq),
     // Older servers had no pins.
     pins: v.optional(v.array(PinSchema), []),
+    // Only in a group above 1,000 members, where receipts are counts (and others' readSeq is 0).
+    readCounts: v.optional(ReadCountsSchema),
     protocol: v.literal(1),
   }),
   v.object({ type: v.literal("events"), events: v.array(EventSchema) }),
   v.object({ type: v.literal("ack"), clientId: v.string(), seq, createdAt: int }),
   v.object({ type: v.literal("typing"), userId: v.string() }),
   v.object({ type: v.literal("receipt"), userId: v.string(), seq }),
+  v.object({ type: v.literal("read_counts"), counts: ReadCountsSchema }),
   v.object({
     type: v.literal("error"),
     // A code newer than this client still refuses the frame; keep the clientId.

@@ -142,6 +142,8 @@ export function ChatView({ conversationId, selfId }: { conversationId: string; s
         moderator={myRole === "owner" || myRole === "admin"}
         group={group}
         markers={chat.markers}
+        readCounts={chat.readCounts}
+        ownRead={chat.ownRead}
         focus={chat.focus}
         detached={chat.detached}
         onBackToLatest={chat.backToLatest}

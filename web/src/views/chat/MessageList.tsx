@@ -2,9 +2,10 @@ import type { ComponentChildren } from "preact";
 import { type CSSProperties, forwardRef } from "preact/compat";
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
 import { Virtualizer, type VirtualizerHandle } from "virtua";
+import type { ReadCount } from "../../../../worker/protocol";
 import { flowOf } from "../../chat/flow";
 import type { ReadMarkers } from "../../chat/receipts";
-import { seenBy } from "../../chat/receipts";
+import { seenBy, seenCount } from "../../chat/receipts";
 import type { Timeline } from "../../chat/timeline";
 import type { Focus } from "../../chat/useJumps";
 import { getLang, t } from "../../i18n";
@@ -23,6 +24,10 @@ interface Props {
   moderator: boolean;
   group: boolean;
   markers: ReadMarkers;
+  /** A large group's receipts as counts; null while they are per member (`markers`). */
+  readCounts: ReadCount[] | null;
+  /** The reader's own marker, left out of the counts. */
+  ownRead: number;
   focus: Focus | null;
   detached: boolean;
   onBackToLatest: () => void;
@@ -127,12 +132,20 @@ export function MessageList(props: Props) {
     // Only a new jump moves the view, not every change to the list.
   }, [focus]);
 
+  const { readCounts, ownRead } = props;
   const seen = useMemo(() => {
+    if (readCounts) {
+      // A large group says how many, never who (docs/protocol.md, "Large groups").
+      const c = seenCount(items, readCounts, selfId, ownRead);
+      if (!c) return null;
+      const n = new Intl.NumberFormat(getLang()).format(c.count);
+      return { seq: c.seq, text: t(c.atLeast ? "seenByAtLeast" : "seenByCount", { n }) };
+    }
     const s = seenBy(items, markers, selfId);
     if (!s) return null;
     const text = group ? t("seenBy", { names: s.userIds.map(nameOf).join(", ") }) : t("seen");
     return { seq: s.seq, text };
-  }, [items, markers, selfId, group, nameOf]);
+  }, [items, markers, readCounts, ownRead, selfId, group, nameOf]);
 
   const rows = useMemo(
     () =>
