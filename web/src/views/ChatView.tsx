@@ -17,6 +17,12 @@ import { quoteOf } from "./chat/quote";
 import { SearchPanel } from "./chat/SearchPanel";
 import { UploadList } from "./chat/UploadList";
 
+/** Who the header shows a picture of: a DM's other person, else the conversation (initials of its title). */
+function picturedOf(conversation: Conversation | null, id: string, selfId: string, title: string) {
+  const peer = conversation?.kind === "dm" ? conversation.members?.find((m) => m.user.id !== selfId)?.user : undefined;
+  return peer ?? { id, displayName: title };
+}
+
 function titleOf(conversation: Conversation | null, selfId: string): string {
   if (!conversation) return t("conversation");
   if (conversation.title) return conversation.title;
@@ -30,16 +36,15 @@ export function ChatView({ conversationId, selfId }: { conversationId: string; s
   const [searching, setSearching] = useState(false);
   const [dragging, setDragging] = useState(false);
   const members = chat.conversation?.members;
-  const nameOf = useCallback(
-    (userId: string) => members?.find((m) => m.user.id === userId)?.user.displayName ?? t("someone"),
-    [members],
-  );
+  const userOf = useCallback((userId: string) => members?.find((m) => m.user.id === userId)?.user, [members]);
+  const nameOf = useCallback((userId: string) => userOf(userId)?.displayName ?? t("someone"), [userOf]);
   const summaries = useStore(inbox).conversations;
   // A large group's details list only the first page of members; the inbox summary knows the viewer's role.
   const myRole =
     members?.find((m) => m.user.id === selfId)?.role ?? summaries.find((c) => c.id === conversationId)?.role;
   const group = chat.conversation?.kind === "group";
   const typingNames = chat.typingUserIds.map(nameOf);
+  const title = titleOf(chat.conversation, selfId);
   const closed = chat.connection === "forbidden" || chat.connection === "unauthorized";
   const disabled = !chat.ready || closed;
 
@@ -91,7 +96,8 @@ export function ChatView({ conversationId, selfId }: { conversationId: string; s
     >
       <ChatHeader
         conversationId={conversationId}
-        title={titleOf(chat.conversation, selfId)}
+        title={title}
+        pictured={picturedOf(chat.conversation, conversationId, selfId, title)}
         connection={chat.connection}
         groupId={group ? conversationId : null}
         searching={searching}
@@ -108,6 +114,7 @@ export function ChatView({ conversationId, selfId }: { conversationId: string; s
         timeline={chat.timeline}
         selfId={selfId}
         nameOf={nameOf}
+        userOf={userOf}
         loadingOlder={chat.loadingOlder}
         onLoadOlder={chat.loadOlder}
         moderator={myRole === "owner" || myRole === "admin"}

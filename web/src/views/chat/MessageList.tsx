@@ -2,6 +2,7 @@ import type { ComponentChildren } from "preact";
 import { type CSSProperties, forwardRef } from "preact/compat";
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
 import { Virtualizer, type VirtualizerHandle } from "virtua";
+import type { User } from "../../../../worker/protocol";
 import { flowOf } from "../../chat/flow";
 import type { ReadMarkers } from "../../chat/receipts";
 import { seenBy } from "../../chat/receipts";
@@ -17,6 +18,8 @@ interface Props {
   timeline: Timeline;
   selfId: string;
   nameOf: (userId: string) => string;
+  /** A member's profile (for the avatar beside their messages in a group), if the details list them. */
+  userOf: (userId: string) => User | undefined;
   loadingOlder: boolean;
   onLoadOlder: () => void;
   moderator: boolean;
@@ -188,6 +191,7 @@ export function MessageList(props: Props) {
               handlers={handlers}
               observe={observe}
               senderName={personName(item.senderId, selfId, nameOf)}
+              sender={group && item.senderId !== selfId ? props.userOf(item.senderId) : undefined}
             />
           )}
         </Virtualizer>
