@@ -18,6 +18,7 @@ import {
   registerByApi,
   sendByApi,
   signIn,
+  signInOn,
   useBrowser,
   watchCsp,
 } from "./helpers";
@@ -130,6 +131,50 @@ describe("profile and account", () => {
       expect(await run.locator(".message-avatar").count()).toBe(1);
       await page.context().close();
     }
+  });
+
+  it("a new name shows for the other person, and a password change signs the user's other device out", async () => {
+    const fay = await registerByApi("avn", "Fay Before");
+    const gus = await registerByApi("avg", "Gus Friend");
+    const dm = await befriendByApi(fay, gus);
+    await sendByApi(fay, dm.id, "hello gus");
+    const other = await signIn(browser(), gus.username, gus.password, { viewport: DESKTOP });
+    const list = other.getByRole("list", { name: "Conversations" });
+    await list.getByText("Fay Before").waitFor();
+
+    const phone = await signIn(browser(), fay.username, fay.password, { viewport: PHONE });
+    const desk = await signIn(browser(), fay.username, fay.password, { viewport: DESKTOP });
+    await openAccount(phone);
+    const name = phone.getByRole("textbox", { name: "Display name" });
+    await name.fill("  Fay After ");
+    await phone.getByRole("button", { name: "Save" }).click();
+    await phone.getByRole("status").filter({ hasText: "Name saved." }).waitFor();
+    expect(await name.inputValue()).toBe("Fay After");
+    await other.reload();
+    await list.getByText("Fay After").waitFor();
+    expect(await list.getByText("Fay Before").count()).toBe(0);
+
+    const next = `new-${fay.password}`;
+    await phone.getByLabel("Current password").fill("not my password");
+    await phone.getByLabel("New password", { exact: true }).fill(next);
+    await phone.getByText("Strength: strong.").waitFor();
+    await phone.getByLabel("New password again").fill(`${next}x`);
+    await phone.getByRole("button", { name: "Change password" }).click();
+    await phone.getByRole("alert").filter({ hasText: "The two new passwords are not the same." }).waitFor();
+    await phone.getByLabel("New password again").fill(next);
+    await phone.getByRole("button", { name: "Change password" }).click();
+    await phone.getByRole("alert").filter({ hasText: "The password is wrong." }).waitFor();
+    await phone.getByLabel("Current password").fill(fay.password);
+    await phone.getByRole("button", { name: "Change password" }).click();
+    await phone.getByRole("status").filter({ hasText: "Password changed." }).waitFor();
+
+    // The desktop's session ended with the change: back to the sign-in page; the new password works.
+    await desk.locator('input[name="username"]').waitFor();
+    await signInOn(desk, fay.username, next);
+    // The phone, which made the change, stays signed in.
+    await phone.reload();
+    await phone.getByRole("heading", { name: "Profile and account", level: 1 }).waitFor();
+    for (const page of [other, phone, desk]) await page.context().close();
   });
 
   it("two-step sign-in turned on from the QR screen makes the next sign-in ask for a code", async () => {
