@@ -5,6 +5,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { AVATAR_VERSION, avatarPath } from "../../../worker/protocol";
 import { apiBlob } from "../api/client";
+import { ApiFailure } from "../api/failure";
 
 const ready = new Map<string, string>();
 const loading = new Map<string, Promise<string | null>>();
@@ -18,9 +19,9 @@ function load(path: string): Promise<string | null> {
         ready.set(path, url);
         return url;
       },
-      () => {
-        // Gone (replaced meanwhile) or offline: initials now, another try on the next mount.
-        loading.delete(path);
+      (err: unknown) => {
+        // A version that is gone (replaced meanwhile) stays gone; offline, the next mount tries again.
+        if (!(err instanceof ApiFailure && err.status === 404)) loading.delete(path);
         return null;
       },
     );
