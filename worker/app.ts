@@ -35,7 +35,7 @@ app.use("*", async (c, next) => {
   c.header("Referrer-Policy", "no-referrer");
   c.header("Cache-Control", c.res.headers.get("Cache-Control") ?? "no-store");
 });
-// JSON bodies are small; file bytes (content and parts) stream with their own limits.
+// JSON bodies are small; file bytes (content and parts) and avatars come with their own limits.
 const jsonBodyLimit = bodyLimit({
   maxSize: 64 * 1024,
   onError: () => {
@@ -43,7 +43,10 @@ const jsonBodyLimit = bodyLimit({
   },
 });
 const FILE_BYTES_PATH = /^\/api\/files\/[^/]+\/(content|parts\/[^/]+)$/;
-app.use("*", (c, next) => (FILE_BYTES_PATH.test(c.req.path) ? next() : jsonBodyLimit(c, next)));
+const AVATAR_BYTES_PATH = "/api/me/avatar";
+app.use("*", (c, next) =>
+  FILE_BYTES_PATH.test(c.req.path) || c.req.path === AVATAR_BYTES_PATH ? next() : jsonBodyLimit(c, next),
+);
 
 app.get("/health", (c) => c.json({ ok: true, version: c.env.APP_VERSION }));
 app.route("/auth", auth);

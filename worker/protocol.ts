@@ -129,7 +129,34 @@ export interface User {
   id: string;
   username: string;
   displayName: string;
+  /**
+   * The version of the user's avatar, present only when they have one: the
+   * picture is `GET /api/users/:id/avatar/:avatar` (`avatarPath`). A new
+   * picture gets a new version, so a cached one is never stale.
+   */
+  avatar?: string;
 }
+
+/** Avatars (docs/protocol.md "Avatars"): small square pictures the client resizes before sending. */
+export const AvatarLimits = {
+  /** `PUT /api/me/avatar` refuses bodies over this with `413 too_large`. */
+  maxBytes: 256 * 1024,
+  /** Width and height, each: larger pictures are refused (a tiny file can decode to a huge bitmap). */
+  maxSide: 1024,
+  /** What clients send: a square this many pixels wide. */
+  clientSide: 256,
+} as const;
+
+/** The image types an avatar may be, decided from its bytes. */
+export const AVATAR_TYPES = ["image/png", "image/jpeg", "image/webp"] as const;
+export type AvatarType = (typeof AVATAR_TYPES)[number];
+
+/** An avatar version: what the server makes (base64url), so a path built from it stays one segment. */
+export const AVATAR_VERSION = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** Where a user's current avatar is served (needs a Bearer token like every other call). */
+export const avatarPath = (userId: string, version: string) =>
+  `/api/users/${encodeURIComponent(userId)}/avatar/${encodeURIComponent(version)}`;
 
 export interface Me extends User {
   createdAt: number;

@@ -24,8 +24,8 @@ async function check(page: Page, screen: string): Promise<void> {
 
 describe("accessibility", () => {
   for (const [locale, words] of [
-    ["en-US", { chats: "Chats", contacts: "Contacts", settings: "Settings", lang: "en" }],
-    ["zh-CN", { chats: "聊天", contacts: "联系人", settings: "设置", lang: "zh-CN" }],
+    ["en-US", { chats: "Chats", contacts: "Contacts", settings: "Settings", turnOn: "Turn on", lang: "en" }],
+    ["zh-CN", { chats: "聊天", contacts: "联系人", settings: "设置", turnOn: "开启", lang: "zh-CN" }],
   ] as const) {
     for (const colorScheme of ["light", "dark"] as const) {
       it(`has no serious or critical axe findings on every screen (${locale}, ${colorScheme})`, async () => {
@@ -92,6 +92,13 @@ describe("accessibility", () => {
         await nav.getByRole("link", { name: words.settings }).click();
         await page.getByRole("heading", { name: words.settings, level: 1 }).waitFor();
         await check(page, "settings");
+
+        // Profile and account, with two-step sign-in being set up (the QR code and its form showing).
+        await page.goto("/settings/account");
+        await page.locator(".account-section .avatar").waitFor();
+        await page.locator(".account-section button").filter({ hasText: words.turnOn }).click();
+        await page.locator("svg.qr").waitFor();
+        await check(page, "profile and account");
         await context.close();
       });
     }

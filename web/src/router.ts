@@ -5,6 +5,7 @@ export type Route =
   | { name: "chats" }
   | { name: "contacts" }
   | { name: "settings" }
+  | { name: "account" }
   | { name: "chat"; id: string }
   | { name: "groupInfo"; id: string }
   | { name: "newGroup" }
@@ -22,6 +23,7 @@ export function matchRoute(path: string): Route {
   if (path === "/" || path === "") return { name: "chats" };
   if (path === "/contacts") return { name: "contacts" };
   if (path === "/settings") return { name: "settings" };
+  if (path === "/settings/account") return { name: "account" };
   if (path === "/new-group") return { name: "newGroup" };
   const info = /^\/c\/([^/]+)\/info$/.exec(path);
   if (info?.[1]) return { name: "groupInfo", id: decodeURIComponent(info[1]) };

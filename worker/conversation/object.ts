@@ -93,6 +93,8 @@ const TOUCH_DELAY_MS = 5000;
  * messages themselves (docs/benchmarks.md). Ordinary chat never waits.
  */
 const NOTIFY_ROUNDS: RateLimit = { perSecond: 2, burst: 5 };
+/** How long a DM's profiles (names, avatars) are reused for its inbox notes: at most one D1 read per this. */
+const PEERS_TTL_MS = 10_000;
 /** The conversation objects of one isolate share its thread, so they share the load signal (room.ts). */
 const ISOLATE_FLUSH_CLOCK: FlushClock = { last: Number.NEGATIVE_INFINITY };
 /** A failed file reclaim is retried after this long. */
@@ -123,6 +125,7 @@ export class ConversationObject extends DurableObject<Env> {
   private markedThisTurn = false;
   /** A DM's two users, for `peer` in summaries; profiles change rarely and a restart refreshes them. */
   private peers: Map<string, User> | null = null;
+  private peersAt = 0;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -308,9 +311,17 @@ export class ConversationObject extends DurableObject<Env> {
     if (s) this.room.socketGone(s);
   }
 
+  /**
+   * A DM's two profiles for its inbox notes, read again once they are
+   * PEERS_TTL_MS old: a renamed user or a new avatar reaches the other
+   * side's list with the next note after that, not when this object next
+   * leaves memory.
+   */
   private async loadPeers(): Promise<void> {
-    if (this.peers || this.room.log.meta?.kind !== "dm") return;
+    if (this.room.log.meta?.kind !== "dm") return;
+    if (this.peers && Date.now() - this.peersAt < PEERS_TTL_MS) return;
     this.peers = await getUsersByIds(this.env.DB, this.room.log.members.keys());
+    this.peersAt = Date.now();
   }
 
   /** The sweep (do/socket-host.ts), counting the frames this incarnation saw as signs of life. */

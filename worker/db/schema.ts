@@ -20,6 +20,11 @@ export const users = sqliteTable(
     totpLastStep: integer("totp_last_step"),
     createdAt: integer("created_at").notNull(),
     lastSeenAt: integer("last_seen_at"),
+    /**
+     * The current avatar's version (random, server-made), null when there is none. The bytes
+     * are in R2 under a key made of the user id and this version (worker/profile/avatars.ts).
+     */
+    avatar: text("avatar"),
   },
   (t) => [uniqueIndex("users_username_uq").on(t.username)],
 );

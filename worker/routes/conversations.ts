@@ -154,7 +154,8 @@ conversations.get("/", async (c) => {
   const list = await Promise.all(
     rows.map(async (r): Promise<ConversationSummary | null> => {
       const known = fromInbox.summaries.get(r.id);
-      if (known) return known;
+      // Profiles are D1's: the inbox's copy of a DM's peer is as old as the last change it heard of.
+      if (known) return r.peer ? { ...known, peer: r.peer } : known;
       const s = await conversationStub(c.env, r.id).summary(me);
       const base: ConversationSummary = {
         id: r.id,

@@ -177,6 +177,7 @@ describe("fuzzing REST bodies", () => {
       { method: "POST", path: (x) => `/api/friends/requests/${x}/decline` },
       { method: "DELETE", path: (x) => `/api/friends/requests/${x}` },
       { method: "GET", path: (x) => `/api/users?q=${x}` },
+      { method: "GET", path: (x) => `/api/users/${x}/avatar/${x}` },
       { method: "GET", path: (x) => `/api/conversations/${x}` },
       { method: "GET", path: (x) => `/api/conversations/${x}/events?after=0` },
       {

@@ -21,6 +21,11 @@ import { UploadList } from "./chat/UploadList";
 
 // The picker has its own chunk: most chats never forward anything.
 const ForwardDialog = lazy(() => import("./chat/ForwardDialog").then((m) => m.ForwardDialog));
+/** Who the header shows a picture of: a DM's other person, else the conversation (initials of its title). */
+function picturedOf(conversation: Conversation | null, id: string, selfId: string, title: string) {
+  const peer = conversation?.kind === "dm" ? conversation.members?.find((m) => m.user.id !== selfId)?.user : undefined;
+  return peer ?? { id, displayName: title };
+}
 
 function titleOf(conversation: Conversation | null, selfId: string): string {
   if (!conversation) return t("conversation");
@@ -37,10 +42,11 @@ export function ChatView({ conversationId, selfId }: { conversationId: string; s
   /** The message being forwarded (the picker is open). */
   const [forwarding, setForwarding] = useState<number | null>(null);
   const members = chat.conversation?.members;
-  // Current names: mentions carry ids, so a rename shows everywhere at once.
-  const names = useMemo(() => new Map((members ?? []).map((m) => [m.user.id, m.user.displayName])), [members]);
-  const memberName = useCallback((userId: string) => names.get(userId), [names]);
-  const nameOf = useCallback((userId: string) => names.get(userId) ?? t("someone"), [names]);
+  // Current names and profiles: mentions carry ids, so a rename shows everywhere at once.
+  const users = useMemo(() => new Map((members ?? []).map((m) => [m.user.id, m.user])), [members]);
+  const userOf = useCallback((userId: string) => users.get(userId), [users]);
+  const memberName = useCallback((userId: string) => users.get(userId)?.displayName, [users]);
+  const nameOf = useCallback((userId: string) => users.get(userId)?.displayName ?? t("someone"), [users]);
   // Whom an `@` may name: everyone listed but the writer (a large group lists its first page).
   const mentionable = useMemo(
     () => (members ?? []).filter((m) => m.user.id !== selfId).map((m) => m.user),
@@ -52,6 +58,7 @@ export function ChatView({ conversationId, selfId }: { conversationId: string; s
     members?.find((m) => m.user.id === selfId)?.role ?? summaries.find((c) => c.id === conversationId)?.role;
   const group = chat.conversation?.kind === "group";
   const typingNames = chat.typingUserIds.map(nameOf);
+  const title = titleOf(chat.conversation, selfId);
   const closed = chat.connection === "forbidden" || chat.connection === "unauthorized";
   const disabled = !chat.ready || closed;
 
@@ -108,7 +115,8 @@ export function ChatView({ conversationId, selfId }: { conversationId: string; s
     >
       <ChatHeader
         conversationId={conversationId}
-        title={titleOf(chat.conversation, selfId)}
+        title={title}
+        pictured={picturedOf(chat.conversation, conversationId, selfId, title)}
         connection={chat.connection}
         groupId={group ? conversationId : null}
         searching={searching}
@@ -137,6 +145,7 @@ export function ChatView({ conversationId, selfId }: { conversationId: string; s
         selfId={selfId}
         nameOf={nameOf}
         memberName={memberName}
+        userOf={userOf}
         loadingOlder={chat.loadingOlder}
         onLoadOlder={chat.loadOlder}
         moderator={myRole === "owner" || myRole === "admin"}

@@ -4,6 +4,7 @@ import { isMuted, type PresenceInfo } from "../inbox/inboxState";
 import { inbox, inboxLoaded } from "../inbox/inboxStore";
 import { summaryTitle } from "../notify/notices";
 import { chatPath } from "../router";
+import { Avatar } from "../ui/Avatar";
 import { Link } from "../ui/Link";
 import { PresenceDot } from "../ui/PresenceDot";
 import { rovingKeyDown } from "../ui/roving";
@@ -73,6 +74,7 @@ function Row({ c, selected, tabbable, presence }: RowProps) {
   return (
     <li data-conversation={c.id}>
       <Link href={chatPath(c.id)} current={selected} roving tabIndex={tabbable ? 0 : -1}>
+        <Avatar who={c.peer ?? { id: c.id, displayName: summaryTitle(c) }} size="medium" />
         <span class="title">
           {presence && <PresenceDot status={presence.status} />}
           <bdi class="title-text" dir="auto">

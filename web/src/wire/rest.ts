@@ -12,19 +12,28 @@ import type {
   TokenPair,
   User,
 } from "../../../worker/protocol";
+import { AVATAR_VERSION } from "../../../worker/protocol";
 import { int, maybe, orNull, seq, textOrEmpty } from "./common";
 import { MessageKindSchema, MessageSchema, PinSchema, RoleSchema } from "./events";
+
+/** An avatar version becomes a path segment: anything else is dropped (initials are shown). */
+const avatarVersion = v.pipe(
+  v.unknown(),
+  v.transform((x) => (typeof x === "string" && AVATAR_VERSION.test(x) ? x : undefined)),
+);
 
 export const UserSchema: v.GenericSchema<unknown, User> = v.object({
   id: v.string(),
   username: v.string(),
   displayName: v.string(),
+  avatar: v.optional(avatarVersion),
 });
 
 export const MeSchema: v.GenericSchema<unknown, Me> = v.object({
   id: v.string(),
   username: v.string(),
   displayName: v.string(),
+  avatar: v.optional(avatarVersion),
   createdAt: int,
   totpEnabled: v.boolean(),
 });

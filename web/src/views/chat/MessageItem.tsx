@@ -1,9 +1,11 @@
 import { useEffect, useMemo, useRef } from "preact/hooks";
+import type { User } from "../../../../worker/protocol";
 import { clockTime, type Row } from "../../chat/flow";
 import { linkify } from "../../chat/links";
 import { mentionParts } from "../../chat/mentions";
 import type { TimelineItem } from "../../chat/timeline";
 import { getLang, t } from "../../i18n";
+import { Avatar } from "../../ui/Avatar";
 import { Attachment } from "../media/Attachment";
 import { kindLabel } from "../media/kindLabel";
 import { LinkCard } from "./LinkCard";
@@ -29,6 +31,8 @@ interface Props {
   item: TimelineItem;
   row: Row;
   senderName: string;
+  /** Someone else in a group: their avatar goes beside the last message of each run. */
+  sender?: User | undefined;
   own: boolean;
   /** Names are shown in groups only (a DM has one other person). */
   group: boolean;
@@ -125,6 +129,7 @@ export function MessageItem(props: Props) {
     row.first ? "first" : "",
     row.last ? "last" : "",
     mentionsMe && !item.deleted ? "mentions-me" : "",
+    group && !own ? "beside-avatar" : "",
   ];
   return (
     <>
@@ -163,6 +168,11 @@ export function MessageItem(props: Props) {
         }}
         {...gestures}
       >
+        {group && !own && row.last && (
+          <span class="message-avatar">
+            <Avatar who={props.sender ?? { id: item.senderId, displayName: senderName }} size="small" />
+          </span>
+        )}
         {/* Shown once per run of messages; screen readers hear who and when on every one. */}
         <p class={row.first ? "meta" : "meta visually-hidden"}>
           <bdi class={group && !own ? "sender" : "sender visually-hidden"} dir="auto">

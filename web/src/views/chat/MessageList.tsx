@@ -2,7 +2,7 @@ import type { ComponentChildren } from "preact";
 import { type CSSProperties, forwardRef } from "preact/compat";
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
 import { Virtualizer, type VirtualizerHandle } from "virtua";
-import type { ReadCount } from "../../../../worker/protocol";
+import type { ReadCount, User } from "../../../../worker/protocol";
 import { flowOf } from "../../chat/flow";
 import type { ReadMarkers } from "../../chat/receipts";
 import { seenBy, seenCount } from "../../chat/receipts";
@@ -19,6 +19,8 @@ interface Props {
   selfId: string;
   nameOf: (userId: string) => string;
   memberName: MemberName;
+  /** A member's profile (for the avatar beside their messages in a group), if the details list them. */
+  userOf: (userId: string) => User | undefined;
   loadingOlder: boolean;
   onLoadOlder: () => void;
   moderator: boolean;
@@ -209,6 +211,7 @@ export function MessageList(props: Props) {
               conversationId={props.conversationId}
               observe={observe}
               senderName={personName(item.senderId, selfId, nameOf)}
+              sender={group && item.senderId !== selfId ? props.userOf(item.senderId) : undefined}
             />
           )}
         </Virtualizer>
