@@ -1,10 +1,11 @@
 // A conversation's pinned messages as the client keeps them: the welcome's
 // list, then every `pin` event, and every `delete` (which unpins its target
 // on the server without a `pin` event of its own). Pure, unit-tested in Node.
-import type { ConversationEvent, Pin } from "../../../worker/protocol";
+import type { Pin } from "../../../worker/protocol";
+import type { ClientEvent } from "../wire/events";
 
 /** Pins after `events`, oldest pin first (the server's order). */
-export function applyPinEvents(pins: readonly Pin[], events: readonly ConversationEvent[]): readonly Pin[] {
+export function applyPinEvents(pins: readonly Pin[], events: readonly ClientEvent[]): readonly Pin[] {
   let next = pins;
   for (const e of events) {
     if (e.type === "pin" && e.on && !next.some((p) => p.seq === e.target)) {

@@ -1,7 +1,7 @@
 // Binds one conversation to Preact state: history over REST first, then the
 // socket takes over from the highest loaded seq.
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
-import type { ChangeFrame, Conversation, ConversationEvent, Pin, ReadCount } from "../../../worker/protocol";
+import type { ChangeFrame, Conversation, Pin, ReadCount } from "../../../worker/protocol";
 import { ApiFailure, describeCode, describeError } from "../api/failure";
 import { freshAccessToken, refreshSession } from "../api/refresh";
 import { getConversation, listMessages } from "../api/resources";
@@ -20,6 +20,7 @@ import {
   saveConversation,
   saveReceipts,
 } from "../store/db";
+import type { ClientEvent } from "../wire/events";
 import { applyPinEvents } from "./pins";
 import { type ReadMarkers, withReceipt } from "./receipts";
 import {
@@ -70,7 +71,7 @@ export function useChat(conversationId: string, selfId: string): Chat {
   const [conversation, setConversation] = useState<Conversation | null>(null);
   const [timeline, setTimeline] = useState<Timeline>(emptyTimeline);
   // The jumps hook owns the window of older history; the socket folds events into it through this.
-  const windowRef = useRef<((events: ConversationEvent[]) => void) | null>(null);
+  const windowRef = useRef<((events: ClientEvent[]) => void) | null>(null);
   const [markers, setMarkers] = useState<ReadMarkers>(new Map());
   const [pins, setPins] = useState<readonly Pin[]>([]);
   const [readCounts, setReadCounts] = useState<ReadCount[] | null>(null);
@@ -176,7 +177,7 @@ export function useChat(conversationId: string, selfId: string): Chat {
             setPins((p) => applyPinEvents(p, events));
             windowRef.current?.(events);
             if (events.some((e) => e.type === "member")) fetchDetails().catch(() => undefined);
-            typingClear(events.map((e) => e.senderId));
+            typingClear(events.flatMap((e) => e.senderId ?? []));
             markRead();
           },
           onAck: (clientId, seq, createdAt) => {

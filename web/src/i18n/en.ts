@@ -99,6 +99,7 @@ export const en = {
   someone: "Someone",
   edited: " (edited)",
   messageDeleted: "Message deleted",
+  messageUnsupported: "This message needs a newer version of the app.",
   sending: "Sending…",
   notSent: "Not sent: {reason}",
   loadOlder: "Load older messages",

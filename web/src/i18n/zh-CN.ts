@@ -92,6 +92,7 @@ export const zhCN: Messages = {
   someone: "某人",
   edited: "（已编辑）",
   messageDeleted: "消息已删除",
+  messageUnsupported: "此消息需要新版应用才能显示。",
   sending: "发送中…",
   notSent: "发送失败：{reason}",
   loadOlder: "加载更早的消息",

@@ -2,7 +2,7 @@
 import * as v from "valibot";
 import type { ConversationServerFrame } from "../../../worker/protocol";
 import { int, maybe, seq } from "../wire/common";
-import { EventSchema, PinSchema, RoleSchema } from "../wire/events";
+import { type ClientEvent, eachOf, PinSchema, RoleSchema, readEvent } from "../wire/events";
 import { parseJsonFrame } from "./jsonFrame";
 
 const errorCode = v.picklist([
@@ -47,7 +47,8 @@ const FrameSchema = v.variant("type", [
     readCounts: v.optional(ReadCountsSchema),
     protocol: v.literal(1),
   }),
-  v.object({ type: v.literal("events"), events: v.array(EventSchema) }),
+  // Event by event: one this build cannot read becomes an unknown marker that still takes its seq.
+  v.object({ type: v.literal("events"), events: eachOf(readEvent) }),
   v.object({ type: v.literal("ack"), clientId: v.string(), seq, createdAt: int }),
   v.object({ type: v.literal("typing"), userId: v.string() }),
   v.object({ type: v.literal("receipt"), userId: v.string(), seq }),
@@ -62,13 +63,18 @@ const FrameSchema = v.variant("type", [
   v.object({ type: v.literal("pong") }),
 ]);
 
+/** The server's frames as this client reads them: an events frame may hold unknown markers. */
+export type ServerFrame =
+  | Exclude<ConversationServerFrame, { type: "events" }>
+  | { type: "events"; events: ClientEvent[] };
+
 // A server from before memberCount listed everyone, so the list's length is the total.
-const ServerFrameSchema: v.GenericSchema<unknown, ConversationServerFrame> = v.pipe(
+const ServerFrameSchema: v.GenericSchema<unknown, ServerFrame> = v.pipe(
   FrameSchema,
   v.transform((f) => (f.type === "welcome" ? { ...f, memberCount: f.memberCount ?? f.members.length } : f)),
 );
 
-/** The frame, or null for anything that is not a frame this client knows. */
-export function parseServerFrame(text: unknown): ConversationServerFrame | null {
+/** The frame, or null for anything that is not a frame this client knows (a newer frame type is ignored). */
+export function parseServerFrame(text: unknown): ServerFrame | null {
   return parseJsonFrame(ServerFrameSchema, text);
 }

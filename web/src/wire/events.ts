@@ -17,7 +17,7 @@ export const FileRefSchema: v.GenericSchema<unknown, FileRef> = v.object({
 /** Whom a message mentions (ids the server kept). */
 const mentionIds = v.array(v.string());
 /** Who wrote a forwarded message's original, and when (never where). */
-const ForwardOriginSchema: v.GenericSchema<unknown, ForwardOrigin> = v.object({
+export const ForwardOriginSchema: v.GenericSchema<unknown, ForwardOrigin> = v.object({
   senderId: v.string(),
   name: v.string(),
   createdAt: int,
@@ -92,6 +92,78 @@ export const MessageSchema: v.GenericSchema<unknown, Message> = v.object({
   ),
   reactions: v.optional(reactions, {}),
 });
+
+/**
+ * An event this build cannot read: a type a newer server added (as `pin` once
+ * was), or a known type in a shape this build does not know (a new message
+ * kind). Client-only, never on the wire. It keeps its seq, so the run of
+ * events stays gap-free (no `sync` loop), and changes nothing, except that a
+ * `message` shows as "needs a newer version" (timeline.ts).
+ */
+export interface UnknownEvent {
+  type: "unknown";
+  seq: number;
+  /** The `type` the server sent. */
+  wireType: string;
+  senderId?: string;
+  createdAt?: number;
+}
+export type ClientEvent = ConversationEvent | UnknownEvent;
+
+/** A folded message this build cannot read (a newer kind, or a malformed one): shown as a placeholder. */
+export interface UnsupportedMessage {
+  seq: number;
+  unsupported: true;
+  senderId: string;
+  createdAt: number;
+}
+export type ClientMessage = Message | UnsupportedMessage;
+
+const positiveSeq = v.pipe(v.number(), v.integer(), v.minValue(1));
+/** What every entry of the log has, whatever its type: where it stands, who wrote it and when. */
+const PlaceSchema = v.object({
+  seq: positiveSeq,
+  type: v.optional(v.string()),
+  senderId: v.optional(v.string()),
+  createdAt: v.optional(int),
+});
+
+/** One event, its unknown marker, or null for an entry with no place in the log (no seq, or no type). */
+export function readEvent(x: unknown): ClientEvent | null {
+  const known = v.safeParse(EventSchema, x);
+  if (known.success) return known.output;
+  const place = v.safeParse(PlaceSchema, x);
+  if (!place.success || place.output.type === undefined) return null;
+  const { seq, type, senderId, createdAt } = place.output;
+  return {
+    type: "unknown",
+    seq,
+    wireType: type,
+    ...(senderId === undefined ? {} : { senderId }),
+    ...(createdAt === undefined ? {} : { createdAt }),
+  };
+}
+
+/** One folded message, its placeholder, or null when it cannot even be placed (no seq, sender or time). */
+export function readMessage(x: unknown): ClientMessage | null {
+  const known = v.safeParse(MessageSchema, x);
+  if (known.success) return known.output;
+  const place = v.safeParse(PlaceSchema, x);
+  if (!place.success) return null;
+  const { seq, senderId, createdAt } = place.output;
+  if (senderId === undefined || createdAt === undefined) return null;
+  return { seq, unsupported: true, senderId, createdAt };
+}
+
+/**
+ * A list whose entries are read one by one: the list itself must be an array
+ * (else the whole answer is refused), an entry `read` cannot use is left out.
+ */
+export const eachOf = <T>(read: (x: unknown) => T | null) =>
+  v.pipe(
+    v.array(v.unknown()),
+    v.transform((xs) => xs.flatMap((x) => read(x) ?? [])),
+  );
 
 export const RoleSchema = role;
 export const MessageKindSchema = messageKind;

@@ -104,7 +104,8 @@ export function MessageItem(props: Props) {
   // Who the server says the message names (a token alone proves nothing: it may be a non-member's or stale).
   const mentionsMe = item.mentions?.includes(selfId) === true;
 
-  const actionable = seq !== null && !item.deleted && item.status === "sent";
+  // A message this build cannot read offers nothing to do with it (its content is unknown here).
+  const actionable = seq !== null && !item.deleted && !item.unsupported && item.status === "sent";
   const openMenu = (returnFocus: HTMLElement | null) => {
     if (!actionable || !bubble.current) return;
     handlers.onMenu({
@@ -198,6 +199,8 @@ export function MessageItem(props: Props) {
         )}
         {item.deleted ? (
           <p class="text muted">{t("messageDeleted")}</p>
+        ) : item.unsupported ? (
+          <p class="text muted">{t("messageUnsupported")}</p>
         ) : (
           <>
             {item.file && (

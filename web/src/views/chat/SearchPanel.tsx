@@ -33,7 +33,9 @@ export function SearchPanel({ conversationId, nameOf, memberName, onPick }: Prop
     setError(null);
     try {
       const page = await searchMessages(conversationId, q);
-      setResults({ q, messages: page.messages });
+      // A hit this build cannot read has no text to show: it is left out (the chat shows its placeholder).
+      const readable = page.messages.filter((m): m is Message => !("unsupported" in m));
+      setResults({ q, messages: readable });
     } catch (err) {
       // Results of the previous query beside an error would read as the answer to this one.
       setResults(null);

@@ -15,16 +15,18 @@ export function personName(userId: string, selfId: string, nameOf: (userId: stri
  * author and its start, mentions as `@Name` (current names where `memberName` knows them).
  */
 export function quoteOf(
-  item: Pick<TimelineItem, "senderId" | "text" | "file" | "deleted">,
+  item: Pick<TimelineItem, "senderId" | "text" | "file" | "deleted" | "unsupported">,
   selfId: string,
   nameOf: (userId: string) => string,
   memberName: (userId: string) => string | undefined = () => undefined,
 ): { name: string; text: string } {
   const text = item.deleted
     ? t("messageDeleted")
-    : item.text !== null
-      ? plainText(item.text, memberName)
-      : (item.file?.name ?? "");
+    : item.unsupported
+      ? t("messageUnsupported")
+      : item.text !== null
+        ? plainText(item.text, memberName)
+        : (item.file?.name ?? "");
   return {
     name: personName(item.senderId, selfId, nameOf),
     text: text.length > QUOTE_CHARS ? `${text.slice(0, QUOTE_CHARS)}…` : text,
