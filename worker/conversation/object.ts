@@ -20,7 +20,16 @@ import { errorResponse, refusalError } from "../http/errors";
 import { type ChangeFrame, CloseCode, ErrorCode, Limits, type User } from "../protocol";
 import type { ConversationNote } from "../shared/note";
 import type { SessionScope } from "../shared/scope";
-import { type Access, accessOf, fileAccessOf, type MemberPage, memberPage, type Roster, rosterOf } from "./authority";
+import {
+  type Access,
+  accessOf,
+  type FileAccess,
+  fileAccessOf,
+  type MemberPage,
+  memberPage,
+  type Roster,
+  rosterOf,
+} from "./authority";
 import { DmBlocks } from "./dm-blocks";
 import { type ForwardableAnswer, forwardableOf } from "./forward";
 import { lookUpForward } from "./forward-lookup";
@@ -463,7 +472,7 @@ export class ConversationObject extends DurableObject<Env> {
   }
 
   /** Whether `userId` reads a file of another conversation through a forward here (authority.ts). */
-  fileAccess(userId: string, fileId: string): RpcResult<{ ok: true }> {
+  fileAccess(userId: string, fileId: string): RpcResult<FileAccess> {
     return fileAccessOf(this.room.log, userId, fileId);
   }
 
