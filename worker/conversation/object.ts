@@ -39,7 +39,7 @@ import { MemberIndexOutbox } from "./member-index";
 import type { MemberChange, MemberChangeResult } from "./membership";
 import { InboxNotifier } from "./notifier";
 import { type PinsPage, pinsOf } from "./pins";
-import { type Facts, type FactSources, gatherFacts, NO_FACTS, PrefetchGate, peekFrame } from "./prefetch";
+import { type FactSources, type Facts, gatherFacts, NO_FACTS, PrefetchGate, peekFrame } from "./prefetch";
 import {
   type EventsPage,
   eventsPage,
