@@ -54,15 +54,22 @@ export function accessOf(log: ConversationLog, userId: string, blocked: boolean)
   return { ok: true, role, conversation, blocked };
 }
 
+/** Read through this conversation: who posted the file here, the only poster its readers may learn. */
+export interface FileAccess {
+  ok: true;
+  postedBy: string;
+}
+
 /**
  * A file of another conversation, read through this one: a member here, and
  * a live message here references it (only a forward can: a send takes files
  * of this conversation only). Deleting the forward ends it, as leaving does.
  */
-export function fileAccessOf(log: ConversationLog, userId: string, fileId: string): { ok: true } | Refusal {
+export function fileAccessOf(log: ConversationLog, userId: string, fileId: string): FileAccess | Refusal {
   const denied = log.check(userId);
   if (denied) return denied;
-  return log.store.fileReferenced(fileId) ? { ok: true } : refuse(ErrorCode.notFound, "no such file");
+  const postedBy = log.store.filePoster(fileId);
+  return postedBy !== null ? { ok: true, postedBy } : refuse(ErrorCode.notFound, "no such file");
 }
 
 /**

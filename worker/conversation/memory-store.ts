@@ -216,6 +216,10 @@ export class MemoryLogStore implements LogStore {
   fileReferenced(fileId: string): boolean {
     return [...this.messages.values()].some((m) => !m.deleted && m.file?.id === fileId);
   }
+  filePoster(fileId: string): string | null {
+    const live = [...this.messages.values()].filter((m) => !m.deleted && m.file?.id === fileId);
+    return live.sort((a, b) => a.seq - b.seq)[0]?.senderId ?? null;
+  }
   queueReclaim(fileId: string, at: number): void {
     if (!this.reclaim.has(fileId)) this.reclaim.set(fileId, at);
   }

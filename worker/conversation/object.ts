@@ -20,7 +20,16 @@ import { errorResponse, refusalError } from "../http/errors";
 import { type ChangeFrame, CloseCode, ErrorCode, Limits, type User } from "../protocol";
 import type { ConversationNote } from "../shared/note";
 import type { SessionScope } from "../shared/scope";
-import { type Access, accessOf, fileAccessOf, type MemberPage, memberPage, type Roster, rosterOf } from "./authority";
+import {
+  type Access,
+  accessOf,
+  type FileAccess,
+  fileAccessOf,
+  type MemberPage,
+  memberPage,
+  type Roster,
+  rosterOf,
+} from "./authority";
 import { DmBlocks } from "./dm-blocks";
 import { type ForwardableAnswer, forwardableOf } from "./forward";
 import { lookUpForward } from "./forward-lookup";
@@ -30,7 +39,7 @@ import { MemberIndexOutbox } from "./member-index";
 import type { MemberChange, MemberChangeResult } from "./membership";
 import { InboxNotifier } from "./notifier";
 import { type PinsPage, pinsOf } from "./pins";
-import { type FactSources, gatherFacts, NO_FACTS, PrefetchGate, peekFrame } from "./prefetch";
+import { type FactSources, type Facts, gatherFacts, NO_FACTS, PrefetchGate, peekFrame } from "./prefetch";
 import {
   type EventsPage,
   eventsPage,
@@ -423,7 +432,7 @@ export class ConversationObject extends DurableObject<Env> {
 
   /** Same path as a socket change frame (its lookups first, prefetch.ts); fans out to live sockets. */
   async post(userId: string, frame: ChangeFrame): Promise<RpcResult<Accepted>> {
-    const pending = gatherFacts(frame, userId, this.factSources);
+    const pending = this.lookUp(frame, userId);
     return this.room.change(userId, frame, pending ? await pending : NO_FACTS);
   }
 
@@ -463,7 +472,7 @@ export class ConversationObject extends DurableObject<Env> {
   }
 
   /** Whether `userId` reads a file of another conversation through a forward here (authority.ts). */
-  fileAccess(userId: string, fileId: string): RpcResult<{ ok: true }> {
+  fileAccess(userId: string, fileId: string): RpcResult<FileAccess> {
     return fileAccessOf(this.room.log, userId, fileId);
   }
 
@@ -499,10 +508,36 @@ export class ConversationObject extends DurableObject<Env> {
       return blockedAmong(this.env.DB, senderId, asked).then((blocked) => ({ checked: new Set(asked), blocked }));
     },
   };
+  /**
+   * Whether a change of `userId` may cost a lookup (a D1 read, a forward's
+   * RPC): only a member with send budget left, since the apply refuses any
+   * other anyway; the socket budget alone let 6x the send burst through.
+   */
+  private mayLookUp(userId: string): boolean {
+    const inFlight = this.lookupsInFlight.get(userId) ?? 0;
+    return this.room.log.members.has(userId) && this.room.buckets.has(userId, Date.now(), inFlight);
+  }
+
+  /** Lookups started and not yet applied, per user: each will take a send token. */
+  private readonly lookupsInFlight = new Map<string, number>();
+
+  /** `gatherFacts`, counted in `lookupsInFlight` until it settles, if `userId` may look up at all. */
+  private lookUp(frame: Parameters<typeof gatherFacts>[0], userId: string): Promise<Facts> | null {
+    if (!this.mayLookUp(userId)) return null;
+    const pending = gatherFacts(frame, userId, this.factSources);
+    if (pending === null) return null;
+    this.lookupsInFlight.set(userId, (this.lookupsInFlight.get(userId) ?? 0) + 1);
+    return pending.finally(() => {
+      const left = (this.lookupsInFlight.get(userId) ?? 1) - 1;
+      if (left > 0) this.lookupsInFlight.set(userId, left);
+      else this.lookupsInFlight.delete(userId);
+    });
+  }
+
   /** Socket frames' lookups, in frame order; none for a sender who is no member (the room closes that socket). */
   private readonly prefetch = new PrefetchGate<{ data: string | ArrayBuffer; userId: string }>(({ data, userId }) => {
     const peeked = peekFrame(data);
-    return peeked && this.room.log.members.has(userId) ? gatherFacts(peeked, userId, this.factSources) : null;
+    return peeked ? this.lookUp(peeked, userId) : null;
   });
 
   /** Bytes of files whose last message was deleted; false when some must be retried. */

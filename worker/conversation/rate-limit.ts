@@ -21,6 +21,16 @@ export class TokenBuckets {
     return this.buckets.size;
   }
 
+  /**
+   * Whether `reserved + 1` takes would succeed now, taking nothing: a lookup
+   * before a change is spared when the change would be refused anyway.
+   */
+  has(key: string, now: number, reserved = 0): boolean {
+    const b = this.buckets.get(key);
+    const tokens = b === undefined ? this.limit.burst : b.tokens + ((now - b.at) / 1000) * this.limit.perSecond;
+    return Math.min(this.limit.burst, tokens) >= reserved + 1;
+  }
+
   /** Takes one token for `key`; false when the bucket is empty. */
   take(key: string, now: number): boolean {
     const b = this.buckets.get(key) ?? { tokens: this.limit.burst, at: now };

@@ -386,6 +386,16 @@ export class SqliteLogStore implements LogStore {
     );
   }
 
+  filePoster(fileId: string): string | null {
+    const row = this.sql
+      .exec<{ sender_id: string }>(
+        "SELECT sender_id FROM messages WHERE file_id = ? AND deleted = 0 ORDER BY seq LIMIT 1",
+        fileId,
+      )
+      .toArray()[0];
+    return row?.sender_id ?? null;
+  }
+
   queueReclaim(fileId: string, at: number): void {
     this.sql.exec("INSERT INTO file_reclaim (file_id, queued_at) VALUES (?, ?) ON CONFLICT DO NOTHING", fileId, at);
   }

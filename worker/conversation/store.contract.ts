@@ -203,8 +203,11 @@ export function logStoreContract(name: string, withStore: WithStore): void {
         const file = { id: "f_1", name: "a.png", size: 1, contentType: "image/png" };
         send(store, 1, { kind: "image", text: null, file });
         expect(store.fileReferenced("f_1")).toBe(true);
+        expect(store.filePoster("f_1")).toBe(message(1, {}).senderId);
+        expect(store.filePoster("f_2")).toBeNull();
         store.putMessage({ ...message(1, { kind: "image", text: null, file }), deleted: true });
         expect(store.fileReferenced("f_1")).toBe(false);
+        expect(store.filePoster("f_1")).toBeNull();
         store.queueReclaim("f_1", 10);
         store.queueReclaim("f_1", 20);
         store.queueReclaim("f_0", 5);

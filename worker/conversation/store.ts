@@ -120,6 +120,8 @@ export interface LogStore {
 
   /** A live (not deleted) message still points at the file. */
   fileReferenced(fileId: string): boolean;
+  /** Who posted the earliest live message pointing at the file here (a forward's copy: the forwarder); null if none. */
+  filePoster(fileId: string): string | null;
   /** Durable queue of files whose bytes must go; a queued file can no longer be sent. */
   queueReclaim(fileId: string, at: number): void;
   reclaimQueued(fileId: string): boolean;

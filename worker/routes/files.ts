@@ -54,8 +54,8 @@ files.delete("/:id", requireAuth, async (c) => {
 files.get("/:id/meta", requireAuth, valid("query", viaQuery), async (c) => {
   const userId = c.get("auth").userId;
   const { via } = c.req.valid("query");
-  const row = await requireReadable(c.env, c.req.param("id"), userId, via);
-  return c.json({ file: toFileInfo(row), url: await signedFileUrl(c.env, row.id, userId, Date.now(), via) });
+  const { row, info } = await requireReadable(c.env, c.req.param("id"), userId, via);
+  return c.json({ file: info, url: await signedFileUrl(c.env, row.id, userId, Date.now(), via) });
 });
 
 /**
@@ -92,7 +92,7 @@ async function identifyDownloader(c: Context<AppEnv>, fileId: string): Promise<{
 files.get("/:id", async (c) => {
   const id = c.req.param("id");
   const { userId, via } = await downloader(c, id);
-  const row = await requireReadable(c.env, id, userId, via);
+  const { row } = await requireReadable(c.env, id, userId, via);
   // A pending file is not there yet for readers.
   if (row.status !== "ready") throw notFound("file is still uploading");
   return serveFile(c.env, row, c.req.raw);
