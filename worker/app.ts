@@ -15,6 +15,7 @@ import { inbox } from "./routes/inbox";
 import { me } from "./routes/me";
 import { previews } from "./routes/previews";
 import { push } from "./routes/push";
+import { search } from "./routes/search";
 import { users } from "./routes/users";
 
 export const app = new Hono<AppEnv>().basePath("/api");
@@ -59,6 +60,7 @@ app.route("/files", files);
 app.route("/push", push);
 app.route("/inbox", inbox);
 app.route("/previews", previews);
+app.route("/search", search);
 
 app.notFound(() => errorResponse(notFound("no such endpoint")));
 

@@ -101,6 +101,17 @@ export const Limits = {
   mentionsPerMessageMax: 20,
   /** Pinned messages per conversation; pinning past it is refused with `conflict`. */
   pinnedMessagesMax: 50,
+  /** `GET /api/search`: `q` length (characters, after trimming) and its words (ANDed). */
+  searchQueryMax: 200,
+  searchWordsMax: 8,
+  /** `GET /api/search`: message hits per page (default 20). */
+  searchPageMax: 50,
+  /**
+   * `GET /api/search`: conversations one page asks at most. A user in 1,000
+   * conversations gets a first page after at most this many object calls;
+   * `nextCursor` goes on through the rest.
+   */
+  searchConversationsPerPage: 25,
 } as const;
 
 export const USERNAME_PATTERN = /^[a-z0-9_.-]{3,32}$/;
@@ -236,6 +247,47 @@ export interface Conversation {
 export interface MembersPage {
   members: Member[];
   nextCursor: string | null;
+}
+
+/**
+ * `GET /api/search` (issue 17): someone the caller can find. Friends match by
+ * display name or username; anyone else only by username prefix, exactly as
+ * `GET /api/users` finds them. Blocks either way hide a person.
+ */
+export interface PersonHit {
+  user: User;
+  friend: boolean;
+  /** The caller's DM with them, when there is one. */
+  conversationId: string | null;
+}
+
+/** A conversation that has a message hit on this page, as a chat list names it. */
+export interface SearchConversation {
+  id: string;
+  kind: ConversationKind;
+  title: string | null;
+  /** A DM's other member. */
+  peer?: User;
+}
+
+export interface MessageHit {
+  conversationId: string;
+  message: Message;
+}
+
+/** One page of `GET /api/search`: see docs/protocol.md "Global search" for how it pages. */
+export interface SearchPage {
+  /** People matching `q`: on the first page only (no `cursor`), else empty. */
+  people: PersonHit[];
+  /** Grouped by conversation (in the scan order), newest first inside each. */
+  messages: MessageHit[];
+  conversations: SearchConversation[];
+  nextCursor: string | null;
+  /** Conversations searched through this page (counting earlier pages), and how many the caller is in. */
+  searched: number;
+  total: number;
+  /** Conversations that did not answer in time on this page: their matches are missing, the scan went on. */
+  unavailable: string[];
 }
 
 export type MessageKind = "text" | "file" | "image" | "audio" | "video" | "system";

@@ -47,6 +47,17 @@ describe("accessibility", () => {
         await page.getByRole("list").getByText("Lee 李").waitFor();
         await check(page, "conversation list");
 
+        // Issue 17: the search over all chats (people and messages), then the New chat sheet.
+        await page.locator("#global-search").fill("Hello");
+        await page.locator(".hit-list mark").first().waitFor();
+        await check(page, "global search");
+        await page.locator("#global-search").fill("");
+        await page.locator(".list-head button").click();
+        await page.locator("dialog.sheet .sheet-list button").first().waitFor();
+        await check(page, "new chat sheet");
+        await page.keyboard.press("Escape");
+        await page.locator("dialog.sheet").waitFor({ state: "detached" });
+
         await page.goto(`/c/${conversation.id}`);
         await page.locator(".message-ol").getByText("Hi there 👋", { exact: true }).waitFor();
         await check(page, "chat");

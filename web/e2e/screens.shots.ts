@@ -169,6 +169,27 @@ describe("screenshots", () => {
       await zhPage.locator("main").evaluate((el) => el.scrollTo(0, 0));
       await shot(zhPage, `account-zh-${size}`);
       await zh.close();
+
+      // Issue 17: search over all chats (people and messages) and the New chat sheet, in both languages.
+      await sendByApi(bo, group.id, "Cy drives, we meet at the park at 8 🚗");
+      for (const [locale, suffix] of [
+        ["en-US", ""],
+        ["zh-CN", "-zh"],
+      ] as const) {
+        const ctx = await browser.newContext({ baseURL: BASE_URL, viewport, colorScheme: "light", locale });
+        const p = await ctx.newPage();
+        await signInOn(p, ann.username, ann.password);
+        await p.locator("li").filter({ hasText: "Cy Park" }).first().waitFor();
+        await p.locator("#global-search").fill("cy");
+        await p.locator(".hit-list mark").first().waitFor();
+        await p.locator(".global-results .people li").first().waitFor();
+        await shot(p, `global-search${suffix}-${size}`);
+        await p.locator("#global-search").fill("");
+        await p.locator(".list-head button").click();
+        await p.locator("dialog.sheet .sheet-list button").nth(1).waitFor();
+        await shot(p, `new-chat${suffix}-${size}`);
+        await ctx.close();
+      }
     });
   }
 });

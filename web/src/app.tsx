@@ -89,9 +89,9 @@ export function App() {
     <Layout key={lang} user={user} route={route} onLogout={onLogout}>
       {split && (
         <div class={`split ${route.name === "chats" ? "list-only" : "has-chat"}`}>
-          <ConversationsView selectedId={openId} />
+          <ConversationsView selectedId={openId} selfId={user.id} />
           {route.name === "chat" ? (
-            <ChatView key={route.id} conversationId={route.id} selfId={user.id} />
+            <ChatView key={route.id} conversationId={route.id} selfId={user.id} at={route.at} />
           ) : route.name === "groupInfo" ? (
             <GroupInfoView key={route.id} conversationId={route.id} selfId={user.id} />
           ) : (

@@ -1,7 +1,7 @@
-import type { ConversationKind, Message, Pin, Role } from "../protocol";
+import { type ConversationKind, Limits, type Message, type Pin, type Role } from "../protocol";
 
 /** Words a search matches at most. */
-export const SEARCH_WORDS_MAX = 8;
+export const SEARCH_WORDS_MAX = Limits.searchWordsMax;
 
 /** What the object knows about itself; written once by `init`. */
 export interface RoomMeta {

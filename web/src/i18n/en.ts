@@ -311,6 +311,22 @@ export const en = {
   twoFactorEnabled: "Two-step sign-in is on.",
   twoFactorDisabled: "Two-step sign-in is off.",
   errTwoFactorChanged: "The setup was replaced meanwhile (another tab?). Start again.",
+  // issue 17: global search and new chat
+  searchEverywhere: "Search chats and people",
+  searchPeople: "People",
+  searchPeopleList: "Matching people",
+  searchMessagesHeading: "Messages",
+  searchHitsList: "Matches in your chats",
+  searching: "Searching…",
+  noPeopleFound: "No people found.",
+  noMessagesFound: "No messages found.",
+  searchedOf: "Searched {searched} of {total} chats.",
+  moreResults: "More results",
+  chatsUnavailable: "{n} chats could not be searched just now.",
+  hitFrom: "{name}, {time}",
+  newChat: "New chat",
+  findAFriend: "Find a friend",
+  chatWithFriends: "Friends",
 } as const;
 
 export type MessageKey = keyof typeof en;

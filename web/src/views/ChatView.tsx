@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useState } from "preact/hooks";
+import { useCallback, useEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { Conversation } from "../../../worker/protocol";
 import type { TimelineItem } from "../chat/timeline";
 import { useChat } from "../chat/useChat";
@@ -34,8 +34,21 @@ function titleOf(conversation: Conversation | null, selfId: string): string {
   return others.map((m) => m.user.displayName).join(", ") || t("conversation");
 }
 
-export function ChatView({ conversationId, selfId }: { conversationId: string; selfId: string }) {
+interface Props {
+  conversationId: string;
+  selfId: string;
+  /** A message to open the chat at (a global search result). */
+  at?: number | undefined;
+}
+
+export function ChatView({ conversationId, selfId, at }: Props) {
   const chat = useChat(conversationId, selfId);
+  // Once the history is loaded, and again whenever another result in this chat is picked.
+  const jumpTo = useRef(chat.jumpTo);
+  jumpTo.current = chat.jumpTo;
+  useEffect(() => {
+    if (chat.ready && at !== undefined) void jumpTo.current(at);
+  }, [chat.ready, at]);
   const [mode, setMode] = useState<ComposerMode | null>(null);
   const [searching, setSearching] = useState(false);
   const [dragging, setDragging] = useState(false);

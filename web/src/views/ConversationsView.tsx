@@ -1,3 +1,4 @@
+import { useState } from "preact/hooks";
 import type { ConversationSummary } from "../../../worker/protocol";
 import { t } from "../i18n";
 import { isMuted, type PresenceInfo } from "../inbox/inboxState";
@@ -6,11 +7,16 @@ import { summaryTitle } from "../notify/notices";
 import { chatPath } from "../router";
 import { Avatar } from "../ui/Avatar";
 import { Link } from "../ui/Link";
+import { lazy } from "../ui/lazy";
 import { PresenceDot } from "../ui/PresenceDot";
 import { rovingKeyDown } from "../ui/roving";
 import { useStore } from "../ui/store";
 import { formatTime } from "../ui/time";
 import { kindLabel } from "./media/kindLabel";
+
+// Loaded on first use: most visits to the list never search or start a chat.
+const GlobalSearch = lazy(() => import("./search/GlobalSearch").then((m) => m.GlobalSearch));
+const NewChatSheet = lazy(() => import("./search/NewChatSheet").then((m) => m.NewChatSheet));
 
 export const conversationTitle = summaryTitle;
 
@@ -20,8 +26,20 @@ function kindPreview(kind: string): string {
   return label ? `[${label}]` : "";
 }
 
-/** The conversation list, live from the inbox (cache first, then REST, then the socket). */
-export function ConversationsView({ selectedId }: { selectedId: string | null }) {
+interface Props {
+  selectedId: string | null;
+  selfId: string;
+}
+
+/**
+ * The conversation list, live from the inbox (cache first, then REST, then
+ * the socket), with the search over all chats above it and "New chat".
+ */
+export function ConversationsView({ selectedId, selfId }: Props) {
+  const [query, setQuery] = useState("");
+  const [newChat, setNewChat] = useState(false);
+  // While a query is typed, its results take the list's place.
+  const searching = query.trim() !== "";
   const state = useStore(inbox);
   const loaded = useStore(inboxLoaded);
   const list = state.conversations;
@@ -33,18 +51,35 @@ export function ConversationsView({ selectedId }: { selectedId: string | null })
 
   return (
     <Pane class="conversations list-pane" aria-labelledby="chats-title">
-      <h1 id="chats-title">{t("chats")}</h1>
-      <p class="list-actions">
-        <Link href="/new-group">{t("newGroup")}</Link>
-      </p>
-      {!loaded && <p class="muted">{t("loading")}</p>}
-      {loaded && list.length === 0 && (
+      <div class="list-head">
+        <h1 id="chats-title">{t("chats")}</h1>
+        <button type="button" aria-haspopup="dialog" onClick={() => setNewChat(true)}>
+          {t("newChat")}
+        </button>
+      </div>
+      {/* biome-ignore lint/a11y/useSemanticElements: <search> is too new for some browsers this app supports */}
+      <form role="search" class="global-search" aria-label={t("searchEverywhere")} onSubmit={(e) => e.preventDefault()}>
+        <label for="global-search" class="visually-hidden">
+          {t("searchEverywhere")}
+        </label>
+        <input
+          id="global-search"
+          type="search"
+          value={query}
+          placeholder={t("searchEverywhere")}
+          onInput={(e) => setQuery(e.currentTarget.value)}
+        />
+      </form>
+      {newChat && <NewChatSheet onClose={() => setNewChat(false)} />}
+      {searching && <GlobalSearch query={query} selfId={selfId} />}
+      {!searching && !loaded && <p class="muted">{t("loading")}</p>}
+      {!searching && loaded && list.length === 0 && (
         <p class="muted">
           {t("noConversations")} <Link href="/contacts">{t("findFriends")}</Link>
           {t("toStartOne")}
         </p>
       )}
-      {list.length > 0 && (
+      {!searching && list.length > 0 && (
         <ul aria-label={t("conversations")} class="conversation-list" onKeyDown={rovingKeyDown}>
           {list.map((c, i) => (
             <Row

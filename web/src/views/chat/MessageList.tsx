@@ -48,6 +48,8 @@ interface Props {
 
 /** How long a message jumped to stays highlighted. */
 const FLASH_MS = 2_500;
+/** Frames a jump waits for its target to be rendered before it gives up moving the focus there. */
+const FOCUS_FRAMES = 60;
 
 /** Pixels from the bottom within which new messages keep the view pinned down. */
 const STICKY_PX = 80;
@@ -123,9 +125,16 @@ export function MessageList(props: Props) {
     pinned.current = false;
     virtualizer.current?.scrollToIndex(index, { align: "center" });
     setFlash(focus.seq);
-    const raf = requestAnimationFrame(() =>
-      scroller.current?.querySelector<HTMLElement>(`[data-message="${focus.seq}"]`)?.focus({ preventScroll: true }),
-    );
+    // In a list that has just mounted, virtua keeps the target hidden (unfocusable) until it has
+    // measured it, a few frames after the scroll: try again each frame until the focus lands.
+    let raf = 0;
+    let frames = 0;
+    const focusTarget = () => {
+      const el = scroller.current?.querySelector<HTMLElement>(`[data-message="${focus.seq}"]`);
+      el?.focus({ preventScroll: true });
+      if (document.activeElement !== el && ++frames < FOCUS_FRAMES) raf = requestAnimationFrame(focusTarget);
+    };
+    raf = requestAnimationFrame(focusTarget);
     const timer = setTimeout(() => setFlash(null), FLASH_MS);
     return () => {
       cancelAnimationFrame(raf);
