@@ -126,8 +126,9 @@ export function inboxNotes(
   const lastMessage = lastMessageOf(log);
   const updatedAt = updatedAtOf(log);
   const ids = [...userIds];
-  // A round for every member reads all markers at once; one for a read or two looks them up.
-  const reads = ids.length > 8 ? log.store.readMarkers() : null;
+  // A chunk that is most of the group reads all markers at once; a smaller one (a read, one
+  // chunk of a big group's flush) looks each up, so a flush reads O(members) rows, not O(members²/chunk).
+  const reads = ids.length > 8 && ids.length * 2 >= log.members.size ? log.store.readMarkers() : null;
   for (const userId of ids) {
     const readSeq = reads ? (reads.get(userId) ?? 0) : log.store.getRead(userId);
     const version = log.head + readSeq;
