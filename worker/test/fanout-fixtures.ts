@@ -8,9 +8,9 @@ import type { ConversationObject } from "../conversation/object";
 import { inboxNotes } from "../conversation/queries";
 import type { RoomSocket } from "../conversation/room-host";
 import { conversationStub, inboxStub } from "../do/stubs";
+import { newId } from "../ids";
 import type { InboxObject } from "../inbox/object";
 import worker from "../index";
-import { newId } from "../ids";
 import type { FanoutMessage } from "../shared/fanout";
 import type { ConversationNote } from "../shared/note";
 

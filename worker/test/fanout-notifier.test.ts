@@ -5,10 +5,9 @@ import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { ConversationObject } from "../conversation/object";
 import { type FanoutMessage, MEMBERS_PER_MESSAGE, QueueLimits } from "../shared/fanout";
-import { bigGroup, flushOf, notifierIdle, readIn, sayIn } from "./fanout-fixtures";
+import { type BigGroup, bigGroup, flushOf, notifierIdle, readIn, sayIn } from "./fanout-fixtures";
 
-const hasWork = (g: { stub: Parameters<typeof runInDurableObject>[0] }) =>
-  runInDurableObject(g.stub, (o: ConversationObject) => o.notifier.hasWork());
+const hasWork = (g: BigGroup) => runInDurableObject(g.stub, (o: ConversationObject) => o.notifier.hasWork());
 const bytes = (m: FanoutMessage) => new TextEncoder().encode(JSON.stringify(m)).byteLength;
 const rowsOf = (batch: FanoutMessage[]) => batch.flatMap((m) => m.rows);
 
@@ -31,7 +30,12 @@ describe("inbox notifier on the queue", () => {
     for (const m of messages) {
       expect(m.rows.length).toBeLessThanOrEqual(MEMBERS_PER_MESSAGE);
       expect(bytes(m)).toBeLessThanOrEqual(QueueLimits.messageBytes);
-      expect(m.shared).toMatchObject({ id: g.id, lastSeq: 2, memberCount: 2600, lastMessage: { preview: "to everyone" } });
+      expect(m.shared).toMatchObject({
+        id: g.id,
+        lastSeq: 2,
+        memberCount: 2600,
+        lastMessage: { preview: "to everyone" },
+      });
     }
     expect(g.held.sent.length).toBeGreaterThan(1);
     for (const batch of g.held.sent) {
@@ -84,7 +88,10 @@ describe("inbox notifier on the queue", () => {
     expect(sends).toBe(2);
     const [early, late] = g.held.sent.map(rowsOf);
     expect(early?.every((r) => r.version === 2)).toBe(true);
-    expect(late?.find((r) => r.userId === g.members[2])).toMatchObject({ version: 5 + 3, member: { readSeq: 3, unread: 2 } });
+    expect(late?.find((r) => r.userId === g.members[2])).toMatchObject({
+      version: 5 + 3,
+      member: { readSeq: 3, unread: 2 },
+    });
     expect(g.held.sent[1]?.[0]?.shared).toMatchObject({ lastSeq: 5, lastMessage: { preview: "four" } });
   });
 
