@@ -28,10 +28,13 @@ export interface BigGroup {
   held: HeldQueue;
 }
 
-/** A group of `n` synthetic members (no D1 rows: the object and the inboxes need none), member 0 the owner. */
-export async function bigGroup(n: number, tag = "fan"): Promise<BigGroup> {
+/**
+ * A group of `n` synthetic members (no D1 rows: the object and the inboxes need none), member 0 the
+ * owner. `ids` reuses members (and their inbox objects, whose creation is most of a first call's cost).
+ */
+export async function bigGroup(n: number, tag = "fan", ids?: string[]): Promise<BigGroup> {
   const id = newId("c");
-  const members = Array.from({ length: n }, (_, i) => `usr_${tag}_${id}_${i}`);
+  const members = ids ?? Array.from({ length: n }, (_, i) => `usr_${tag}_${id}_${i}`);
   const stub = conversationStub(env, id);
   const held = await holdQueue(stub);
   await stub.init({
