@@ -91,10 +91,10 @@ const TOUCH_DELAY_MS = 5000;
  */
 const NOTIFY_ROUNDS: RateLimit = { perSecond: 2, burst: 5 };
 /**
- * Between two chunks of a big group's notes (each 250 members' unread
- * counts, read synchronously). Not 0: measured locally, a 0 ms timer still
- * let no socket frame in before the next chunk (an expired timer seems to
- * run before pending network input is read); 2 ms does.
+ * Between two steps of a big group's notes (notifier.ts NOTES_PER_TURN). Not
+ * 0: measured locally, a 0 ms timer still let no socket frame in before the
+ * next step (an expired timer seems to run before pending network input is
+ * read); 2 ms does.
  */
 const NOTIFY_CHUNK_GAP_MS = 2;
 /** After a note reached the dead-letter queue its members are marked again and sent after this long. */

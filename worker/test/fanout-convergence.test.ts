@@ -72,6 +72,7 @@ describe("fan-out convergence", () => {
     expect(queue.dead).toEqual([]);
 
     expect(await divergent(g)).toEqual([]);
+    expect(queue.mixed).toEqual([]);
     const last = await storedNote(g.members[0] as string, g.id);
     expect(last?.summary).toMatchObject({ lastSeq: head, lastMessage: { preview: "step 7" } });
   }, 120_000);

@@ -187,10 +187,20 @@ export interface QueuedMessage {
 export class QueueModel {
   pending: QueuedMessage[] = [];
   dead: FanoutMessage[] = [];
+  /** Messages whose rows do not all come from the state of the log their shared part shows. */
+  mixed: string[] = [];
   private next = 0;
 
   send(batch: FanoutMessage[]): void {
-    for (const body of batch) this.pending.push({ id: `m${this.next++}`, body, attempts: 1 });
+    for (const body of batch) {
+      const { shared } = body;
+      for (const r of body.rows) {
+        if ("member" in r && r.version !== (shared?.lastSeq ?? Number.NaN) + r.member.readSeq) {
+          this.mixed.push(`${r.userId} v${r.version} in a message at seq ${shared?.lastSeq}`);
+        }
+      }
+      this.pending.push({ id: `m${this.next++}`, body, attempts: 1 });
+    }
   }
 
   async deliver(

@@ -175,6 +175,7 @@ describe("model-based: big-group fan-out through the queue", () => {
         const real: Real = { g, queue, rand };
         await fc.asyncModelRun(() => ({ model, real }), cmds);
         await drain(real);
+        expect(queue.mixed).toEqual([]);
         await checkInboxes(model, real);
       }),
       { numRuns: 6, seed: 20261206 },
