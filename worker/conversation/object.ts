@@ -14,10 +14,10 @@ import {
   type SocketAttachment,
   SocketHost,
 } from "../do/socket-host";
-import { inboxStub } from "../do/stubs";
 import { reclaimFiles } from "../files/reclaim";
 import { errorResponse, refusalError } from "../http/errors";
 import { type ChangeFrame, CloseCode, ErrorCode, Limits, type User } from "../protocol";
+import type { FanoutMessage } from "../shared/fanout";
 import type { ConversationNote } from "../shared/note";
 import type { SessionScope } from "../shared/scope";
 import {
@@ -96,14 +96,24 @@ class AttachedSocket implements RoomSocket {
 /** D1 `updated_at` is bookkeeping for lists: written at most once per this interval, never per message. */
 const TOUCH_DELAY_MS = 5000;
 /**
- * Inbox notification rounds: a few at once, then at most 2 per second under
- * sustained traffic. Each round is one RPC per member (and, for members with
- * no inbox socket, a push lookup); back to back they cost more CPU than the
- * messages themselves (docs/benchmarks.md). Ordinary chat never waits.
+ * Inbox notification flushes: a few at once, then at most 2 per second under
+ * sustained traffic. Each flush is one queue message per 250 members and,
+ * downstream, one inbox call per member (and, for members with no inbox
+ * socket, a push lookup); the changes in between coalesce into the next
+ * flush. Ordinary chat never waits.
  */
 const NOTIFY_ROUNDS: RateLimit = { perSecond: 2, burst: 5 };
 /** How long a DM's profiles (names, avatars) are reused for its inbox notes: at most one D1 read per this. */
 const PEERS_TTL_MS = 10_000;
+/**
+ * Between two steps of a big group's notes (notifier.ts NOTES_PER_TURN). Not
+ * 0: measured locally, a 0 ms timer still let no socket frame in before the
+ * next step (an expired timer seems to run before pending network input is
+ * read); 2 ms does.
+ */
+const NOTIFY_CHUNK_GAP_MS = 2;
+/** After a note reached the dead-letter queue its members are marked again and sent after this long. */
+const REDELIVER_DELAY_MS = 60_000;
 /** The conversation objects of one isolate share its thread, so they share the load signal (room.ts). */
 const ISOLATE_FLUSH_CLOCK: FlushClock = { last: Number.NEGATIVE_INFINITY };
 /** A failed file reclaim is retried after this long. */
@@ -122,6 +132,8 @@ export type RpcResult<T> = T | Refusal;
 export class ConversationObject extends DurableObject<Env> {
   readonly room: Room;
   readonly notifier: InboxNotifier;
+  /** Where the notifier's messages go: the fan-out queue; what the fan-out tests replace. */
+  readonly fanoutQueue: { send(batch: FanoutMessage[]): Promise<void> };
   private readonly host: SocketHost;
   /** One platform alarm for the socket sweep, inbox notes, file reclaim, the D1 touch and the member index (do/alarms.ts). */
   private readonly alarms: AlarmScheduler<"sweep" | "notify" | "reclaim" | "touch" | "index">;
@@ -176,23 +188,27 @@ export class ConversationObject extends DurableObject<Env> {
       { write: (w) => writeMemberIndex(this.env.DB, w), timeoutMs: INDEX_WRITE_TIMEOUT_MS },
     );
     this.dmBlocks = new DmBlocks(ctx.storage.sql);
+    this.fanoutQueue = {
+      send: async (batch) => {
+        await env.FANOUT.sendBatch(batch.map((body) => ({ body, contentType: "json" })));
+      },
+    };
     this.notifier = new InboxNotifier({
       sql: ctx.storage.sql,
       transaction: (fn) => ctx.storage.transactionSync(fn),
       members: () => this.room.log.members.keys(),
       prepare: async () => {
         if (!this.notifyRounds.take("rounds", Date.now())) {
-          // Changes made meanwhile join this round (the notifier reads them after `prepare`).
+          // Changes made meanwhile join this flush (the notifier reads them after `prepare`).
           await new Promise((resolve) => setTimeout(resolve, 1000 / NOTIFY_ROUNDS.perSecond));
           this.notifyRounds.take("rounds", Date.now());
         }
         await this.loadPeers();
       },
       notes: (userIds) => inboxNotes(this.room.log, userIds, this.peers ?? new Map()),
-      deliver: async (userId, note) =>
-        (await inboxStub(this.env, userId).conversationChanged(userId, note)).parkedAt ?? null,
+      send: (batch) => this.fanoutQueue.send(batch),
       retryLater: (ms) => void this.alarms.schedule("notify", Date.now() + ms),
-      pause: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      pause: () => new Promise((resolve) => setTimeout(resolve, NOTIFY_CHUNK_GAP_MS)),
     });
     this.room = new Room(
       store,
@@ -443,10 +459,11 @@ export class ConversationObject extends DurableObject<Env> {
       const result = this.room.changeMembers(actorId, change);
       // Nothing changed (an add of members all in already): nothing to mark or tell.
       if (!result.ok || result.event === null) return result;
-      this.memberIndex.mark(indexMarks(change, result));
+      const changed = indexMarks(change, result);
+      this.memberIndex.mark(changed);
       // The event marked every current member; those who left must hear it too.
       if (result.removed.length > 0) this.notifier.markUsers(result.removed);
-      this.notifier.parked.forget(result.added, (fn) => log.afterCommit(fn));
+      this.notifier.parked.forget(changed, (fn) => log.afterCommit(fn));
       log.afterCommit(() => {
         this.notifier.wake();
         void this.flushMemberIndex();
@@ -457,8 +474,8 @@ export class ConversationObject extends DurableObject<Env> {
 
   /**
    * An inbox that answered "parked" wants to be told again (its user is
-   * back): later rounds include the user, and this answers the note the
-   * skipped rounds did not send (null when the conversation does not exist).
+   * back): later flushes include the user, and this answers the note the
+   * skipped flushes did not send (null when the conversation does not exist).
    */
   async unpark(userId: string, epoch: number): Promise<ConversationNote | null> {
     this.notifier.parked.unpark(userId, epoch);
@@ -479,6 +496,25 @@ export class ConversationObject extends DurableObject<Env> {
   /** The pinned messages with their folded state (GET /api/conversations/:id/pins). */
   pins(userId: string): RpcResult<PinsPage> {
     return pinsOf(this.room.log, userId);
+  }
+
+  /** The fan-out consumer relays the inboxes that answered "parked", each with its park epoch (parking.ts). */
+  parked(answers: { userId: string; epoch: number }[]): { ok: true } {
+    this.ctx.storage.transactionSync(() => {
+      for (const a of answers) this.notifier.parked.park(a.userId, a.epoch);
+    });
+    return { ok: true };
+  }
+
+  /**
+   * Notes for these members reached the dead-letter queue (their inbox calls
+   * kept failing): mark them again, durably, and send their then-current
+   * notes after a pause, through the alarm (fanout/dead-letters.ts).
+   */
+  async redeliver(userIds: string[]): Promise<{ ok: true }> {
+    this.ctx.storage.transactionSync(() => this.notifier.markUsers(userIds));
+    await this.alarms.schedule("notify", Date.now() + REDELIVER_DELAY_MS);
+    return { ok: true };
   }
 
   summary(userId: string): RpcResult<Summary> {

@@ -1,7 +1,7 @@
 /**
  * Members whose inbox said "nobody is reading me" (no inbox socket, no push
- * subscription): notification rounds skip them until the inbox asks for a
- * refresh (`unpark`). Written through to the object's SQLite, so an object
+ * subscription; the fan-out consumer relays the answer): event flushes skip
+ * them until the inbox asks for a refresh (`unpark`). Written through to the object's SQLite, so an object
  * that hibernates and wakes does not notify every idle member once more;
  * read from memory.
  *
@@ -41,8 +41,8 @@ export class ParkedInboxes {
   park(userId: string, epoch: number): void {
     const refreshedAt = this.refreshedAt.get(userId) ?? null;
     if (this.parked.has(userId) || (refreshedAt !== null && epoch <= refreshedAt)) return;
-    this.parked.add(userId);
     this.store.put({ userId, parked: true, refreshedAt });
+    this.parked.add(userId);
   }
 
   /** The inbox asked for a refresh at `epoch`: notify it again from now on. */
@@ -54,22 +54,20 @@ export class ParkedInboxes {
   }
 
   /**
-   * These users joined (again): their inboxes are told from now on, or a
-   * re-added member would stay skipped. Only them: unparking everyone on
-   * every membership change rewrote a row per parked member per change (at
-   * 100,000 members, added 500 at a time, that is the whole table 200 times),
-   * and a parked inbox pulls the current summary when it is read again
-   * anyway. Keeps the refresh epochs; `afterCommit` holds the in-memory part
-   * until the store's writes have committed with the change.
+   * These members joined, left or changed role: a re-added member must not
+   * stay skipped. Everyone else stays parked, since a parked inbox pulls the
+   * current summary (title, member count) when it is read again; so a join
+   * in a 100,000-member group does not call every idle inbox once more.
+   * `afterCommit` holds the in-memory part until the store's write has
+   * committed with the change.
    */
-  forget(userIds: readonly string[], afterCommit: (fn: () => void) => void = (fn) => fn()): void {
-    const parked = userIds.filter((id) => this.parked.has(id));
-    if (parked.length === 0) return;
-    for (const userId of parked) {
+  forget(userIds: Iterable<string>, afterCommit: (fn: () => void) => void = (fn) => fn()): void {
+    const ids = [...userIds].filter((id) => this.parked.has(id));
+    if (ids.length === 0) return;
+    for (const userId of ids)
       this.store.put({ userId, parked: false, refreshedAt: this.refreshedAt.get(userId) ?? null });
-    }
     afterCommit(() => {
-      for (const userId of parked) this.parked.delete(userId);
+      for (const userId of ids) this.parked.delete(userId);
     });
   }
 }

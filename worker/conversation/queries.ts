@@ -138,9 +138,12 @@ export function inboxNotes(
   const lastMessage = lastMessageOf(log);
   const updatedAt = updatedAtOf(log);
   const ids = [...userIds];
-  // A round for every member reads all markers (and all unread mentions) at once; one for a read or two looks them up.
-  const reads = ids.length > 8 ? log.store.readMarkers() : null;
-  const mentions = ids.length > 8 ? log.store.unreadMentionsAll() : null;
+  // A chunk that is most of the group reads all markers (and all unread mentions) at once; a smaller
+  // one (a read, one chunk of a big group's flush) looks each up, so a flush reads O(members) rows,
+  // not O(members²/chunk).
+  const whole = ids.length > 8 && ids.length * 2 >= log.members.size;
+  const reads = whole ? log.store.readMarkers() : null;
+  const mentions = whole ? log.store.unreadMentionsAll() : null;
   for (const userId of ids) {
     const readSeq = reads ? (reads.get(userId) ?? 0) : log.store.getRead(userId);
     const version = log.head + readSeq;
