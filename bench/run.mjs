@@ -38,7 +38,13 @@ try {
 const log = (msg) => console.error(`[bench ${(performance.now() / 1000).toFixed(1)}s] ${msg}`);
 const startedAt = new Date();
 const machine = machineInfo();
-const source = sourceState();
+let source;
+try {
+  source = sourceState(config.source);
+} catch (err) {
+  console.error(`bench: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+}
 const results = {};
 /** The scale scenarios' figures (IMSystem only), beside the per-target results. */
 let scale = null;
@@ -230,7 +236,9 @@ async function benchImsystem() {
 
 console.log(header(machine, config, startedAt));
 console.log(
-  `source: commit ${source.commit}, ${source.workerUncommittedFiles ?? "?"} uncommitted Worker file(s)` +
+  (source.ref
+    ? `source: ${source.ref} at commit ${source.commit} (BENCH_SOURCE; this tree's node_modules and web/dist)`
+    : `source: commit ${source.commit}, ${source.workerUncommittedFiles ?? "?"} uncommitted Worker file(s)`) +
     (config.snapshot ? ", wrangler dev runs a frozen copy" : ", wrangler dev runs the live tree"),
 );
 const wants = (list) => config.scenarios.some((s) => list.includes(s));

@@ -57,6 +57,7 @@ const DEFAULTS = {
   bigGroupSpacing: 1000, // ms between two measured messages (open loop)
   bigGroupDelay: 20, // ms: the second pass runs wrangler dev with --var INBOX_CALL_DELAY_MS:<this>; 0 = no second pass
   bigGroupAddChunk: 500, // user ids per POST /api/conversations/:id/members while seeding
+  source: "", // a git ref (branch, commit) whose Worker wrangler dev runs instead of the working tree; needs snapshot
   history: true, // then `npm run bench:history` (the 1,000,000-message page), when the run succeeded
 };
 
@@ -126,6 +127,7 @@ export function readConfig(argv = process.argv.slice(2), env = process.env) {
   config.burstSenders = Math.min(Math.floor(config.burstSenders), config.clients);
   config.pacedSenders = config.pacedSenders === 0 ? config.clients : Math.min(config.pacedSenders, config.clients);
   config.bigGroupLive = Math.min(config.bigGroupLive, config.bigGroupOnline);
+  if (config.source && !config.snapshot) throw new Error("BENCH_SOURCE needs the frozen copy (BENCH_SNAPSHOT on)");
   if (config.timeout === 0) config.timeout = autoTimeout(config);
   return config;
 }

@@ -134,7 +134,8 @@ export class Seeder {
   async befriend(hub, others) {
     const todo = others.filter((o) => !this.friends.has(`${hub.id} ${o.id}`));
     await this.freshTokens([hub, ...todo]);
-    await pool(todo, this.concurrency, async (other) => {
+    // Latency-bound (D1 writes and inbox calls, no hashing): more in flight than registration.
+    await pool(todo, this.concurrency * 4, async (other) => {
       const sent = await this.call("POST", "/api/friends/requests", { token: other.token, body: { userId: hub.id } });
       if (sent.status === 201 && typeof sent.json?.request?.id === "string") {
         const accepted = await this.call(
@@ -185,12 +186,15 @@ export class Seeder {
         const invitees = block.members.map(byIndex);
         await this.befriend(owner, invitees);
         await this.freshTokens([owner]);
+        // A group starts with one chunk (a Worker may cap creation at the chunk size), the rest is added.
+        const ids = invitees.map((u) => u.id);
         const res = await this.call("POST", "/api/conversations", {
           token: owner.token,
-          body: { kind: "group", title: `bench big ${size} ${this.tag}`, memberIds: invitees.map((u) => u.id) },
+          body: { kind: "group", title: `bench big ${size} ${this.tag}`, memberIds: ids.slice(0, this.addChunk) },
         });
         conversationId = res.json?.conversation?.id;
         if (res.status !== 201 || typeof conversationId !== "string") throw failed("create group", res);
+        await this.addMembers(conversationId, owner, ids.slice(this.addChunk));
         continue;
       }
       // A later block: the owner adds its hub and makes it an admin, who then adds the rest.

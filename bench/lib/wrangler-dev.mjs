@@ -88,7 +88,7 @@ export async function startWranglerDev(
   onStop(stop);
   const t0 = performance.now();
   if (!state && snapshot) {
-    frozen = await snapshotProject();
+    frozen = await snapshotProject(config.source);
     log?.(`running wrangler dev from a frozen copy of the Worker in ${frozen.dir}`);
   }
   const startDevServer = frozen ? frozen.startDevServer : startLiveDevServer;
@@ -136,7 +136,7 @@ export async function devState(config, onStop, log) {
     state.frozen?.remove();
   });
   if (config.snapshot) {
-    state.frozen = await snapshotProject();
+    state.frozen = await snapshotProject(config.source);
     log(`wrangler dev runs from a frozen copy of the Worker in ${state.frozen.dir}`);
   }
   return state;
