@@ -62,6 +62,7 @@ export function header(machine, config, startedAt) {
     !load
       ? null
       : `inbox sockets: ${config.inboxSockets ? "ON: every IMSystem client also holds an inbox socket (the PWA's shape; no inbox is parked)" : "off: clients hold only their conversation socket (BENCH_INBOX_SOCKETS=1 adds an inbox socket each)"}`,
+    `hard timeout: ${config.timeout} s (BENCH_TIMEOUT)`,
     `IMSystem route: ${{ proxy: "through wrangler's proxy (the public port)", direct: "direct to the Worker's workerd", both: "both through wrangler's proxy and direct to the Worker's workerd" }[config.route]}`,
     config.scenarios.includes("multi")
       ? `multi: ${config.multiConversations} conversations x ${config.multiClients} clients x ${config.multiMessages} msgs per sender vs 1 conversation x ${config.multiClients} with the same total, window ${config.window}`

@@ -151,20 +151,36 @@ export class Seeder {
     });
   }
 
-  /** `adder` adds `ids` in chunks; re-adding members is fine (409 "already members"). */
+  /**
+   * `adder` adds `ids` in chunks; re-adding members is fine (409 "already
+   * members" on main, 200 with `alreadyMembers` where adds are idempotent).
+   * A chunk the Worker refuses as too long (400) or fails on (500: main's
+   * blockedAmong binds 2 parameters an id in one statement, and D1 allows
+   * 100, so main fails adds of more than 49 ids) is retried in halves, and
+   * the smaller chunk is kept for the rest of the run.
+   */
   async addMembers(conversationId, adder, ids) {
-    for (let i = 0; i < ids.length; i += this.addChunk) {
+    for (let i = 0; i < ids.length; ) {
       await this.freshTokens([adder]);
+      const chunk = ids.slice(i, i + this.addChunk);
       const res = await this.call("POST", `/api/conversations/${encodeURIComponent(conversationId)}/members`, {
         token: adder.token,
-        body: { userIds: ids.slice(i, i + this.addChunk) },
+        body: { userIds: chunk },
       });
-      if (res.status === 200 || res.status === 409) continue;
+      if (res.status === 200 || res.status === 409) {
+        i += chunk.length;
+        continue;
+      }
       if (res.status === 400 && /group is full/.test(res.text))
         throw new GroupCapError(
           'the Worker refused an add with "group is full" (its groupMembersMax is below this size)',
         );
-      throw failed(`add ${Math.min(this.addChunk, ids.length - i)} members`, res);
+      if ((res.status === 400 || res.status === 500) && chunk.length > 1) {
+        this.addChunk = Math.ceil(chunk.length / 2);
+        this.log(`seed: an add of ${chunk.length} ids answered HTTP ${res.status}; adding ${this.addChunk} at a time`);
+        continue;
+      }
+      throw failed(`add ${chunk.length} members`, res);
     }
   }
 
