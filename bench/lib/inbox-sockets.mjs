@@ -66,7 +66,16 @@ export async function openInboxSockets(
   };
   try {
     await pool(users, concurrency, async (u) => {
-      opened.push(await openOne(wsBase, u, count, timeoutMs));
+      // A busy local workerd drops a few handshakes (socket hang up); a refusal (HTTP status) is final.
+      for (let attempt = 0; ; attempt++) {
+        try {
+          opened.push(await openOne(wsBase, u, count, timeoutMs));
+          return;
+        } catch (err) {
+          if (attempt >= 2 || /HTTP \d+|no welcome/.test(String(err))) throw err;
+          await new Promise((r) => setTimeout(r, 1000));
+        }
+      }
     });
   } catch (err) {
     for (const s of opened) s.ws.terminate();

@@ -192,57 +192,63 @@ export class Seeder {
     const t0 = performance.now();
     const owner = (members ?? (await this.pool(1)))[0];
     const blocks = hubBlocks(members ?? Array.from({ length: size }, (_, i) => i), HUB_FRIENDS);
-    let conversationId = null;
     const byIndex = (i) => (members ? i : this.users[i]);
-    for (const [b, block] of blocks.entries()) {
-      // Registers only what the next step needs: a refused add stops the seeding early.
-      const need = (n) => (members ? null : this.pool(Math.min(size, n)));
-      if (b === 0) {
-        await need(1 + HUB_FRIENDS);
-        const invitees = block.members.map(byIndex);
-        await this.befriend(owner, invitees);
-        await this.freshTokens([owner]);
-        // A group starts with one chunk (a Worker may cap creation at the chunk size), the rest is added.
-        const ids = invitees.map((u) => u.id);
-        const res = await this.call("POST", "/api/conversations", {
-          token: owner.token,
-          body: { kind: "group", title: `bench big ${size} ${this.tag}`, memberIds: ids.slice(0, this.addChunk) },
-        });
-        conversationId = res.json?.conversation?.id;
-        if (res.status !== 201 || typeof conversationId !== "string") throw failed("create group", res);
-        await this.addMembers(conversationId, owner, ids.slice(this.addChunk));
-        continue;
-      }
-      // A later block: the owner adds its hub and makes it an admin, who then adds the rest.
-      const before = 1 + b * HUB_FRIENDS;
-      try {
-        await need(before + 1);
-        const hub = byIndex(block.hub);
-        await this.befriend(owner, [hub]);
-        await this.addMembers(conversationId, owner, [hub.id]);
-        const role = await this.call(
-          "PATCH",
-          `/api/conversations/${encodeURIComponent(conversationId)}/members/${encodeURIComponent(hub.id)}`,
-          { token: owner.token, body: { role: "admin" } },
-        );
-        if (role.status !== 200) throw failed(`make ${hub.username} admin`, role);
-        await need(before + HUB_FRIENDS);
-        const invitees = block.members.map(byIndex);
-        await this.befriend(hub, invitees);
-        await this.addMembers(
-          conversationId,
-          hub,
-          invitees.map((u) => u.id),
-        );
-      } catch (err) {
-        if (!(err instanceof GroupCapError)) throw err;
-        throw new GroupCapError(`${err.message}; the group had ${before} members or more`);
-      }
-      this.log(`seed: group of ${size}: ${Math.min(size, before + HUB_FRIENDS)} members so far`);
+    // Block 0, the owner's: registers only what it needs, so a refused add later stops the seeding early.
+    if (!members) await this.pool(Math.min(size, 1 + HUB_FRIENDS));
+    const invitees = blocks[0].members.map(byIndex);
+    await this.befriend(owner, invitees);
+    await this.freshTokens([owner]);
+    // A group starts with one chunk (a Worker may cap creation at the chunk size), the rest is added.
+    const ids = invitees.map((u) => u.id);
+    const res = await this.call("POST", "/api/conversations", {
+      token: owner.token,
+      body: { kind: "group", title: `bench big ${size} ${this.tag}`, memberIds: ids.slice(0, this.addChunk) },
+    });
+    const conversationId = res.json?.conversation?.id;
+    if (res.status !== 201 || typeof conversationId !== "string") throw failed("create group", res);
+    await this.addMembers(conversationId, owner, ids.slice(this.addChunk));
+    // The first later block alone: its hub's add is where a cap below `size`
+    // shows, before thousands more users are registered. The rest in
+    // parallel: each block's befriending waits mostly on its own hub's inbox.
+    const later = blocks.slice(1).map((block, k) => ({ block, b: k + 1 }));
+    if (later.length > 0) {
+      const add = ({ block, b }) => this.laterBlock(conversationId, owner, block, b, byIndex, members ? null : size);
+      await add(later[0]);
+      if (!members) await this.pool(size);
+      await pool(later.slice(1), 4, add);
     }
     this.log(
       `seed: group ${conversationId} of ${size} members built in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
     );
     return conversationId;
+  }
+
+  /** Block b > 0: the owner adds its hub and makes it an admin, who then adds the rest. */
+  async laterBlock(conversationId, owner, block, b, byIndex, size) {
+    const before = 1 + b * HUB_FRIENDS;
+    try {
+      if (size !== null) await this.pool(Math.min(size, before + 1));
+      const hub = byIndex(block.hub);
+      await this.befriend(owner, [hub]);
+      await this.addMembers(conversationId, owner, [hub.id]);
+      const role = await this.call(
+        "PATCH",
+        `/api/conversations/${encodeURIComponent(conversationId)}/members/${encodeURIComponent(hub.id)}`,
+        { token: owner.token, body: { role: "admin" } },
+      );
+      if (role.status !== 200) throw failed(`make ${hub.username} admin`, role);
+      if (size !== null) await this.pool(Math.min(size, before + HUB_FRIENDS));
+      const invitees = block.members.map(byIndex);
+      await this.befriend(hub, invitees);
+      await this.addMembers(
+        conversationId,
+        hub,
+        invitees.map((u) => u.id),
+      );
+    } catch (err) {
+      if (!(err instanceof GroupCapError)) throw err;
+      throw new GroupCapError(`${err.message}; the group had ${before} members or more`);
+    }
+    this.log(`seed: block ${b} of the group of ${size ?? "?"} added (its hub and ${block.members.length} members)`);
   }
 }
