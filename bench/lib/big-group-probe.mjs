@@ -134,6 +134,11 @@ export class GroupProbe {
       inboxMs: inbox.stats,
       lastInboxMs: lastInbox.stats,
       missing: { acks: ack.missing, live: live.missing, inbox: inbox.missing },
+      // Which kind of "missing": a few inboxes that never caught up, or every inbox short of the last messages.
+      perMessageInboxes: sent.map((g) =>
+        this.acked(g) ? this.inboxFrames.filter((_, i) => !Number.isNaN(this.inboxAt(i, this.seq[g]))).length : 0,
+      ),
+      inboxesWithoutAny: this.inboxFrames.filter((frames) => frames.length === 0).length,
       perMessageLastInboxMs: sent.map((g) => {
         const v = this.lastInboxMs(g);
         return Number.isNaN(v) ? null : round(v);

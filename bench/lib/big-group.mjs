@@ -20,6 +20,8 @@ import { devState } from "./wrangler-dev.mjs";
 
 /** The Worker var the delayed pass sets (a fixed delay before every inbox call of the fan-out). */
 export const DELAY_VAR = "INBOX_CALL_DELAY_MS";
+/** Seconds without any progress before a phase stops waiting for its inboxes (BENCH_DRAIN if longer). */
+const INBOX_STALL_S = 30;
 /** No phase waits longer than this for its last inbox, whatever `drain` says. */
 const PHASE_MAX_MS = 180_000;
 /**
@@ -137,7 +139,8 @@ export async function measureGroup({ base, seeder, conversationId, members, conf
     );
     // Opening sockets tells friends' inboxes (presence) and unparks inboxes: let that finish first.
     const settleMs = await waitForQuiet(pids);
-    const drainMs = config.drain * 1000;
+    // A fan-out round over 1,000 inboxes took 3-20 s on the loaded machine: a shorter stall would call late updates lost.
+    const drainMs = Math.max(config.drain, INBOX_STALL_S) * 1000;
     const progress = () => probe.progress;
 
     // Warm-up: the first message after the sockets opened also parks every

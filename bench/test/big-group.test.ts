@@ -73,6 +73,8 @@ describe("GroupProbe", () => {
     expect(s.inboxMs).toMatchObject({ count: 5, p50: 40, max: 300 });
     expect(s.missing).toEqual({ acks: 0, live: 0, inbox: 1 });
     expect(s.perMessageLastInboxMs).toEqual([300, null]);
+    expect(s.perMessageInboxes).toEqual([3, 2]);
+    expect(s.inboxesWithoutAny).toBe(0);
     probe.onInbox(2, 11, 150);
     expect(probe.settled()).toBe(true);
     expect(probe.summary().perMessageLastInboxMs).toEqual([300, 200]);
