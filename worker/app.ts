@@ -15,6 +15,7 @@ import { inbox } from "./routes/inbox";
 import { me } from "./routes/me";
 import { previews } from "./routes/previews";
 import { push } from "./routes/push";
+import { search } from "./routes/search";
 import { users } from "./routes/users";
 
 export const app = new Hono<AppEnv>().basePath("/api");
@@ -35,7 +36,7 @@ app.use("*", async (c, next) => {
   c.header("Referrer-Policy", "no-referrer");
   c.header("Cache-Control", c.res.headers.get("Cache-Control") ?? "no-store");
 });
-// JSON bodies are small; file bytes (content and parts) stream with their own limits.
+// JSON bodies are small; file bytes (content and parts) and avatars come with their own limits.
 const jsonBodyLimit = bodyLimit({
   maxSize: 64 * 1024,
   onError: () => {
@@ -43,7 +44,10 @@ const jsonBodyLimit = bodyLimit({
   },
 });
 const FILE_BYTES_PATH = /^\/api\/files\/[^/]+\/(content|parts\/[^/]+)$/;
-app.use("*", (c, next) => (FILE_BYTES_PATH.test(c.req.path) ? next() : jsonBodyLimit(c, next)));
+const AVATAR_BYTES_PATH = "/api/me/avatar";
+app.use("*", (c, next) =>
+  FILE_BYTES_PATH.test(c.req.path) || c.req.path === AVATAR_BYTES_PATH ? next() : jsonBodyLimit(c, next),
+);
 
 app.get("/health", (c) => c.json({ ok: true, version: c.env.APP_VERSION }));
 app.route("/auth", auth);
@@ -56,6 +60,7 @@ app.route("/files", files);
 app.route("/push", push);
 app.route("/inbox", inbox);
 app.route("/previews", previews);
+app.route("/search", search);
 
 app.notFound(() => errorResponse(notFound("no such endpoint")));
 

@@ -53,7 +53,14 @@ export const Limits = {
   displayNameMax: 64,
   requestMessageMax: 500,
   titleMax: 128,
-  groupMembersMax: 1000,
+  /** Issue 16: members of one group (the contract's default of 100,000). */
+  groupMembersMax: 100_000,
+  /**
+   * Ids in one `POST /api/conversations/:id/members` (and in a new group's
+   * `memberIds`): one request is one transaction and one `member` event;
+   * more members come in further requests (ids already in are no-ops).
+   */
+  addMembersMax: 500,
   /** `GET /api/conversations/:id/members` answers at most this many per page. */
   memberPageMax: 500,
   /**
@@ -61,6 +68,18 @@ export const Limits = {
    * owner, the admins and who is online, `GET /api/conversations/:id` the first page.
    */
   membersListedMax: 1000,
+  /** A large group's welcome lists at most this many members (the caller, the owner, admins, then who is online). */
+  welcomeMembersMax: 500,
+  /**
+   * Above this many members a group is large: `receipt` frames reach only the
+   * reader's own sockets and everyone gets `read_counts` instead (how many
+   * have read up to each seq, not who), and typing is a sample.
+   */
+  largeGroupAbove: 1000,
+  /** Distinct read positions one `read_counts` lists (the newest ones). */
+  readCountsMax: 50,
+  /** In a large group, typers whose `typing` reaches the others per 2 s window; the rest are dropped. */
+  typingSampleMax: 3,
   sendsPerSecond: 10,
   sendBurst: 30,
   /** Every client frame but the ping text, per socket (over: `rate_limited`, and 4008 past a burst of refusals). */
@@ -78,6 +97,21 @@ export const Limits = {
   userSearchMax: 20,
   /** Pinned conversations per user (Telegram's limit without premium); past it `409 conflict`. */
   pinnedMax: 5,
+  /** Distinct users a message's text may mention (tokens, see worker/shared/mentions.ts); past it `invalid_request`. */
+  mentionsPerMessageMax: 20,
+  /** Pinned messages per conversation; pinning past it is refused with `conflict`. */
+  pinnedMessagesMax: 50,
+  /** `GET /api/search`: `q` length (characters, after trimming) and its words (ANDed). */
+  searchQueryMax: 200,
+  searchWordsMax: 8,
+  /** `GET /api/search`: message hits per page (default 20). */
+  searchPageMax: 50,
+  /**
+   * `GET /api/search`: conversations one page asks at most. A user in 1,000
+   * conversations gets a first page after at most this many object calls;
+   * `nextCursor` goes on through the rest.
+   */
+  searchConversationsPerPage: 25,
 } as const;
 
 export const USERNAME_PATTERN = /^[a-z0-9_.-]{3,32}$/;
@@ -106,7 +140,34 @@ export interface User {
   id: string;
   username: string;
   displayName: string;
+  /**
+   * The version of the user's avatar, present only when they have one: the
+   * picture is `GET /api/users/:id/avatar/:avatar` (`avatarPath`). A new
+   * picture gets a new version, so a cached one is never stale.
+   */
+  avatar?: string;
 }
+
+/** Avatars (docs/protocol.md "Avatars"): small square pictures the client resizes before sending. */
+export const AvatarLimits = {
+  /** `PUT /api/me/avatar` refuses bodies over this with `413 too_large`. */
+  maxBytes: 256 * 1024,
+  /** Width and height, each: larger pictures are refused (a tiny file can decode to a huge bitmap). */
+  maxSide: 1024,
+  /** What clients send: a square this many pixels wide. */
+  clientSide: 256,
+} as const;
+
+/** The image types an avatar may be, decided from its bytes. */
+export const AVATAR_TYPES = ["image/png", "image/jpeg", "image/webp"] as const;
+export type AvatarType = (typeof AVATAR_TYPES)[number];
+
+/** An avatar version: what the server makes (base64url), so a path built from it stays one segment. */
+export const AVATAR_VERSION = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** Where a user's current avatar is served (needs a Bearer token like every other call). */
+export const avatarPath = (userId: string, version: string) =>
+  `/api/users/${encodeURIComponent(userId)}/avatar/${encodeURIComponent(version)}`;
 
 export interface Me extends User {
   createdAt: number;
@@ -188,6 +249,47 @@ export interface MembersPage {
   nextCursor: string | null;
 }
 
+/**
+ * `GET /api/search` (issue 17): someone the caller can find. Friends match by
+ * display name or username; anyone else only by username prefix, exactly as
+ * `GET /api/users` finds them. Blocks either way hide a person.
+ */
+export interface PersonHit {
+  user: User;
+  friend: boolean;
+  /** The caller's DM with them, when there is one. */
+  conversationId: string | null;
+}
+
+/** A conversation that has a message hit on this page, as a chat list names it. */
+export interface SearchConversation {
+  id: string;
+  kind: ConversationKind;
+  title: string | null;
+  /** A DM's other member. */
+  peer?: User;
+}
+
+export interface MessageHit {
+  conversationId: string;
+  message: Message;
+}
+
+/** One page of `GET /api/search`: see docs/protocol.md "Global search" for how it pages. */
+export interface SearchPage {
+  /** People matching `q`: on the first page only (no `cursor`), else empty. */
+  people: PersonHit[];
+  /** Grouped by conversation (in the scan order), newest first inside each. */
+  messages: MessageHit[];
+  conversations: SearchConversation[];
+  nextCursor: string | null;
+  /** Conversations searched through this page (counting earlier pages), and how many the caller is in. */
+  searched: number;
+  total: number;
+  /** Conversations that did not answer in time on this page: their matches are missing, the scan went on. */
+  unavailable: string[];
+}
+
 export type MessageKind = "text" | "file" | "image" | "audio" | "video" | "system";
 
 export interface LastMessage {
@@ -217,6 +319,14 @@ export interface ConversationSummary {
   pinned?: boolean;
   /** When it was pinned: pinned conversations are listed first, oldest pin first. */
   pinnedAt?: number;
+  /**
+   * Added to v1 (issue 17): messages after `readSeq` whose mentions name this
+   * user (deleted ones not counted); absent means 0. Shown as the `@` badge,
+   * and a new one notifies even while muted.
+   */
+  unreadMentions?: number;
+  /** The seq of the newest of those messages; present with `unreadMentions`. */
+  lastMentionSeq?: number;
 }
 
 /** Added to v1: one user's settings for one conversation (`PATCH /api/conversations/:id/settings`). */
@@ -242,6 +352,20 @@ export interface FileRef {
   contentType: string;
 }
 
+/**
+ * Who wrote a forwarded message's original, and when. Never the source
+ * conversation or seq: a forward out of a DM or a private group must not
+ * tell the destination which conversation it came from or who else is in it.
+ * `name` is the author's display name when it was forwarded (destination
+ * members may not know the author). A forward of a forward keeps the first
+ * author.
+ */
+export interface ForwardOrigin {
+  senderId: string;
+  name: string;
+  createdAt: number;
+}
+
 interface EventBase {
   seq: number;
   conversationId: string;
@@ -257,6 +381,14 @@ export interface MessageEvent extends EventBase {
   fileId?: string;
   file?: FileRef;
   replyTo?: number;
+  /**
+   * Added to v1 (issue 17): the members the text mentions, as the server
+   * kept them (current members other than the sender, no block either way,
+   * in order of first mention); absent means none.
+   */
+  mentions?: string[];
+  /** Added to v1 (issue 17): the message is a forward of another one (erased with the message). */
+  forwardedFrom?: ForwardOrigin;
 }
 
 export interface EditEvent extends EventBase {
@@ -264,6 +396,8 @@ export interface EditEvent extends EventBase {
   target: number;
   /** Absent once the target message was deleted: deletion erases every stored copy of its text. */
   text?: string;
+  /** The message's mentions from now on, parsed from the new text; absent means none. */
+  mentions?: string[];
 }
 
 export interface DeleteEvent extends EventBase {
@@ -278,6 +412,13 @@ export interface ReactionEvent extends EventBase {
   on: boolean;
 }
 
+/** Added to v1 (issue 17): a message pinned (`on`) or unpinned; admin+ in a group, either member in a DM. */
+export interface PinEvent extends EventBase {
+  type: "pin";
+  target: number;
+  on: boolean;
+}
+
 export type MemberAction = "created" | "added" | "removed" | "left" | "role" | "renamed";
 
 export interface MemberEvent extends EventBase {
@@ -288,7 +429,7 @@ export interface MemberEvent extends EventBase {
   title?: string;
 }
 
-export type ConversationEvent = MessageEvent | EditEvent | DeleteEvent | ReactionEvent | MemberEvent;
+export type ConversationEvent = MessageEvent | EditEvent | DeleteEvent | ReactionEvent | PinEvent | MemberEvent;
 export type EventType = ConversationEvent["type"];
 
 /** The folded current state of one `message` event. */
@@ -300,6 +441,9 @@ export interface Message {
   text: string | null;
   file?: FileRef;
   replyTo?: number;
+  /** As in its event, following edits; absent means none. */
+  mentions?: string[];
+  forwardedFrom?: ForwardOrigin;
   createdAt: number;
   editedAt?: number;
   deleted?: true;
@@ -320,7 +464,23 @@ export type ChangeFrame =
     }
   | { type: "edit"; clientId: string; target: number; text: string }
   | { type: "delete"; clientId: string; target: number }
-  | { type: "react"; clientId: string; target: number; emoji: string; on: boolean };
+  | { type: "react"; clientId: string; target: number; emoji: string; on: boolean }
+  /** Added to v1 (issue 17): logs a copy of message `seq` of conversation `conversationId` here. */
+  | { type: "forward"; clientId: string; from: ForwardSource }
+  | { type: "pin"; clientId: string; target: number; on: boolean };
+
+/** The message a forward copies: the source conversation checks that the forwarder may read it. */
+export interface ForwardSource {
+  conversationId: string;
+  seq: number;
+}
+
+/** One pinned message of a conversation (`welcome.pins`, `GET /api/conversations/:id/pins`). */
+export interface Pin {
+  seq: number;
+  pinnedBy: string;
+  pinnedAt: number;
+}
 
 export type ConversationClientFrame =
   | { type: "hello"; lastSeq: number }
@@ -329,11 +489,20 @@ export type ConversationClientFrame =
   | { type: "read"; seq: number }
   | { type: "sync"; after: number };
 
+/** Added to v1 (issue 16): in a large group, `count` members have read up to `seq` or past it. */
+export interface ReadCount {
+  seq: number;
+  count: number;
+}
+
 export interface SocketMember {
   userId: string;
   role: Role;
   online: boolean;
-  /** The member's read marker (0 before their first read), so "seen by" is right before any receipt. */
+  /**
+   * The member's read marker (0 before their first read), so "seen by" is right before any receipt.
+   * In a large group 0 for everyone but the caller: who read what is not told there (`readCounts`).
+   */
   readSeq: number;
 }
 
@@ -342,16 +511,29 @@ export type ConversationServerFrame =
       type: "welcome";
       head: number;
       readSeq: number;
-      /** Everyone, or above `Limits.membersListedMax` the owner, the admins, who is online and the caller. */
+      /**
+       * Everyone, or above `Limits.membersListedMax` the caller, the owner, the admins and who is
+       * online, at most `Limits.welcomeMembersMax` of them.
+       */
       members: SocketMember[];
       /** Added to v1: the total, which `members` may fall short of. */
       memberCount: number;
+      /** Added to v1 (issue 17): the pinned messages, oldest pin first (at most `Limits.pinnedMessagesMax`). */
+      pins: Pin[];
+      /** Added to v1 (issue 16): only in a large group (above `Limits.largeGroupAbove`), as in `read_counts`. */
+      readCounts?: ReadCount[];
       protocol: typeof PROTOCOL_VERSION;
     }
   | { type: "events"; events: ConversationEvent[] }
   | { type: "ack"; clientId: string; seq: number; createdAt: number }
   | { type: "typing"; userId: string }
+  /** In a large group only to the reader's own sockets. */
   | { type: "receipt"; userId: string; seq: number }
+  /**
+   * Added to v1 (issue 16): a large group's receipts, to everyone, at most one a second:
+   * the newest read positions in ascending seq (how to read them: docs/protocol.md, "Large groups").
+   */
+  | { type: "read_counts"; counts: ReadCount[] }
   | { type: "error"; code: ErrorCode; message: string; clientId?: string }
   | { type: "pong" };
 

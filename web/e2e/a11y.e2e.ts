@@ -24,8 +24,8 @@ async function check(page: Page, screen: string): Promise<void> {
 
 describe("accessibility", () => {
   for (const [locale, words] of [
-    ["en-US", { chats: "Chats", contacts: "Contacts", settings: "Settings", lang: "en" }],
-    ["zh-CN", { chats: "聊天", contacts: "联系人", settings: "设置", lang: "zh-CN" }],
+    ["en-US", { chats: "Chats", contacts: "Contacts", settings: "Settings", turnOn: "Turn on", lang: "en" }],
+    ["zh-CN", { chats: "聊天", contacts: "联系人", settings: "设置", turnOn: "开启", lang: "zh-CN" }],
   ] as const) {
     for (const colorScheme of ["light", "dark"] as const) {
       it(`has no serious or critical axe findings on every screen (${locale}, ${colorScheme})`, async () => {
@@ -46,6 +46,17 @@ describe("accessibility", () => {
         const nav = page.getByRole("navigation");
         await page.getByRole("list").getByText("Lee 李").waitFor();
         await check(page, "conversation list");
+
+        // Issue 17: the search over all chats (people and messages), then the New chat sheet.
+        await page.locator("#global-search").fill("Hello");
+        await page.locator(".hit-list mark").first().waitFor();
+        await check(page, "global search");
+        await page.locator("#global-search").fill("");
+        await page.locator(".list-head button").click();
+        await page.locator("dialog.sheet .sheet-list button").first().waitFor();
+        await check(page, "new chat sheet");
+        await page.keyboard.press("Escape");
+        await page.locator("dialog.sheet").waitFor({ state: "detached" });
 
         await page.goto(`/c/${conversation.id}`);
         await page.locator(".message-ol").getByText("Hi there 👋", { exact: true }).waitFor();
@@ -92,6 +103,13 @@ describe("accessibility", () => {
         await nav.getByRole("link", { name: words.settings }).click();
         await page.getByRole("heading", { name: words.settings, level: 1 }).waitFor();
         await check(page, "settings");
+
+        // Profile and account, with two-step sign-in being set up (the QR code and its form showing).
+        await page.goto("/settings/account");
+        await page.locator(".account-section .avatar").waitFor();
+        await page.locator(".account-section button").filter({ hasText: words.turnOn }).click();
+        await page.locator("svg.qr").waitFor();
+        await check(page, "profile and account");
         await context.close();
       });
     }

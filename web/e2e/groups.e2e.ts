@@ -58,7 +58,8 @@ describe("groups in the browser", () => {
     const annPage = await signIn(browser(), ann.username, ann.password);
     const csp = await watchCsp(annPage);
     await annPage.reload();
-    await annPage.getByRole("link", { name: "New group" }).click();
+    await annPage.getByRole("button", { name: "New chat" }).click();
+    await annPage.getByRole("dialog", { name: "New chat" }).getByRole("link", { name: "New group" }).click();
     await annPage.getByRole("heading", { name: "New group", level: 1 }).waitFor();
     await annPage.getByLabel("Group name").fill("Climbing crew");
     await annPage.getByRole("checkbox", { name: /Bo Second/ }).check();

@@ -140,7 +140,7 @@ export async function signIn(
   browser: Browser,
   username: string,
   password: string,
-  opts: { locale?: string; viewport?: { width: number; height: number } } = {},
+  opts: { locale?: string; viewport?: { width: number; height: number }; hasTouch?: boolean; isMobile?: boolean } = {},
 ): Promise<Page> {
   const context = await browser.newContext({ baseURL: BASE_URL, ...opts });
   const page = await context.newPage();

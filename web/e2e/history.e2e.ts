@@ -12,6 +12,7 @@ import {
   signIn,
   useBrowser,
 } from "./helpers";
+import { scrollListToTop } from "./reading.helpers";
 
 const browser = useBrowser();
 
@@ -22,12 +23,6 @@ async function renderedNumbers(page: Page): Promise<number[]> {
 }
 
 const consecutive = (xs: number[]) => xs.every((x, i) => i === 0 || x === (xs[i - 1] ?? 0) + 1);
-
-async function scrollToTop(page: Page): Promise<void> {
-  await page.locator(".messages").evaluate((el) => {
-    el.scrollTop = 0;
-  });
-}
 
 describe("chat history", () => {
   it("shows the newest 50 messages in order, virtualised, and loads older ones on request", async () => {
@@ -57,7 +52,7 @@ describe("chat history", () => {
     // The oldest of the first page is 11.
     await expect
       .poll(async () => {
-        await scrollToTop(page);
+        await scrollListToTop(page);
         return (await renderedNumbers(page))[0];
       })
       .toBe(11);
@@ -65,7 +60,7 @@ describe("chat history", () => {
     await page.getByRole("button", { name: "Load older messages" }).click();
     await expect
       .poll(async () => {
-        await scrollToTop(page);
+        await scrollListToTop(page);
         return (await renderedNumbers(page))[0];
       })
       .toBe(1);

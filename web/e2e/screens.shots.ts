@@ -4,6 +4,7 @@ import { mkdir, readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, it } from "vitest";
+import { WEBP_256 } from "../../worker/test/avatar-fixtures";
 import {
   apiCall,
   BASE_URL,
@@ -36,6 +37,13 @@ describe("screenshots", () => {
       const ann = await registerByApi("ann", "Ann Lee");
       const bo = await registerByApi("bo", "Bo 王");
       const cy = await registerByApi("cy", "Cy Park");
+      // Bo has a picture; Ann and Cy show initials on their colours.
+      const put = await fetch(`${BASE_URL}/api/me/avatar`, {
+        method: "PUT",
+        headers: { Authorization: `Bearer ${bo.auth.accessToken}` },
+        body: WEBP_256,
+      });
+      if (!put.ok) throw new Error(`avatar upload: ${put.status}`);
       const chat = await befriendByApi(ann, bo);
       const other = await befriendByApi(ann, cy);
       await sendByApi(bo, chat.id, "Hi Ann! Lunch at noon? 🍜");
@@ -51,6 +59,7 @@ describe("screenshots", () => {
 
       await signInOn(page, ann.username, ann.password);
       await page.getByRole("list", { name: "Conversations" }).getByText("Cy Park").waitFor();
+      await page.locator(".conversation-list .avatar-img").waitFor();
       await shot(page, `conversations-${size}`);
 
       await page.goto(`/c/${chat.id}`);
@@ -111,6 +120,16 @@ describe("screenshots", () => {
       await page.goto("/settings");
       await page.getByRole("heading", { name: "Settings" }).waitFor();
       await shot(page, `settings-${size}`);
+
+      // Profile and account, with two-step sign-in being set up (the QR code showing).
+      await page.goto("/settings/account");
+      await page.getByRole("button", { name: "Turn on" }).click();
+      await page.getByRole("img", { name: "QR code for your authenticator app" }).waitFor();
+      await page.getByTestId("totp-secret").waitFor();
+      // The page scrolls inside the shell: a tall window shows all of it.
+      await page.setViewportSize({ width: viewport.width, height: 1700 });
+      await page.locator("main").evaluate((el) => el.scrollTo(0, 0));
+      await shot(page, `account-${size}`);
       await context.close();
 
       // The same screens in Chinese, as a browser set to zh-CN shows them (no English label is waited for).
@@ -121,6 +140,7 @@ describe("screenshots", () => {
       await shot(zhPage, `login-zh-${size}`);
       await signInOn(zhPage, ann.username, ann.password);
       await zhPage.locator("li").filter({ hasText: "Cy Park" }).first().waitFor();
+      await zhPage.locator(".conversation-list .avatar-img").waitFor();
       await shot(zhPage, `conversations-zh-${size}`);
       await zhPage.goto(`/c/${chat.id}`);
       await zhPage.locator(".message-ol").getByText("好的，12 点见 😀").waitFor();
@@ -142,7 +162,34 @@ describe("screenshots", () => {
       await zhPage.goto("/settings");
       await zhPage.locator("h1").first().waitFor();
       await shot(zhPage, `settings-zh-${size}`);
+      await zhPage.goto("/settings/account");
+      await zhPage.getByRole("button", { name: "开启" }).click();
+      await zhPage.locator("svg.qr").waitFor();
+      await zhPage.setViewportSize({ width: viewport.width, height: 1700 });
+      await zhPage.locator("main").evaluate((el) => el.scrollTo(0, 0));
+      await shot(zhPage, `account-zh-${size}`);
       await zh.close();
+
+      // Issue 17: search over all chats (people and messages) and the New chat sheet, in both languages.
+      await sendByApi(bo, group.id, "Cy drives, we meet at the park at 8 🚗");
+      for (const [locale, suffix] of [
+        ["en-US", ""],
+        ["zh-CN", "-zh"],
+      ] as const) {
+        const ctx = await browser.newContext({ baseURL: BASE_URL, viewport, colorScheme: "light", locale });
+        const p = await ctx.newPage();
+        await signInOn(p, ann.username, ann.password);
+        await p.locator("li").filter({ hasText: "Cy Park" }).first().waitFor();
+        await p.locator("#global-search").fill("cy");
+        await p.locator(".hit-list mark").first().waitFor();
+        await p.locator(".global-results .people li").first().waitFor();
+        await shot(p, `global-search${suffix}-${size}`);
+        await p.locator("#global-search").fill("");
+        await p.locator(".list-head button").click();
+        await p.locator("dialog.sheet .sheet-list button").nth(1).waitFor();
+        await shot(p, `new-chat${suffix}-${size}`);
+        await ctx.close();
+      }
     });
   }
 });

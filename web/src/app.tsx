@@ -1,6 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
 import type { User } from "../../worker/protocol";
-import { logout, resumeSession } from "./api/auth";
+import { currentMe, logout, resumeSession } from "./api/auth";
 import { describeError } from "./api/failure";
 import { onSessionEnd } from "./api/session";
 import { t, useLang } from "./i18n";
@@ -11,6 +11,7 @@ import { countUploads } from "./store/db";
 import { ErrorMessage } from "./ui/ErrorMessage";
 import { Layout } from "./ui/Layout";
 import { lazy } from "./ui/lazy";
+import { useStore } from "./ui/store";
 import { ConversationsView } from "./views/ConversationsView";
 
 // One chunk per view but the conversation list (the first screen).
@@ -20,6 +21,7 @@ const ContactsView = lazy(() => import("./views/ContactsView").then((m) => m.Con
 const SettingsView = lazy(() => import("./views/SettingsView").then((m) => m.SettingsView));
 const GroupInfoView = lazy(() => import("./views/GroupInfoView").then((m) => m.GroupInfoView));
 const NewGroupView = lazy(() => import("./views/NewGroupView").then((m) => m.NewGroupView));
+const AccountView = lazy(() => import("./views/AccountView").then((m) => m.AccountView));
 
 type Boot = { status: "loading" } | { status: "failed"; error: string } | { status: "ready"; user: User | null };
 
@@ -28,6 +30,7 @@ export function App() {
   const [attempt, setAttempt] = useState(0);
   const route = useRoute();
   const lang = useLang();
+  const me = useStore(currentMe);
 
   useEffect(() => {
     let live = true;
@@ -74,7 +77,8 @@ export function App() {
       </main>
     );
   }
-  const user = boot.user;
+  // The profile page's changes (name, avatar) show in the shell at once.
+  const user = boot.user && me?.id === boot.user.id ? me : boot.user;
   if (!user) return <AuthView onSignedIn={(u: User) => setBoot({ status: "ready", user: u })} />;
 
   const onLogout = () => {
@@ -85,9 +89,9 @@ export function App() {
     <Layout key={lang} user={user} route={route} onLogout={onLogout}>
       {split && (
         <div class={`split ${route.name === "chats" ? "list-only" : "has-chat"}`}>
-          <ConversationsView selectedId={openId} />
+          <ConversationsView selectedId={openId} selfId={user.id} />
           {route.name === "chat" ? (
-            <ChatView key={route.id} conversationId={route.id} selfId={user.id} />
+            <ChatView key={route.id} conversationId={route.id} selfId={user.id} at={route.at} />
           ) : route.name === "groupInfo" ? (
             <GroupInfoView key={route.id} conversationId={route.id} selfId={user.id} />
           ) : (
@@ -99,6 +103,7 @@ export function App() {
       )}
       {route.name === "contacts" && <ContactsView selfId={user.id} />}
       {route.name === "settings" && <SettingsView />}
+      {route.name === "account" && <AccountView />}
       {route.name === "newGroup" && <NewGroupView />}
       {route.name === "notFound" && (
         <main>

@@ -5,7 +5,9 @@ export type Route =
   | { name: "chats" }
   | { name: "contacts" }
   | { name: "settings" }
-  | { name: "chat"; id: string }
+  | { name: "account" }
+  /** `at`: a message to open the chat at (`/c/:id?at=<seq>`, from global search). */
+  | { name: "chat"; id: string; at?: number }
   | { name: "groupInfo"; id: string }
   | { name: "newGroup" }
   | { name: "notFound" };
@@ -18,25 +20,33 @@ export function navigate(path: string, replace = false): void {
   window.dispatchEvent(new Event(CHANGE));
 }
 
-export function matchRoute(path: string): Route {
+export function matchRoute(url: string): Route {
+  const [path = "", search = ""] = url.split("?", 2);
   if (path === "/" || path === "") return { name: "chats" };
   if (path === "/contacts") return { name: "contacts" };
   if (path === "/settings") return { name: "settings" };
+  if (path === "/settings/account") return { name: "account" };
   if (path === "/new-group") return { name: "newGroup" };
   const info = /^\/c\/([^/]+)\/info$/.exec(path);
   if (info?.[1]) return { name: "groupInfo", id: decodeURIComponent(info[1]) };
   const chat = /^\/c\/([^/]+)$/.exec(path);
-  if (chat?.[1]) return { name: "chat", id: decodeURIComponent(chat[1]) };
+  if (chat?.[1]) {
+    const id = decodeURIComponent(chat[1]);
+    const at = Number(new URLSearchParams(search).get("at") ?? "");
+    return Number.isSafeInteger(at) && at > 0 ? { name: "chat", id, at } : { name: "chat", id };
+  }
   return { name: "notFound" };
 }
 
 export const chatPath = (id: string) => `/c/${encodeURIComponent(id)}`;
+/** The chat opened at message `seq`. */
+export const messagePath = (id: string, seq: number) => `${chatPath(id)}?at=${seq}`;
 export const groupInfoPath = (id: string) => `/c/${encodeURIComponent(id)}/info`;
 
 export function useRoute(): Route {
-  const [path, setPath] = useState(location.pathname);
+  const [path, setPath] = useState(location.pathname + location.search);
   useEffect(() => {
-    const sync = () => setPath(location.pathname);
+    const sync = () => setPath(location.pathname + location.search);
     window.addEventListener("popstate", sync);
     window.addEventListener(CHANGE, sync);
     return () => {

@@ -2,6 +2,7 @@ import { createMiddleware } from "hono/factory";
 import { getSessionState } from "../db/sessions";
 import type { AppEnv, AuthInfo, Bindings } from "../http/env";
 import { unauthorized } from "../http/errors";
+import { enforceLimit } from "./ratelimit";
 import { tokenFromRequest, verifyAccessToken } from "./tokens";
 
 /**
@@ -21,7 +22,14 @@ export async function authenticate(env: Bindings, req: Request): Promise<AuthInf
   return auth;
 }
 
+/**
+ * Every authenticated request also counts against the user's general API
+ * budget (`API_USER_LIMIT`), so no request type is unbounded: routes with a
+ * tighter budget of their own (uploads, previews, sockets...) add it on top.
+ */
 export const requireAuth = createMiddleware<AppEnv>(async (c, next) => {
-  c.set("auth", await authenticate(c.env, c.req.raw));
+  const auth = await authenticate(c.env, c.req.raw);
+  await enforceLimit(c.env.API_USER_LIMIT, auth.userId);
+  c.set("auth", auth);
   await next();
 });

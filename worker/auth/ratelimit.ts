@@ -14,7 +14,9 @@ type UserLimit =
   | "UPLOAD_USER_LIMIT"
   | "ACCOUNT_USER_LIMIT"
   | "SOCKET_USER_LIMIT"
-  | "PREVIEW_USER_LIMIT";
+  | "PREVIEW_USER_LIMIT"
+  | "PROFILE_USER_LIMIT"
+  | "SEARCH_USER_LIMIT";
 
 /** Set by Cloudflare's edge; absent only in local development. */
 export function clientIp(req: Request): string {

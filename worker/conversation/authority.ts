@@ -2,10 +2,10 @@
 // conversation is the one authority on membership, roles and DM blocks
 // (routes and file endpoints ask it, never D1's member index).
 import type { IndexedMember } from "../db/member-index";
-import { type ConversationKind, Limits, type Role } from "../protocol";
+import { type ConversationKind, ErrorCode, Limits, type Role } from "../protocol";
 import type { ConversationLog } from "./log";
 import type { MemberKey } from "./member-cursor";
-import type { Refusal } from "./results";
+import { type Refusal, refuse } from "./results";
 
 export interface ConversationInfo {
   id: string;
@@ -52,6 +52,24 @@ export function accessOf(log: ConversationLog, userId: string, blocked: boolean)
   const role = log.members.get(userId);
   if (!conversation || !role) throw new Error("check passed without meta or role");
   return { ok: true, role, conversation, blocked };
+}
+
+/** Read through this conversation: who posted the file here, the only poster its readers may learn. */
+export interface FileAccess {
+  ok: true;
+  postedBy: string;
+}
+
+/**
+ * A file of another conversation, read through this one: a member here, and
+ * a live message here references it (only a forward can: a send takes files
+ * of this conversation only). Deleting the forward ends it, as leaving does.
+ */
+export function fileAccessOf(log: ConversationLog, userId: string, fileId: string): FileAccess | Refusal {
+  const denied = log.check(userId);
+  if (denied) return denied;
+  const postedBy = log.store.filePoster(fileId);
+  return postedBy !== null ? { ok: true, postedBy } : refuse(ErrorCode.notFound, "no such file");
 }
 
 /**

@@ -4,12 +4,15 @@ import { Limits } from "../protocol";
 import { eventsFrame } from "./replays";
 import type { FlushClock, RoomOptions, RoomSocket, SocketHub } from "./room-host";
 import { IDLE_GAP_MS } from "./room-host";
+import type { Audience } from "./signals";
 
-/** A typing or receipt frame; not logged, not sent back to `skipUser`. */
+/** A typing or receipt frame; not logged. */
 interface Ephemeral {
   text: string;
-  skipUser?: string;
+  to: Audience;
 }
+
+const reaches = (to: Audience, userId: string) => userId !== to.skip && (to.only === undefined || userId === to.only);
 
 export interface BroadcastHost {
   hub: SocketHub;
@@ -44,12 +47,12 @@ export class Broadcast {
   }
 
   /** Sent at once, or after the pending events when a flush is due (it must not overtake them). */
-  ephemeral(text: string, skipUser?: string): void {
+  ephemeral(text: string, to: Audience): void {
     if (this.flushScheduled) {
-      this.afterFlush.push({ text, skipUser });
+      this.afterFlush.push({ text, to });
       return;
     }
-    for (const s of this.host.hub.sockets()) if (s.live && s.userId !== skipUser) s.send(text);
+    for (const s of this.host.hub.sockets()) if (s.live && reaches(to, s.userId)) s.send(text);
   }
 
   schedule(): void {
@@ -101,7 +104,7 @@ export class Broadcast {
       if (!(replaying && replays.has(s))) for (let i = 0; i < texts.length; i++) s.send(texts[i] as string);
       for (let i = 0; i < extras.length; i++) {
         const e = extras[i] as Ephemeral;
-        if (s.userId !== e.skipUser) s.send(e.text);
+        if (reaches(e.to, s.userId)) s.send(e.text);
       }
     }
   }

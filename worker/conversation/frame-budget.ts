@@ -1,3 +1,4 @@
+import { IdlePruner } from "./idle-pruner";
 import type { RateLimit } from "./rate-limit";
 
 /** What the budget says about one client frame. */
@@ -36,13 +37,19 @@ const STRIKES_FORGIVEN_PER_SECOND = 1;
  */
 export class FrameBudget {
   private readonly accounts = new WeakMap<object, Account>();
-  /** Keyed by user id; a Map, as user strings never key plain objects. One entry per member who replayed. */
+  /** Keyed by user id; a Map, as user strings never key plain objects. One entry per member who replayed lately. */
   private readonly replays = new Map<string, ReplayAccount>();
+  private readonly replayPruner = new IdlePruner();
 
   constructor(
     public frames: RateLimit,
     public replay: RateLimit,
   ) {}
+
+  /** Replay accounts held (the pruning test reads it). */
+  get replayAccounts(): number {
+    return this.replays.size;
+  }
 
   private account(socket: object, now: number): Account {
     const a = this.accounts.get(socket);
@@ -63,6 +70,9 @@ export class FrameBudget {
     if (!a) {
       const fresh = { bytes: this.replay.burst, at: now };
       this.replays.set(userId, fresh);
+      // A refilled account is what a missing one is (a full burst).
+      const { burst, perSecond } = this.replay;
+      this.replayPruner.after(this.replays, (v) => v !== fresh && v.bytes + ((now - v.at) / 1000) * perSecond >= burst);
       return fresh;
     }
     const seconds = Math.max(0, now - a.at) / 1000;

@@ -34,7 +34,24 @@ const ReactFrame = v.object({
   on: v.boolean(),
 });
 
-export const ChangeFrameSchema = v.variant("type", [SendFrame, EditFrame, DeleteFrame, ReactFrame]);
+/** Where a forward's message comes from; the source conversation decides whether the forwarder may read it. */
+export const forwardSource = v.object({
+  conversationId: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
+  seq: seqAtLeast(1),
+});
+
+export const ForwardBody = v.object({ clientId, from: forwardSource });
+const ForwardFrame = v.object({ type: v.literal("forward"), ...ForwardBody.entries });
+const PinFrame = v.object({ type: v.literal("pin"), clientId, target: seqAtLeast(1), on: v.boolean() });
+
+export const ChangeFrameSchema = v.variant("type", [
+  SendFrame,
+  EditFrame,
+  DeleteFrame,
+  ReactFrame,
+  ForwardFrame,
+  PinFrame,
+]);
 
 export const ClientFrameSchema = v.variant("type", [
   v.object({ type: v.literal("hello"), lastSeq: seqAtLeast(0) }),
@@ -42,6 +59,8 @@ export const ClientFrameSchema = v.variant("type", [
   EditFrame,
   DeleteFrame,
   ReactFrame,
+  ForwardFrame,
+  PinFrame,
   v.object({ type: v.literal("typing") }),
   v.object({ type: v.literal("read"), seq: seqAtLeast(0) }),
   v.object({ type: v.literal("sync"), after: seqAtLeast(0) }),

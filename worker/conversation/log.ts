@@ -3,15 +3,19 @@ import {
   type ConversationEvent,
   ErrorCode,
   type FileRef,
-  isReactionEmoji,
   Limits,
   type Message,
   type MessageEvent,
   type Role,
 } from "../protocol";
 import { eraseMessage } from "./erasure";
+import { applyForward } from "./forward";
+import { keptMentions } from "./kept-mentions";
+import { Members } from "./members";
 import { fileRefFor } from "./message-file";
+import { applyPin } from "./pins";
 import { type Facts, NO_FACTS } from "./prefetch";
+import { reacted } from "./reactions";
 import { noConversation, notMember, type Refusal, refuse } from "./results";
 import { Staged } from "./staged";
 import type { LogStore, RoomMeta } from "./store";
@@ -37,11 +41,10 @@ const codePoints = (s: string) => {
   return n;
 };
 
-/** What the log keeps in memory beside SQLite. */
+/** What the log keeps in memory beside SQLite (the members apart: they change in place, members.ts). */
 interface LogState {
   head: number;
   meta: RoomMeta | null;
-  members: Map<string, Role>;
 }
 
 export interface LogHooks {
@@ -64,17 +67,16 @@ export interface LogHooks {
  */
 export class ConversationLog {
   private readonly state: Staged<LogState>;
+  /** Who is in the conversation; inside a transaction its staged view (see `Members`). */
+  readonly members: Members;
 
   constructor(
     readonly store: LogStore,
     private readonly now: () => number,
     private readonly hooks: LogHooks,
   ) {
-    this.state = new Staged(this.read());
-  }
-
-  private read(): LogState {
-    return { head: this.store.head(), meta: this.store.getMeta(), members: this.store.members() };
+    this.members = new Members(store.members());
+    this.state = new Staged({ head: store.head(), meta: store.getMeta() }, this.members);
   }
 
   // Inside a transaction these read (and set) its staged state, elsewhere the committed one.
@@ -87,11 +89,18 @@ export class ConversationLog {
   set meta(meta: RoomMeta | null) {
     this.state.staged().meta = meta;
   }
-  get members(): Map<string, Role> {
-    return this.state.current.members;
+
+  /** A member joins or changes role: their row and the in-memory view, in the open transaction. */
+  putMember(userId: string, role: Role, joinedAt: number): void {
+    this.state.staged();
+    this.store.putMember(userId, role, joinedAt);
+    this.members.put(userId, role);
   }
-  set members(members: Map<string, Role>) {
-    this.state.staged().members = members;
+
+  removeMember(userId: string): void {
+    this.state.staged();
+    this.store.removeMember(userId);
+    this.members.remove(userId);
   }
 
   /** Runs `fn` as one transaction of the store (see `Staged.run`). */
@@ -113,9 +122,8 @@ export class ConversationLog {
     if (this.head > 0) return { ok: true, head: this.head, created: false };
     const { members, ...meta } = input;
     this.store.setMeta(meta);
-    for (const m of members) this.store.putMember(m.userId, m.role, meta.createdAt);
+    for (const m of members) this.putMember(m.userId, m.role, meta.createdAt);
     this.meta = meta;
-    this.members = this.store.members();
     this.append((seq, createdAt) => ({
       seq,
       conversationId: meta.id,
@@ -159,17 +167,31 @@ export class ConversationLog {
         const target = this.liveMessage(frame.target);
         if (!target) return refuse(ErrorCode.notFound, "no such message");
         if (target.senderId !== userId) return refuse(ErrorCode.forbidden, "only the sender can edit a message");
+        // Its text is someone else's words, shown under their name.
+        if (target.forwardedFrom) return refuse(ErrorCode.forbidden, "a forwarded message cannot be edited");
         if (codePoints(frame.text) > Limits.textMax) return refuse(ErrorCode.tooLarge, "text over 4000 characters");
+        // Re-parsed: the message's mentions become the new text's. An edit notifies nobody (no new
+        // message), but a mention added to a message still unread counts in that reader's badge.
+        const mentions = this.mentionsIn(userId, frame.text, facts);
+        if (!Array.isArray(mentions)) return mentions;
+        const { mentions: _old, ...unmentioned } = target;
         return this.append(
           (seq, createdAt) => ({
             ...this.base(seq, createdAt, userId, frame.clientId),
             type: "edit",
             target: frame.target,
             text: frame.text,
+            ...(mentions.length > 0 ? { mentions } : {}),
           }),
           (e) => {
-            this.store.putMessage({ ...target, text: frame.text, editedAt: e.createdAt });
+            this.store.putMessage({
+              ...unmentioned,
+              text: frame.text,
+              editedAt: e.createdAt,
+              ...(mentions.length > 0 ? { mentions } : {}),
+            });
             this.store.indexText(target.seq, frame.text);
+            this.store.setMentions(target.seq, mentions);
           },
         );
       }
@@ -190,20 +212,8 @@ export class ConversationLog {
         );
       }
       case "react": {
-        // Also checked by the frame schema; this is the rule for every path into the log.
-        if (!isReactionEmoji(frame.emoji)) return refuse(ErrorCode.invalidRequest, "emoji must be exactly one emoji");
-        const target = this.liveMessage(frame.target);
-        if (!target) return refuse(ErrorCode.notFound, "no such message");
-        // A Map: emoji are user strings, never plain-object keys (issue 13).
-        const reactions = new Map(Object.entries(target.reactions));
-        if (frame.on && !reactions.has(frame.emoji) && reactions.size >= Limits.reactionsPerMessageMax) {
-          return refuse(ErrorCode.invalidRequest, `at most ${Limits.reactionsPerMessageMax} distinct reactions`);
-        }
-        const users = new Set(reactions.get(frame.emoji));
-        if (frame.on) users.add(userId);
-        else users.delete(userId);
-        if (users.size > 0) reactions.set(frame.emoji, [...users]);
-        else reactions.delete(frame.emoji);
+        const next = reacted(this.liveMessage(frame.target), userId, frame.emoji, frame.on);
+        if (!next.ok) return next;
         return this.append(
           (seq, createdAt) => ({
             ...this.base(seq, createdAt, userId, frame.clientId),
@@ -212,11 +222,13 @@ export class ConversationLog {
             emoji: frame.emoji,
             on: frame.on,
           }),
-          // The wire shape, built from the Map: fromEntries defines own data properties (even `__proto__`).
-          // biome-ignore lint/plugin: only serialized, never indexed; the fold reads reactions through a Map.
-          () => this.store.putMessage({ ...target, reactions: Object.fromEntries(reactions) }),
+          () => this.store.putMessage(next.message),
         );
       }
+      case "forward":
+        return applyForward(this, userId, frame, facts);
+      case "pin":
+        return applyPin(this, userId, frame);
     }
   }
 
@@ -242,10 +254,14 @@ export class ConversationLog {
     if (replyTo !== undefined && !this.store.getMessage(replyTo)) {
       return refuse(ErrorCode.invalidRequest, "replyTo is not a message of this conversation");
     }
+    // Any text is parsed, a file's caption and a reply's included.
+    const mentions = this.mentionsIn(userId, text, facts);
+    if (!Array.isArray(mentions)) return mentions;
     const content = {
       ...(text !== undefined ? { text } : {}),
       ...(file ? { fileId: file.id, file } : {}),
       ...(replyTo !== undefined ? { replyTo } : {}),
+      ...(mentions.length > 0 ? { mentions } : {}),
     };
     return this.append(
       (seq, createdAt): MessageEvent => ({
@@ -263,14 +279,21 @@ export class ConversationLog {
           text: text ?? null,
           ...(file ? { file } : {}),
           ...(replyTo !== undefined ? { replyTo } : {}),
+          ...(mentions.length > 0 ? { mentions } : {}),
           createdAt: e.createdAt,
           reactions: {},
         });
+        if (mentions.length > 0) this.store.setMentions(e.seq, mentions);
       },
     );
   }
 
-  private base(seq: number, createdAt: number, senderId: string, clientId: string) {
+  private mentionsIn(userId: string, text: string | undefined, facts: Facts): string[] | Refusal {
+    return keptMentions(text, { senderId: userId, kind: this.meta?.kind ?? "dm", members: this.members }, facts);
+  }
+
+  /** The fields every change's event starts with. */
+  base(seq: number, createdAt: number, senderId: string, clientId: string) {
     return { seq, conversationId: this.meta?.id ?? "", senderId, clientId, createdAt };
   }
 

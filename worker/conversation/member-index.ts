@@ -4,8 +4,18 @@ import type { Role } from "../protocol";
 
 /** A failed or hung index write is retried (by the object's alarm) after this long. */
 export const INDEX_RETRY_MS = 2000;
-/** Marks one delivery carries at most: a page is one D1 batch of about 60 statements. */
-export const INDEX_PAGE = 2000;
+/**
+ * Marks one delivery carries at most: a page is one D1 batch of at most 33
+ * statements (32 rows each, within D1's 100 bound parameters per statement).
+ */
+export const INDEX_PAGE = 1000;
+/**
+ * Pages one flush delivers before it hands the rest to the alarm: each page
+ * is one D1 call, and an invocation may make 50 (Free) or 1,000 (Paid) D1
+ * queries, so a backlog (100,000 members after a long D1 outage) is written
+ * over several invocations instead of failing one.
+ */
+export const INDEX_PAGES_PER_FLUSH = 20;
 
 /** Where the index goes; the object passes D1, a test passes one that fails or hangs. */
 export interface IndexWriter {
@@ -18,8 +28,8 @@ export interface MemberIndexDeps {
   sql: SqlStorage;
   /** One SQLite transaction (transactionSync). */
   transaction(fn: () => void): void;
-  /** The conversation's id and title; null before init. */
-  conversation(): { id: string; title: string | null } | null;
+  /** The conversation's id, title and member count; null before init. */
+  conversation(): { id: string; title: string | null; memberCount: number } | null;
   /** Makes sure the object wakes up (alarm) after `ms` to flush again. */
   retryLater(ms: number): void;
 }
@@ -76,7 +86,8 @@ export class MemberIndexOutbox {
 
   hasWork(): boolean {
     if (this.state("version") > this.state("delivered")) return true;
-    return this.deps.sql.exec<{ n: number }>("SELECT count(*) AS n FROM member_index_marks").one().n > 0;
+    // Not count(*): that reads every mark, and a backlog is checked once per page.
+    return this.deps.sql.exec("SELECT 1 FROM member_index_marks LIMIT 1").toArray().length > 0;
   }
 
   /**
@@ -100,7 +111,13 @@ export class MemberIndexOutbox {
 
   private async deliver(): Promise<boolean> {
     try {
-      while (this.hasWork()) await this.deliverPage();
+      for (let pages = 0; this.hasWork(); pages++) {
+        if (pages === INDEX_PAGES_PER_FLUSH) {
+          this.deps.retryLater(0);
+          return false;
+        }
+        await this.deliverPage();
+      }
       return true;
     } catch (err) {
       console.error("member index write failed", err instanceof Error ? err.message : "non-error");
@@ -128,7 +145,14 @@ export class MemberIndexOutbox {
       if (r.role === null || r.joined_at === null) removals.push(r.user_id);
       else upserts.push({ userId: r.user_id, role: r.role, joinedAt: r.joined_at });
     }
-    await this.writeInTime({ conversationId: conversation.id, version, title: conversation.title, upserts, removals });
+    await this.writeInTime({
+      conversationId: conversation.id,
+      version,
+      title: conversation.title,
+      memberCount: conversation.memberCount,
+      upserts,
+      removals,
+    });
     const { sql } = this.deps;
     this.deps.transaction(() => {
       for (const r of marks) sql.exec("DELETE FROM member_index_marks WHERE user_id = ? AND gen = ?", r.user_id, r.gen);

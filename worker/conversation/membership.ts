@@ -2,19 +2,47 @@ import { ErrorCode, isAdminRole, Limits, mayRemove, type Role } from "../protoco
 import type { Accepted, ConversationLog } from "./log";
 import { type Refusal, refuse } from "./results";
 
-/** A membership change as the route asks for it; the object decides if the actor may. */
+/**
+ * A membership change as the route asks for it; the object decides if the actor may.
+ * An add carries what the route looked up in D1's social relations for the
+ * ids (friendship and blocks live there): the object applies those rules only
+ * to the ids that are not members yet, in the same step that decides who is,
+ * so a retried chunk is not refused for someone it already added.
+ */
 export type MemberChange =
-  | { action: "added"; userIds: string[] }
+  | {
+      action: "added";
+      /** At most `Limits.addMembersMax`; ids already in are reported, not refused. */
+      userIds: string[];
+      /** Of `userIds`, those the actor is not friends with. */
+      notFriends: string[];
+      /** Of `userIds`, those who blocked the actor or whom the actor blocked. */
+      blocked: string[];
+    }
   | { action: "removed"; userId: string }
   | { action: "role"; userId: string; role: "admin" | "member" }
   | { action: "renamed"; title: string };
 
-export interface MemberChangeResult extends Accepted {
+export interface MemberChangeResult {
+  ok: true;
+  /** The change's last event; null when it changed nothing (an add whose ids were all members already). */
+  event: Accepted | null;
   /** Users who lost access and whose sockets must close with 4003. */
   removed: string[];
   /** Who became owner because the owner left (a second `member` event, action `role`). */
   newOwner?: string;
+  /** An add: who joined now (the event's `userIds`), and who was a member already. */
+  added: string[];
+  alreadyMembers: string[];
 }
+
+const done = (event: Accepted | null, removed: string[] = []): MemberChangeResult => ({
+  ok: true,
+  event,
+  removed,
+  added: [],
+  alreadyMembers: [],
+});
 
 /**
  * Applies one change under the contract's rules (admin+ adds, renames and
@@ -59,13 +87,26 @@ function changeInTx(log: ConversationLog, actorId: string, change: MemberChange)
   switch (change.action) {
     case "added": {
       if (!isAdmin) return refuse(ErrorCode.forbidden, "only admins add members");
-      const fresh = [...new Set(change.userIds)].filter((id) => !log.members.has(id));
-      if (fresh.length === 0) return refuse(ErrorCode.conflict, "already members");
-      if (log.members.size + fresh.length > Limits.groupMembersMax)
+      // The route's bound, held here too: one chunk is one transaction and one event of bounded size.
+      if (change.userIds.length > Limits.addMembersMax) {
+        return refuse(ErrorCode.invalidRequest, `at most ${Limits.addMembersMax} userIds per request`);
+      }
+      const ids = [...new Set(change.userIds)];
+      const fresh = ids.filter((id) => !log.members.has(id));
+      const alreadyMembers = ids.filter((id) => log.members.has(id));
+      const notFriends = new Set(change.notFriends);
+      const blocked = new Set(change.blocked);
+      if (fresh.some((id) => notFriends.has(id))) {
+        return refuse(ErrorCode.forbidden, "the inviter must be friends with every invitee");
+      }
+      if (fresh.some((id) => blocked.has(id))) return refuse(ErrorCode.forbidden, "blocked");
+      // Everyone is in already: a retried chunk succeeds and changes nothing.
+      if (fresh.length === 0) return { ...done(null), alreadyMembers };
+      if (log.members.size + fresh.length > Limits.groupMembersMax) {
         return refuse(ErrorCode.invalidRequest, "group is full");
-      for (const id of fresh) log.store.putMember(id, "member", now);
-      log.members = log.store.members();
-      return { ...event({ action: "added", userIds: fresh }), removed: [] };
+      }
+      for (const id of fresh) log.putMember(id, "member", now);
+      return { ...done(event({ action: "added", userIds: fresh })), added: fresh, alreadyMembers };
     }
     case "removed": {
       const targetRole = log.members.get(change.userId);
@@ -74,30 +115,28 @@ function changeInTx(log: ConversationLog, actorId: string, change: MemberChange)
       if (!leaving && !mayRemove(actorRole, targetRole)) {
         return refuse(ErrorCode.forbidden, "only a higher role removes a member");
       }
-      log.store.removeMember(change.userId);
+      log.removeMember(change.userId);
       const heir = targetRole === "owner" ? log.store.successor() : null;
-      if (heir !== null) log.store.putMember(heir, "owner", now);
-      log.members = log.store.members();
+      if (heir !== null) log.putMember(heir, "owner", now);
       const left = event({ action: leaving ? "left" : "removed", userIds: [change.userId] });
-      if (heir === null) return { ...left, removed: [change.userId] };
+      if (heir === null) return done(left, [change.userId]);
       const passed = event({ action: "role", userIds: [heir], role: "owner" });
-      return { ...passed, removed: [change.userId], newOwner: heir };
+      return { ...done(passed, [change.userId]), newOwner: heir };
     }
     case "role": {
       if (actorRole !== "owner") return refuse(ErrorCode.forbidden, "only the owner sets roles");
       const targetRole = log.members.get(change.userId);
       if (!targetRole) return refuse(ErrorCode.notFound, "not a member");
       if (targetRole === "owner") return refuse(ErrorCode.forbidden, "the owner's role cannot change");
-      log.store.putMember(change.userId, change.role, now);
-      log.members = log.store.members();
-      return { ...event({ action: "role", userIds: [change.userId], role: change.role }), removed: [] };
+      log.putMember(change.userId, change.role, now);
+      return done(event({ action: "role", userIds: [change.userId], role: change.role }));
     }
     case "renamed": {
       if (!isAdmin) return refuse(ErrorCode.forbidden, "only admins rename the group");
       const renamed = { ...meta, title: change.title };
       log.store.setMeta(renamed);
       log.meta = renamed;
-      return { ...event({ action: "renamed", userIds: [], title: change.title }), removed: [] };
+      return done(event({ action: "renamed", userIds: [], title: change.title }));
     }
   }
 }

@@ -1,5 +1,5 @@
-import type { Message, Role } from "../protocol";
-import type { AppendedEvent, LogStore, RoomMeta, StoredEvent } from "./store";
+import type { Message, Pin, Role } from "../protocol";
+import type { AppendedEvent, LogStore, MentionCount, ReadPosition, RoomMeta, StoredEvent } from "./store";
 
 function restore<K, V>(target: Map<K, V>, saved: Map<K, V>): void {
   target.clear();
@@ -19,6 +19,9 @@ export class MemoryLogStore implements LogStore {
   private readonly indexed = new Map<number, string>();
   private readonly reads = new Map<string, number>();
   private readonly reclaim = new Map<string, number>();
+  /** Message seq -> whom it mentions (the SQLite store's `mentions` rows). */
+  private readonly mentionRows = new Map<number, readonly string[]>();
+  private readonly pinned = new Map<number, Pin>();
 
   /** A savepoint: a throw restores every table as it was (rows are never changed in place, so shallow copies do). */
   transaction<T>(fn: () => T): T {
@@ -31,6 +34,8 @@ export class MemoryLogStore implements LogStore {
       indexed: new Map(this.indexed),
       reads: new Map(this.reads),
       reclaim: new Map(this.reclaim),
+      mentionRows: new Map(this.mentionRows),
+      pinned: new Map(this.pinned),
     };
     try {
       return fn();
@@ -43,6 +48,8 @@ export class MemoryLogStore implements LogStore {
       restore(this.indexed, saved.indexed);
       restore(this.reads, saved.reads);
       restore(this.reclaim, saved.reclaim);
+      restore(this.mentionRows, saved.mentionRows);
+      restore(this.pinned, saved.pinned);
       throw err;
     }
   }
@@ -144,6 +151,30 @@ export class MemoryLogStore implements LogStore {
     return this.sorted().filter((m) => m.seq > after && m.senderId !== userId && !m.deleted).length;
   }
 
+  setMentions(seq: number, userIds: readonly string[]): void {
+    if (userIds.length === 0) this.mentionRows.delete(seq);
+    else this.mentionRows.set(seq, [...userIds]);
+  }
+  unreadMentions(userId: string, after: number): MentionCount {
+    let count = 0;
+    let last = 0;
+    for (const [seq, ids] of this.mentionRows) {
+      if (seq <= after || !ids.includes(userId)) continue;
+      count += 1;
+      last = Math.max(last, seq);
+    }
+    return { count, last };
+  }
+  unreadMentionsAll(): Map<string, MentionCount> {
+    const users = new Set([...this.mentionRows.values()].flat());
+    const out = new Map<string, MentionCount>();
+    for (const id of users) {
+      const c = this.unreadMentions(id, this.getRead(id));
+      if (c.count > 0) out.set(id, c);
+    }
+    return out;
+  }
+
   getRead(userId: string): number {
     return this.reads.get(userId) ?? 0;
   }
@@ -152,10 +183,42 @@ export class MemoryLogStore implements LogStore {
   }
   setRead(userId: string, seq: number): void {
     this.reads.set(userId, Math.max(seq, this.getRead(userId)));
+    for (const [at, ids] of this.mentionRows) {
+      if (at <= seq && ids.includes(userId))
+        this.setMentions(
+          at,
+          ids.filter((id) => id !== userId),
+        );
+    }
+  }
+
+  pins(): Pin[] {
+    return [...this.pinned.values()].sort((a, b) => a.pinnedAt - b.pinnedAt || a.seq - b.seq);
+  }
+  setPin(pin: Pin): void {
+    if (!this.pinned.has(pin.seq)) this.pinned.set(pin.seq, { ...pin });
+  }
+  removePin(seq: number): void {
+    this.pinned.delete(seq);
+  }
+  /** Counted afresh from the markers of members: the SQLite store's kept table must agree (store.contract.ts). */
+  readPositions(limit: number): ReadPosition[] {
+    const at = new Map<number, number>();
+    for (const [userId, seq] of this.reads) {
+      if (seq > 0 && this.memberRoles.has(userId)) at.set(seq, (at.get(seq) ?? 0) + 1);
+    }
+    return [...at]
+      .sort((a, b) => b[0] - a[0])
+      .slice(0, limit)
+      .map(([seq, members]) => ({ seq, members }));
   }
 
   fileReferenced(fileId: string): boolean {
     return [...this.messages.values()].some((m) => !m.deleted && m.file?.id === fileId);
+  }
+  filePoster(fileId: string): string | null {
+    const live = [...this.messages.values()].filter((m) => !m.deleted && m.file?.id === fileId);
+    return live.sort((a, b) => a.seq - b.seq)[0]?.senderId ?? null;
   }
   queueReclaim(fileId: string, at: number): void {
     if (!this.reclaim.has(fileId)) this.reclaim.set(fileId, at);

@@ -40,10 +40,14 @@ describe("file message rules", () => {
 describe("PrefetchGate", () => {
   it("delivers frames in arrival order while a file lookup is in flight", async () => {
     let release: (f: FileFacts | null) => void = () => {};
-    const sources = { file: () => new Promise<FileFacts | null>((r) => (release = r)) };
+    const sources = {
+      file: () => new Promise<FileFacts | null>((r) => (release = r)),
+      forward: () => Promise.reject(new Error("no forwards here")),
+      mentionBlocks: () => null,
+    };
     const gate = new PrefetchGate((data) => {
       const peeked = peekFrame(data);
-      return peeked && gatherFacts(peeked, sources);
+      return peeked && gatherFacts(peeked, "u_1", sources);
     });
     const order: string[] = [];
     const fileFrame = JSON.stringify({ type: "send", clientId: "a", kind: "image", fileId: "f_1" });
@@ -61,9 +65,14 @@ describe("PrefetchGate", () => {
   });
 
   it("gathers nothing for a frame that needs no lookup, and a failed lookup delivers no facts", async () => {
-    const failing = { file: () => Promise.reject(new Error("D1 down")) };
-    expect(gatherFacts({ type: "edit" }, failing)).toBeNull();
-    expect(gatherFacts({ type: "send", fileId: 5 }, failing)).toBeNull();
+    const failing = {
+      file: () => Promise.reject(new Error("D1 down")),
+      forward: () => Promise.reject(new Error("down")),
+      mentionBlocks: () => null,
+    };
+    expect(gatherFacts({ type: "edit" }, "u_1", failing)).toBeNull();
+    expect(gatherFacts({ type: "send", fileId: 5 }, "u_1", failing)).toBeNull();
+    expect(gatherFacts({ type: "forward", from: { conversationId: 5, seq: 1 } }, "u_1", failing)).toBeNull();
     const gate = new PrefetchGate(() => failing.file());
     let got: boolean | null = null;
     await gate.run("x", (facts) => (got = facts.files.size > 0));

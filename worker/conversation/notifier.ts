@@ -1,55 +1,53 @@
+import { type FanoutMessage, fitMessage, MEMBERS_PER_MESSAGE, packNotes, SendBatcher } from "../shared/fanout";
 import type { ConversationNote } from "../shared/note";
 import { ParkedInboxes, sqlParkingStore } from "./parking";
 
-/**
- * Inbox calls per slice of a round; the round yields a turn between slices.
- * Locally every inbox runs on the conversation's thread, and a round of 50
- * calls back to back held the conversation's frames for 50-80 ms (the paced
- * p99 spikes in docs/benchmarks.md, round 3); slices of 4 hold them for a few ms.
- */
-export const NOTIFY_SLICE = 4;
-/**
- * The pause between slices. Not 0: measured locally, a 0 ms timer between
- * slices still let no socket frame in until the round ended (an expired timer
- * seems to run before pending network input is read); 2 ms does.
- */
-export const NOTIFY_SLICE_GAP_MS = 2;
-/** A failed inbox call is retried (by the object's alarm) after this long. */
+/** A flush whose queue send failed is tried again (by the object's alarm) after this long. */
 export const NOTIFY_RETRY_MS = 2000;
+/**
+ * Members whose notes one synchronous step reads: each costs an unread count
+ * (a few indexed lookups), measured at 45-65 us per member in the Workers
+ * runtime on the loaded 2-core machine, so 100 hold the object's thread for
+ * ~5 ms; a 250-member message is filled over several such turns.
+ */
+export const NOTES_PER_TURN = 100;
 
 export interface NotifierDeps {
   sql: SqlStorage;
-  /** One SQLite transaction (transactionSync): a round's bookkeeping lands whole or not at all. */
+  /** One SQLite transaction (transactionSync): a flush's bookkeeping lands whole or not at all. */
   transaction(fn: () => void): void;
   /** Current member ids. */
   members(): Iterable<string>;
-  /** Anything async the notes need (D1 lookups), done before the synchronous snapshot. */
+  /** Anything async the notes need (D1 lookups), done before the first synchronous snapshot. */
   prepare(): Promise<void>;
   /** The notes for these users, read from the log in one synchronous step. */
-  notes(userIds: Iterable<string>): Map<string, ConversationNote>;
-  /** Resolves to the inbox's park epoch when it answered "parked" (nobody to tell), else null. */
-  deliver(userId: string, note: ConversationNote): Promise<number | null>;
+  notes(userIds: readonly string[]): Map<string, ConversationNote>;
+  /** One `sendBatch` to the fan-out queue; rejects when the queue refused it. Never an inbox call. */
+  send(batch: FanoutMessage[]): Promise<void>;
   /** Makes sure the object wakes up (alarm) after `ms` to call `flush` again. */
   retryLater(ms: number): void;
-  /** Waits `ms` between slices, so socket frames that arrived meanwhile (and the room's flush) run first. */
-  pause(ms: number): Promise<void>;
+  /** Yields the object's thread between two chunks of a big group's notes, so socket frames run first. */
+  pause(): Promise<void>;
 }
 
 /**
- * Tells members' inboxes about conversation changes, off the hot path.
- * Dirty marks are durable SQLite rows, written in the turn of the change:
- * an event bumps one `all_gen` counter (every member is dirty), a read marks
- * one user. A flush sends each dirty member ONE call with its full current
- * summary; a mark is cleared only if its generation did not move during the
- * call, so a change that races a delivery is delivered again (the inbox
- * ignores versions it already has). Failures stay marked for the alarm.
- * An inbox nobody reads answers "parked" and event rounds skip it until it
+ * Turns conversation changes into fan-out queue messages, off the hot path;
+ * the Worker's queue consumer calls the inboxes (worker/fanout/). Dirty
+ * marks are durable SQLite rows, written in the turn of the change: an event
+ * bumps one `all_gen` counter (every member is dirty), a read marks one
+ * user. A flush reads each dirty member's full current summary, one chunk of
+ * members per queue message, and clears a mark only once the queue accepted
+ * its message and only if its generation did not move meanwhile, so a
+ * change that races a flush goes out again (the inbox ignores versions it
+ * already has). A failed send keeps the marks for the alarm. The object
+ * never waits for an inbox. An inbox nobody reads answers "parked" to the
+ * consumer, which reports it here (`parked`); event flushes skip it until it
  * asks for a refresh (`ConversationObject.unpark`).
  */
 export class InboxNotifier {
   private scheduled = false;
   private running = false;
-  /** Inboxes an event round skips (see parking.ts); marked users are always told. */
+  /** Inboxes an event flush skips (see parking.ts); marked users are always told. */
   readonly parked: ParkedInboxes;
 
   constructor(private readonly deps: NotifierDeps) {
@@ -99,27 +97,28 @@ export class InboxNotifier {
     return { allGen: get("all_gen"), allDone: get("all_done") };
   }
 
-  /** Delivers every pending mark once; returns false if some delivery failed (retried later). */
+  /** Sends every pending mark to the queue once; returns false if a send failed (retried later). */
   async flush(): Promise<boolean> {
     if (this.running) return false;
     this.running = true;
-    let failed = new Set<string>();
+    let complete = false;
     try {
       await this.deps.prepare();
-      // Generations and notes are read in one synchronous step: a later change bumps a generation.
+      // Generations and marks are read before any note: a later change bumps a generation.
       const { allGen, allDone } = this.generations();
       const marked = this.deps.sql
         .exec<{ user_id: string; gen: number }>("SELECT user_id, gen FROM inbox_outbox")
         .toArray();
       const targets = new Set(marked.map((r) => r.user_id));
       if (allGen > allDone) for (const id of this.deps.members()) if (!this.parked.has(id)) targets.add(id);
-      const notes = this.deps.notes(targets);
-      failed = await this.deliverAll(notes);
+      const sent = await this.sendAll([...targets]);
+      complete = sent.size === targets.size;
 
       const { sql } = this.deps;
-      // All at once: "all done" without the failed members' own marks would lose their retry.
       this.deps.transaction(() => {
-        if (allGen > allDone) {
+        // "All done" only when every member's message went out: a partial send retries them all
+        // (the inboxes ignore the repeats by version) rather than writing a mark per missed member.
+        if (complete && allGen > allDone) {
           sql.exec(
             "INSERT INTO notify_state (k, v) VALUES ('all_done', ?) ON CONFLICT (k) DO UPDATE SET v = max(v, ?)",
             allGen,
@@ -127,21 +126,16 @@ export class InboxNotifier {
           );
         }
         for (const r of marked) {
-          if (!failed.has(r.user_id))
-            sql.exec("DELETE FROM inbox_outbox WHERE user_id = ? AND gen = ?", r.user_id, r.gen);
-        }
-        // A member the all-mark covered but whose call failed keeps a mark of its own.
-        for (const id of failed) {
-          sql.exec("INSERT INTO inbox_outbox (user_id, gen) VALUES (?, 1) ON CONFLICT (user_id) DO NOTHING", id);
+          if (sent.has(r.user_id)) sql.exec("DELETE FROM inbox_outbox WHERE user_id = ? AND gen = ?", r.user_id, r.gen);
         }
       });
     } catch (err) {
       console.error("inbox notify failed", err instanceof Error ? err.name : "non-error");
-      failed.add("(flush)");
+      complete = false;
     } finally {
       this.running = false;
     }
-    if (failed.size > 0) {
+    if (!complete) {
       this.deps.retryLater(NOTIFY_RETRY_MS);
       return false;
     }
@@ -149,22 +143,60 @@ export class InboxNotifier {
     return true;
   }
 
-  private async deliverAll(notes: Map<string, ConversationNote>): Promise<Set<string>> {
-    const failed = new Set<string>();
-    const all = [...notes];
-    for (let i = 0; i < all.length; i += NOTIFY_SLICE) {
-      if (i > 0) await this.deps.pause(NOTIFY_SLICE_GAP_MS);
-      await Promise.all(
-        all.slice(i, i + NOTIFY_SLICE).map(async ([userId, note]) => {
-          try {
-            const parkedAt = await this.deps.deliver(userId, note);
-            if (parkedAt !== null) this.parked.park(userId, parkedAt);
-          } catch {
-            failed.add(userId);
-          }
-        }),
-      );
+  /**
+   * Queue messages of up to 250 members, filled `NOTES_PER_TURN` notes per
+   * synchronous step with a pause between steps. Consecutive steps join one
+   * message only while their shared part (head, last message, member count)
+   * is the same, so each message's rows come from one state of the log. A
+   * `sendBatch` goes out whenever the platform's batch limits are reached.
+   * Stops at the first refused send; returns the members whose notes the
+   * queue accepted.
+   */
+  private async sendAll(targets: readonly string[]): Promise<Set<string>> {
+    const sent = new Set<string>();
+    const batcher = new SendBatcher();
+    const send = async (batch: FanoutMessage[] | null) => {
+      if (!batch) return;
+      await this.deps.send(batch);
+      for (const m of batch) for (const r of m.rows) sent.add(r.userId);
+    };
+    let open: FanoutMessage | null = null;
+    const close = async () => {
+      if (open) for (const m of fitMessage(open)) await send(batcher.add(m));
+      open = null;
+    };
+    try {
+      for (let i = 0; i < targets.length; i += NOTES_PER_TURN) {
+        if (i > 0) await this.deps.pause();
+        const ids = targets.slice(i, i + NOTES_PER_TURN);
+        const notes = this.deps.notes(ids);
+        const first = notes.values().next().value;
+        // No note: the conversation does not exist (yet); nothing to tell anyone.
+        if (!first) {
+          for (const id of ids) sent.add(id);
+          continue;
+        }
+        const part = packNotes(first.conversationId, notes);
+        if (open && !sameShared(open, part)) await close();
+        for (let rows = part.rows; rows.length > 0; ) {
+          open ??= { ...part, rows: [] };
+          open.shared ??= part.shared;
+          const room = MEMBERS_PER_MESSAGE - open.rows.length;
+          open.rows.push(...rows.slice(0, room));
+          rows = rows.slice(room);
+          if (open.rows.length >= MEMBERS_PER_MESSAGE) await close();
+        }
+      }
+      await close();
+      await send(batcher.take());
+    } catch (err) {
+      console.error("fan-out send failed", err instanceof Error ? err.name : "non-error");
     }
-    return failed;
+    return sent;
   }
+}
+
+/** Whether `part` may share a message with `open`: rows of one state of the log (a removal has no shared part). */
+function sameShared(open: FanoutMessage, part: FanoutMessage): boolean {
+  return open.shared === null || part.shared === null || JSON.stringify(open.shared) === JSON.stringify(part.shared);
 }

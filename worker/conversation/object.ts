@@ -1,4 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
+import { blockedAmong } from "../db/blocks";
 import { touchConversation } from "../db/conversations";
 import { getFileFacts } from "../db/files";
 import { writeMemberIndex } from "../db/member-index";
@@ -13,20 +14,32 @@ import {
   type SocketAttachment,
   SocketHost,
 } from "../do/socket-host";
-import { inboxStub } from "../do/stubs";
 import { reclaimFiles } from "../files/reclaim";
 import { errorResponse, refusalError } from "../http/errors";
 import { type ChangeFrame, CloseCode, ErrorCode, Limits, type User } from "../protocol";
+import type { FanoutMessage } from "../shared/fanout";
 import type { ConversationNote } from "../shared/note";
 import type { SessionScope } from "../shared/scope";
-import { type Access, accessOf, type MemberPage, memberPage, type Roster, rosterOf } from "./authority";
+import {
+  type Access,
+  accessOf,
+  type FileAccess,
+  fileAccessOf,
+  type MemberPage,
+  memberPage,
+  type Roster,
+  rosterOf,
+} from "./authority";
 import { DmBlocks } from "./dm-blocks";
+import { type ForwardableAnswer, forwardableOf } from "./forward";
+import { lookUpForward } from "./forward-lookup";
 import type { Accepted, InitInput } from "./log";
 import type { MemberKey } from "./member-cursor";
 import { MemberIndexOutbox } from "./member-index";
 import type { MemberChange, MemberChangeResult } from "./membership";
 import { InboxNotifier } from "./notifier";
-import { type FactSources, gatherFacts, NO_FACTS, PrefetchGate, peekFrame } from "./prefetch";
+import { type PinsPage, pinsOf } from "./pins";
+import { type FactSources, type Facts, gatherFacts, NO_FACTS, PrefetchGate, peekFrame } from "./prefetch";
 import {
   type EventsPage,
   eventsPage,
@@ -83,12 +96,24 @@ class AttachedSocket implements RoomSocket {
 /** D1 `updated_at` is bookkeeping for lists: written at most once per this interval, never per message. */
 const TOUCH_DELAY_MS = 5000;
 /**
- * Inbox notification rounds: a few at once, then at most 2 per second under
- * sustained traffic. Each round is one RPC per member (and, for members with
- * no inbox socket, a push lookup); back to back they cost more CPU than the
- * messages themselves (docs/benchmarks.md). Ordinary chat never waits.
+ * Inbox notification flushes: a few at once, then at most 2 per second under
+ * sustained traffic. Each flush is one queue message per 250 members and,
+ * downstream, one inbox call per member (and, for members with no inbox
+ * socket, a push lookup); the changes in between coalesce into the next
+ * flush. Ordinary chat never waits.
  */
 const NOTIFY_ROUNDS: RateLimit = { perSecond: 2, burst: 5 };
+/** How long a DM's profiles (names, avatars) are reused for its inbox notes: at most one D1 read per this. */
+const PEERS_TTL_MS = 10_000;
+/**
+ * Between two steps of a big group's notes (notifier.ts NOTES_PER_TURN). Not
+ * 0: measured locally, a 0 ms timer still let no socket frame in before the
+ * next step (an expired timer seems to run before pending network input is
+ * read); 2 ms does.
+ */
+const NOTIFY_CHUNK_GAP_MS = 2;
+/** After a note reached the dead-letter queue its members are marked again and sent after this long. */
+const REDELIVER_DELAY_MS = 60_000;
 /** The conversation objects of one isolate share its thread, so they share the load signal (room.ts). */
 const ISOLATE_FLUSH_CLOCK: FlushClock = { last: Number.NEGATIVE_INFINITY };
 /** A failed file reclaim is retried after this long. */
@@ -107,6 +132,8 @@ export type RpcResult<T> = T | Refusal;
 export class ConversationObject extends DurableObject<Env> {
   readonly room: Room;
   readonly notifier: InboxNotifier;
+  /** Where the notifier's messages go: the fan-out queue; what the fan-out tests replace. */
+  readonly fanoutQueue: { send(batch: FanoutMessage[]): Promise<void> };
   private readonly host: SocketHost;
   /** One platform alarm for the socket sweep, inbox notes, file reclaim, the D1 touch and the member index (do/alarms.ts). */
   private readonly alarms: AlarmScheduler<"sweep" | "notify" | "reclaim" | "touch" | "index">;
@@ -119,6 +146,7 @@ export class ConversationObject extends DurableObject<Env> {
   private markedThisTurn = false;
   /** A DM's two users, for `peer` in summaries; profiles change rarely and a restart refreshes them. */
   private peers: Map<string, User> | null = null;
+  private peersAt = 0;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -151,29 +179,36 @@ export class ConversationObject extends DurableObject<Env> {
       {
         sql: ctx.storage.sql,
         transaction: (fn) => ctx.storage.transactionSync(fn),
-        conversation: () => this.room.log.meta,
+        conversation: () => {
+          const { meta, members } = this.room.log;
+          return meta && { id: meta.id, title: meta.title, memberCount: members.size };
+        },
         retryLater: (ms) => void this.alarms.schedule("index", Date.now() + ms),
       },
       { write: (w) => writeMemberIndex(this.env.DB, w), timeoutMs: INDEX_WRITE_TIMEOUT_MS },
     );
     this.dmBlocks = new DmBlocks(ctx.storage.sql);
+    this.fanoutQueue = {
+      send: async (batch) => {
+        await env.FANOUT.sendBatch(batch.map((body) => ({ body, contentType: "json" })));
+      },
+    };
     this.notifier = new InboxNotifier({
       sql: ctx.storage.sql,
       transaction: (fn) => ctx.storage.transactionSync(fn),
       members: () => this.room.log.members.keys(),
       prepare: async () => {
         if (!this.notifyRounds.take("rounds", Date.now())) {
-          // Changes made meanwhile join this round (the notifier reads them after `prepare`).
+          // Changes made meanwhile join this flush (the notifier reads them after `prepare`).
           await new Promise((resolve) => setTimeout(resolve, 1000 / NOTIFY_ROUNDS.perSecond));
           this.notifyRounds.take("rounds", Date.now());
         }
         await this.loadPeers();
       },
       notes: (userIds) => inboxNotes(this.room.log, userIds, this.peers ?? new Map()),
-      deliver: async (userId, note) =>
-        (await inboxStub(this.env, userId).conversationChanged(userId, note)).parkedAt ?? null,
+      send: (batch) => this.fanoutQueue.send(batch),
       retryLater: (ms) => void this.alarms.schedule("notify", Date.now() + ms),
-      pause: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      pause: () => new Promise((resolve) => setTimeout(resolve, NOTIFY_CHUNK_GAP_MS)),
     });
     this.room = new Room(
       store,
@@ -280,8 +315,8 @@ export class ConversationObject extends DurableObject<Env> {
     s.lastFrameAt = Date.now();
     // Size and frame budget first: a refused frame costs no D1 read.
     if (!this.room.admitFrame(s, message)) return undefined;
-    // A file send reads D1 first; the gate keeps frame order (see prefetch.ts).
-    return this.prefetch.run(message, (facts) => this.room.handle(s, message, facts));
+    // A file send reads D1 first, a forward asks its source; the gate keeps frame order (see prefetch.ts).
+    return this.prefetch.run({ data: message, userId: s.userId }, (facts) => this.room.handle(s, message, facts));
   }
 
   override webSocketClose(ws: WebSocket, code: number): void {
@@ -301,9 +336,17 @@ export class ConversationObject extends DurableObject<Env> {
     if (s) this.room.socketGone(s);
   }
 
+  /**
+   * A DM's two profiles for its inbox notes, read again once they are
+   * PEERS_TTL_MS old: a renamed user or a new avatar reaches the other
+   * side's list with the next note after that, not when this object next
+   * leaves memory.
+   */
   private async loadPeers(): Promise<void> {
-    if (this.peers || this.room.log.meta?.kind !== "dm") return;
+    if (this.room.log.meta?.kind !== "dm") return;
+    if (this.peers && Date.now() - this.peersAt < PEERS_TTL_MS) return;
     this.peers = await getUsersByIds(this.env.DB, this.room.log.members.keys());
+    this.peersAt = Date.now();
   }
 
   /** The sweep (do/socket-host.ts), counting the frames this incarnation saw as signs of life. */
@@ -405,7 +448,7 @@ export class ConversationObject extends DurableObject<Env> {
 
   /** Same path as a socket change frame (its lookups first, prefetch.ts); fans out to live sockets. */
   async post(userId: string, frame: ChangeFrame): Promise<RpcResult<Accepted>> {
-    const pending = gatherFacts(frame, this.factSources);
+    const pending = this.lookUp(frame, userId);
     return this.room.change(userId, frame, pending ? await pending : NO_FACTS);
   }
 
@@ -414,11 +457,13 @@ export class ConversationObject extends DurableObject<Env> {
     // One transaction: the change (which joins it), the inbox marks and the index marks it implies.
     return log.transact(() => {
       const result = this.room.changeMembers(actorId, change);
-      if (!result.ok) return result;
-      this.memberIndex.mark(indexMarks(change, result));
+      // Nothing changed (an add of members all in already): nothing to mark or tell.
+      if (!result.ok || result.event === null) return result;
+      const changed = indexMarks(change, result);
+      this.memberIndex.mark(changed);
       // The event marked every current member; those who left must hear it too.
       if (result.removed.length > 0) this.notifier.markUsers(result.removed);
-      this.notifier.parked.clear((fn) => log.afterCommit(fn));
+      this.notifier.parked.forget(changed, (fn) => log.afterCommit(fn));
       log.afterCommit(() => {
         this.notifier.wake();
         void this.flushMemberIndex();
@@ -429,13 +474,47 @@ export class ConversationObject extends DurableObject<Env> {
 
   /**
    * An inbox that answered "parked" wants to be told again (its user is
-   * back): later rounds include the user, and this answers the note the
-   * skipped rounds did not send (null when the conversation does not exist).
+   * back): later flushes include the user, and this answers the note the
+   * skipped flushes did not send (null when the conversation does not exist).
    */
   async unpark(userId: string, epoch: number): Promise<ConversationNote | null> {
     this.notifier.parked.unpark(userId, epoch);
     await this.loadPeers();
     return inboxNotes(this.room.log, [userId], this.peers ?? new Map()).get(userId) ?? null;
+  }
+
+  /** A forward's source side: message `seq` as `userId` may copy it elsewhere (forward.ts). */
+  forwardable(userId: string, seq: number): RpcResult<ForwardableAnswer> {
+    return forwardableOf(this.room.log, userId, seq);
+  }
+
+  /** Whether `userId` reads a file of another conversation through a forward here (authority.ts). */
+  fileAccess(userId: string, fileId: string): RpcResult<FileAccess> {
+    return fileAccessOf(this.room.log, userId, fileId);
+  }
+
+  /** The pinned messages with their folded state (GET /api/conversations/:id/pins). */
+  pins(userId: string): RpcResult<PinsPage> {
+    return pinsOf(this.room.log, userId);
+  }
+
+  /** The fan-out consumer relays the inboxes that answered "parked", each with its park epoch (parking.ts). */
+  parked(answers: { userId: string; epoch: number }[]): { ok: true } {
+    this.ctx.storage.transactionSync(() => {
+      for (const a of answers) this.notifier.parked.park(a.userId, a.epoch);
+    });
+    return { ok: true };
+  }
+
+  /**
+   * Notes for these members reached the dead-letter queue (their inbox calls
+   * kept failing): mark them again, durably, and send their then-current
+   * notes after a pause, through the alarm (fanout/dead-letters.ts).
+   */
+  async redeliver(userIds: string[]): Promise<{ ok: true }> {
+    this.ctx.storage.transactionSync(() => this.notifier.markUsers(userIds));
+    await this.alarms.schedule("notify", Date.now() + REDELIVER_DELAY_MS);
+    return { ok: true };
   }
 
   summary(userId: string): RpcResult<Summary> {
@@ -453,12 +532,48 @@ export class ConversationObject extends DurableObject<Env> {
 
   // ---------- file messages (issue 5) ----------
 
-  /** Where the pre-append lookups read (prefetch.ts): D1, through its module. */
-  private readonly factSources: FactSources = { file: (fileId) => getFileFacts(this.env.DB, fileId) };
-  /** Socket frames' lookups, in frame order. */
-  private readonly prefetch = new PrefetchGate((data) => {
+  /** Where the pre-append lookups read (prefetch.ts): D1 through its module, a forward's source by RPC. */
+  private readonly factSources: FactSources = {
+    file: (fileId) => getFileFacts(this.env.DB, fileId),
+    forward: (userId, source) => lookUpForward(this.env, this.room.log, userId, source),
+    // Blocks are social relations, kept in D1: asked only for other members a group text mentions.
+    mentionBlocks: (senderId, userIds) => {
+      const { meta, members } = this.room.log;
+      const asked = userIds.filter((id) => id !== senderId && members.has(id));
+      if (meta?.kind !== "group" || asked.length === 0) return null;
+      return blockedAmong(this.env.DB, senderId, asked).then((blocked) => ({ checked: new Set(asked), blocked }));
+    },
+  };
+  /**
+   * Whether a change of `userId` may cost a lookup (a D1 read, a forward's
+   * RPC): only a member with send budget left, since the apply refuses any
+   * other anyway; the socket budget alone let 6x the send burst through.
+   */
+  private mayLookUp(userId: string): boolean {
+    const inFlight = this.lookupsInFlight.get(userId) ?? 0;
+    return this.room.log.members.has(userId) && this.room.buckets.has(userId, Date.now(), inFlight);
+  }
+
+  /** Lookups started and not yet applied, per user: each will take a send token. */
+  private readonly lookupsInFlight = new Map<string, number>();
+
+  /** `gatherFacts`, counted in `lookupsInFlight` until it settles, if `userId` may look up at all. */
+  private lookUp(frame: Parameters<typeof gatherFacts>[0], userId: string): Promise<Facts> | null {
+    if (!this.mayLookUp(userId)) return null;
+    const pending = gatherFacts(frame, userId, this.factSources);
+    if (pending === null) return null;
+    this.lookupsInFlight.set(userId, (this.lookupsInFlight.get(userId) ?? 0) + 1);
+    return pending.finally(() => {
+      const left = (this.lookupsInFlight.get(userId) ?? 1) - 1;
+      if (left > 0) this.lookupsInFlight.set(userId, left);
+      else this.lookupsInFlight.delete(userId);
+    });
+  }
+
+  /** Socket frames' lookups, in frame order; none for a sender who is no member (the room closes that socket). */
+  private readonly prefetch = new PrefetchGate<{ data: string | ArrayBuffer; userId: string }>(({ data, userId }) => {
     const peeked = peekFrame(data);
-    return peeked && gatherFacts(peeked, this.factSources);
+    return peeked ? this.lookUp(peeked, userId) : null;
   });
 
   /** Bytes of files whose last message was deleted; false when some must be retried. */
@@ -472,7 +587,7 @@ export class ConversationObject extends DurableObject<Env> {
 function indexMarks(change: MemberChange, result: MemberChangeResult): string[] {
   switch (change.action) {
     case "added":
-      return change.userIds;
+      return result.added;
     case "removed":
       return result.newOwner === undefined ? [change.userId] : [change.userId, result.newOwner];
     case "role":

@@ -8,9 +8,6 @@ function memoryStore(): ParkingStore & { map: Map<string, ParkingRow> } {
     map,
     rows: () => [...map.values()],
     put: (r) => void map.set(r.userId, { ...r }),
-    unparkAll: () => {
-      for (const r of map.values()) r.parked = false;
-    },
   };
 }
 
@@ -48,17 +45,34 @@ describe("ParkedInboxes", () => {
     expect(p.has("bob")).toBe(false);
   });
 
-  it("forgets every park when membership changes, keeping the refresh epochs", () => {
+  it("forgets the parks of members whose membership changed, keeping their refresh epochs and everyone else's park", () => {
     const store = memoryStore();
     const p = new ParkedInboxes(store);
     p.unpark("bob", 5);
     p.park("bob", 6);
     p.park("carol", 0);
-    p.clear();
+    p.park("dave", 0);
+    p.forget(["bob", "carol", "erin"]);
     expect(p.has("bob") || p.has("carol")).toBe(false);
+    expect(p.has("dave")).toBe(true);
     const woken = new ParkedInboxes(store);
     expect(woken.has("bob") || woken.has("carol")).toBe(false);
+    expect(woken.has("dave")).toBe(true);
     woken.park("bob", 5);
     expect(woken.has("bob")).toBe(false);
+    // Written only for who was parked: an unknown id costs no row.
+    expect(store.map.has("dave")).toBe(false);
+  });
+
+  it("keeps the in-memory park until the change's commit", () => {
+    const p = new ParkedInboxes(memoryStore());
+    p.park("bob", 0);
+    let commit = () => {};
+    p.forget(["bob"], (fn) => {
+      commit = fn;
+    });
+    expect(p.has("bob")).toBe(true);
+    commit();
+    expect(p.has("bob")).toBe(false);
   });
 });

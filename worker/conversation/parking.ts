@@ -1,7 +1,7 @@
 /**
  * Members whose inbox said "nobody is reading me" (no inbox socket, no push
- * subscription): notification rounds skip them until the inbox asks for a
- * refresh (`unpark`). Written through to the object's SQLite, so an object
+ * subscription; the fan-out consumer relays the answer): event flushes skip
+ * them until the inbox asks for a refresh (`unpark`). Written through to the object's SQLite, so an object
  * that hibernates and wakes does not notify every idle member once more;
  * read from memory.
  *
@@ -20,8 +20,6 @@ export interface ParkingRow {
 export interface ParkingStore {
   rows(): ParkingRow[];
   put(row: ParkingRow): void;
-  /** Unparks everyone, keeping the refresh epochs. */
-  unparkAll(): void;
 }
 
 export class ParkedInboxes {
@@ -43,8 +41,8 @@ export class ParkedInboxes {
   park(userId: string, epoch: number): void {
     const refreshedAt = this.refreshedAt.get(userId) ?? null;
     if (this.parked.has(userId) || (refreshedAt !== null && epoch <= refreshedAt)) return;
-    this.parked.add(userId);
     this.store.put({ userId, parked: true, refreshedAt });
+    this.parked.add(userId);
   }
 
   /** The inbox asked for a refresh at `epoch`: notify it again from now on. */
@@ -56,14 +54,21 @@ export class ParkedInboxes {
   }
 
   /**
-   * Membership changed: everyone hears it (a re-added member must not stay
-   * skipped). `afterCommit` holds the in-memory part until the store's write
-   * has committed with the change.
+   * These members joined, left or changed role: a re-added member must not
+   * stay skipped. Everyone else stays parked, since a parked inbox pulls the
+   * current summary (title, member count) when it is read again; so a join
+   * in a 100,000-member group does not call every idle inbox once more.
+   * `afterCommit` holds the in-memory part until the store's write has
+   * committed with the change.
    */
-  clear(afterCommit: (fn: () => void) => void = (fn) => fn()): void {
-    if (this.parked.size === 0) return;
-    this.store.unparkAll();
-    afterCommit(() => this.parked.clear());
+  forget(userIds: Iterable<string>, afterCommit: (fn: () => void) => void = (fn) => fn()): void {
+    const ids = [...userIds].filter((id) => this.parked.has(id));
+    if (ids.length === 0) return;
+    for (const userId of ids)
+      this.store.put({ userId, parked: false, refreshedAt: this.refreshedAt.get(userId) ?? null });
+    afterCommit(() => {
+      for (const userId of ids) this.parked.delete(userId);
+    });
   }
 }
 
@@ -85,9 +90,6 @@ export function sqlParkingStore(sql: SqlStorage): ParkingStore {
         r.parked ? 1 : 0,
         r.refreshedAt,
       );
-    },
-    unparkAll: () => {
-      sql.exec("UPDATE inbox_parking SET parked = 0 WHERE parked = 1");
     },
   };
 }

@@ -6,11 +6,14 @@ import {
   type Message,
   type User,
 } from "../protocol";
+import { plainMentions } from "../shared/mentions";
 import type { ConversationNote } from "../shared/note";
 import { matchQuery } from "./cjk";
 import type { ConversationLog } from "./log";
 import { type Refusal, refuse } from "./results";
-import { SEARCH_WORDS_MAX } from "./store";
+import { type MentionCount, SEARCH_WORDS_MAX } from "./store";
+
+const NONE: MentionCount = { count: 0, last: 0 };
 
 /**
  * Exactly one of: `before` paging, a `[from, to)` range (with optional `after`,
@@ -43,6 +46,8 @@ export interface Summary {
   lastSeq: number;
   readSeq: number;
   unread: number;
+  unreadMentions?: number;
+  lastMentionSeq?: number;
   lastMessage?: LastMessage;
   updatedAt: number;
 }
@@ -85,9 +90,15 @@ function lastMessageOf(log: ConversationLog): LastMessage | undefined {
     seq: last.seq,
     senderId: last.senderId,
     kind: last.kind,
-    preview: last.deleted ? "" : [...(last.text ?? "")].slice(0, 100).join(""),
+    // Tokens read as `@label`: a preview (and the push made from it) has no member list to look ids up in.
+    preview: last.deleted ? "" : [...plainMentions(last.text ?? "")].slice(0, 100).join(""),
     createdAt: last.createdAt,
   };
+}
+
+/** The summary's mention fields: present only while some are unread. */
+function mentionFields(m: MentionCount): Pick<ConversationSummary, "unreadMentions" | "lastMentionSeq"> {
+  return m.count > 0 ? { unreadMentions: m.count, lastMentionSeq: m.last } : {};
 }
 
 function updatedAtOf(log: ConversationLog): number {
@@ -103,6 +114,7 @@ export function summary(log: ConversationLog, userId: string): Summary | Refusal
     lastSeq: log.head,
     readSeq,
     unread: log.store.unreadCount(userId, readSeq),
+    ...mentionFields(log.store.unreadMentions(userId, readSeq)),
     updatedAt: updatedAtOf(log),
   };
   const lastMessage = lastMessageOf(log);
@@ -126,8 +138,12 @@ export function inboxNotes(
   const lastMessage = lastMessageOf(log);
   const updatedAt = updatedAtOf(log);
   const ids = [...userIds];
-  // A round for every member reads all markers at once; one for a read or two looks them up.
-  const reads = ids.length > 8 ? log.store.readMarkers() : null;
+  // A chunk that is most of the group reads all markers (and all unread mentions) at once; a smaller
+  // one (a read, one chunk of a big group's flush) looks each up, so a flush reads O(members) rows,
+  // not O(members²/chunk).
+  const whole = ids.length > 8 && ids.length * 2 >= log.members.size;
+  const reads = whole ? log.store.readMarkers() : null;
+  const mentions = whole ? log.store.unreadMentionsAll() : null;
   for (const userId of ids) {
     const readSeq = reads ? (reads.get(userId) ?? 0) : log.store.getRead(userId);
     const version = log.head + readSeq;
@@ -145,6 +161,7 @@ export function inboxNotes(
       lastSeq: log.head,
       readSeq,
       unread: log.store.unreadCount(userId, readSeq),
+      ...mentionFields(mentions ? (mentions.get(userId) ?? NONE) : log.store.unreadMentions(userId, readSeq)),
       updatedAt,
     };
     if (meta.kind === "dm") {

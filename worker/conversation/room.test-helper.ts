@@ -39,8 +39,19 @@ export class FakeSocket implements RoomSocket {
   }
 }
 
-/** `soon`: the room may flush an isolated change in its own turn (workerd's microtask), as in production. */
-export function makeRoom({ soon = false, flushClock }: { soon?: boolean; flushClock?: FlushClock } = {}) {
+/**
+ * `soon`: the room may flush an isolated change in its own turn (workerd's microtask), as in production.
+ * `bulk`: this many more plain members (`m0`, `m1`, …) beside alice (owner) and bob, for large groups.
+ */
+export function makeRoom({
+  soon = false,
+  flushClock,
+  bulk = 0,
+}: {
+  soon?: boolean;
+  flushClock?: FlushClock;
+  bulk?: number;
+} = {}) {
   const sockets: FakeSocket[] = [];
   const timers: (() => void)[] = [];
   const microtasks: (() => void)[] = [];
@@ -69,6 +80,7 @@ export function makeRoom({ soon = false, flushClock }: { soon?: boolean; flushCl
     members: [
       { userId: "alice", role: "owner" },
       { userId: "bob", role: "member" },
+      ...Array.from({ length: bulk }, (_, i) => ({ userId: `m${i}`, role: "member" as const })),
     ],
   });
   while (timers.length) timers.shift()?.();

@@ -1,18 +1,8 @@
 import * as v from "valibot";
-import {
-  type ChangeFrame,
-  CloseCode,
-  type ConversationServerFrame,
-  ErrorCode,
-  Limits,
-  PING_TEXT,
-  PROTOCOL_VERSION,
-  type Role,
-} from "../protocol";
+import { type ChangeFrame, CloseCode, type ConversationServerFrame, ErrorCode, Limits, PING_TEXT } from "../protocol";
 import { inScope, type SessionScope } from "../shared/scope";
 import { frameBytes, utf8Length } from "../shared/utf8";
 import { Broadcast } from "./broadcast";
-import { Coalescer } from "./coalesce";
 import { FrameBudget } from "./frame-budget";
 import { type ClientFrame, ClientFrameSchema, clientIdOf } from "./frames";
 import { frameText, overBudget, parseJson } from "./intake";
@@ -23,7 +13,9 @@ import { TokenBuckets } from "./rate-limit";
 import { Replays } from "./replays";
 import { type Refusal, refuse } from "./results";
 import type { RoomOptions, RoomSocket, SocketHub } from "./room-host";
+import { Signals } from "./signals";
 import type { LogStore } from "./store";
+import { welcomeFrame } from "./welcome";
 
 const PROTOCOL_ERRORS_MAX = 10;
 
@@ -46,7 +38,7 @@ export class Room {
   readonly buckets: TokenBuckets;
   readonly budget: FrameBudget;
   private readonly replays: Replays;
-  private readonly coalescer: Coalescer;
+  private readonly signals: Signals;
   private readonly broadcast: Broadcast;
   /** Socket changes received since the last flush, applied together at its start. */
   private incoming: { socket: RoomSocket; frame: ChangeFrame; facts: Facts }[] = [];
@@ -74,11 +66,12 @@ export class Room {
       },
       this.budget,
     );
-    this.coalescer = new Coalescer(
-      opts,
-      (userId, seq) => this.ephemeral(frame({ type: "receipt", userId, seq })),
-      (userId) => this.ephemeral(frame({ type: "typing", userId }), userId),
-    );
+    this.signals = new Signals({
+      clock: opts,
+      memberCount: () => this.log.members.size,
+      store,
+      send: (text, to) => this.broadcast.ephemeral(text, to),
+    });
     this.broadcast = new Broadcast({
       hub,
       opts,
@@ -176,7 +169,7 @@ export class Room {
       case "typing":
         if (this.opts.silenced?.(socket.userId))
           socket.send(frame({ type: "error", code: ErrorCode.forbidden, message: "blocked" }));
-        else this.coalescer.typing(socket.userId);
+        else this.signals.typing(socket.userId);
         break;
       case "read":
         this.read(socket.userId, f.seq);
@@ -223,23 +216,7 @@ export class Room {
     const silenced = this.opts.silenced?.(socket.userId) === true;
     if (!silenced) for (const s of this.hub.sockets()) online.add(s.userId);
     online.add(socket.userId);
-    const reads = this.log.store.readMarkers();
-    const readOf = (userId: string) => (silenced && userId !== socket.userId ? 0 : (reads.get(userId) ?? 0));
-    const members = this.log.members;
-    // A large group lists whom a client shows anyway (owner, admins, who is online, the caller);
-    // the rest is paged over REST. A small group lists everyone, as it always did.
-    const listed = (userId: string, role: Role) =>
-      members.size <= Limits.membersListedMax || role !== "member" || online.has(userId);
-    const welcome = frame({
-      type: "welcome",
-      head: this.log.head,
-      readSeq: reads.get(socket.userId) ?? 0,
-      members: [...members].flatMap(([userId, role]) =>
-        listed(userId, role) ? [{ userId, role, online: online.has(userId), readSeq: readOf(userId) }] : [],
-      ),
-      memberCount: members.size,
-      protocol: PROTOCOL_VERSION,
-    });
+    const welcome = frame(welcomeFrame(this.log, { caller: socket.userId, online, hideOthers: silenced }));
     socket.send(welcome);
     // A large group's welcome is large: it counts against the bytes this user may ask for.
     this.budget.spendReplay(socket.userId, utf8Length(welcome), this.opts.now());
@@ -272,11 +249,7 @@ export class Room {
       return;
     }
     // The marker is the reader's own (their unread count); the receipt would reach the other side.
-    if (!this.opts.silenced?.(userId)) this.coalescer.receipt(userId, target);
-  }
-
-  private ephemeral(text: string, skipUser?: string): void {
-    this.broadcast.ephemeral(text, skipUser);
+    if (!this.opts.silenced?.(userId)) this.signals.read(userId, target);
   }
 
   private protocolError(socket: RoomSocket, message: string, clientId?: string): void {

@@ -1,6 +1,6 @@
 // Rows of the object's SQLite as the log store reads them, and their mapping
 // to the wire's `Message`.
-import type { FileRef, Message, MessageKind } from "../protocol";
+import type { FileRef, ForwardOrigin, Message, MessageKind } from "../protocol";
 
 export type MessageRow = {
   seq: number;
@@ -14,10 +14,12 @@ export type MessageRow = {
   edited_at: number | null;
   deleted: number;
   reactions_json: string;
+  mentions_json: string | null;
+  forwarded_json: string | null;
 };
 
 export const MESSAGE_COLUMNS =
-  "seq, sender_id, client_id, kind, text, file_json, reply_to, created_at, edited_at, deleted, reactions_json";
+  "seq, sender_id, client_id, kind, text, file_json, reply_to, created_at, edited_at, deleted, reactions_json, mentions_json, forwarded_json";
 /** The same columns qualified, for the search join. */
 export const MESSAGE_COLUMNS_M = MESSAGE_COLUMNS.split(", ")
   .map((c) => `m.${c}`)
@@ -57,6 +59,8 @@ export function toMessage(r: MessageRow): Message {
   };
   if (r.file_json !== null) m.file = JSON.parse(r.file_json) as FileRef;
   if (r.reply_to !== null) m.replyTo = r.reply_to;
+  if (r.mentions_json !== null) m.mentions = JSON.parse(r.mentions_json) as string[];
+  if (r.forwarded_json !== null) m.forwardedFrom = JSON.parse(r.forwarded_json) as ForwardOrigin;
   if (r.edited_at !== null) m.editedAt = r.edited_at;
   if (r.deleted) m.deleted = true;
   return m;

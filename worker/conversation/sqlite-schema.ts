@@ -2,6 +2,7 @@
 // (run by do/migrations.ts on every start) and the search index writer the
 // migrations and the store share.
 import type { Migration } from "../do/migrations";
+import { plainMentions } from "../shared/mentions";
 import { indexForms } from "./cjk";
 
 /**
@@ -95,9 +96,41 @@ export const MIGRATIONS: Migration[] = [
       `CREATE INDEX members_order_idx ON members (joined_at, user_id)`,
     ],
   },
+  {
+    id: "0008_mentions",
+    statements: [
+      // The folded message's mentions (a JSON array of user ids; null: none), shown with it.
+      `ALTER TABLE messages ADD COLUMN mentions_json TEXT`,
+      // Who a live message mentions, for each member's unread-mention count (queries.ts). A read
+      // drops the reader's rows up to its marker, so the table holds little more than what is unread.
+      `CREATE TABLE mentions (user_id TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (user_id, seq)) WITHOUT ROWID`,
+      `CREATE INDEX mentions_seq_idx ON mentions (seq)`,
+    ],
+  },
+  {
+    id: "0009_forwards_pins",
+    statements: [
+      // A forwarded message's origin (ForwardOrigin JSON); erased with the message like its text.
+      `ALTER TABLE messages ADD COLUMN forwarded_json TEXT`,
+      // The current pinned messages (at most Limits.pinnedMessagesMax); the `pin` events are their history.
+      `CREATE TABLE pins (seq INTEGER PRIMARY KEY, pinned_by TEXT NOT NULL, pinned_at INTEGER NOT NULL)`,
+    ],
+  },
+  {
+    id: "0010_read_positions",
+    statements: [
+      // How many current members' read markers sit at each seq (sqlite-store.ts keeps it on every
+      // marker move, join and removal): a large group's read counts read its newest rows, never
+      // every member's marker (issue 16).
+      `CREATE TABLE read_positions (seq INTEGER PRIMARY KEY, n INTEGER NOT NULL)`,
+      `INSERT INTO read_positions (seq, n)
+         SELECT r.seq, count(*) FROM reads r JOIN members m ON m.user_id = r.user_id WHERE r.seq > 0 GROUP BY r.seq`,
+    ],
+  },
 ];
 
+/** Mention tokens are indexed as `@label`: their `(u:<id>)` part is no word anyone searches for. */
 export function insertIndex(sql: SqlStorage, seq: number, text: string): void {
-  const { grams, chars } = indexForms(text);
+  const { grams, chars } = indexForms(plainMentions(text));
   sql.exec("INSERT INTO messages_fts (rowid, grams, chars) VALUES (?, ?, ?)", seq, grams, chars);
 }

@@ -8,7 +8,14 @@
 export class Staged<S extends object> {
   private tx: { state: S; afterCommit: (() => void)[] } | null = null;
 
-  constructor(private committed: S) {}
+  /**
+   * `participant`: state kept outside `S` that changes in place (the member
+   * map, members.ts); it is told when the store committed or rolled back.
+   */
+  constructor(
+    private committed: S,
+    private readonly participant?: { commit(): void; rollback(): void },
+  ) {}
 
   /** The staged state inside a transaction, else the committed one. */
   get current(): S {
@@ -36,10 +43,14 @@ export class Staged<S extends object> {
     let result: T;
     try {
       result = transaction(fn);
+    } catch (err) {
+      this.participant?.rollback();
+      throw err;
     } finally {
       this.tx = null;
     }
     this.committed = tx.state;
+    this.participant?.commit();
     for (const f of tx.afterCommit) f();
     return result;
   }

@@ -137,13 +137,77 @@ export function logStoreContract(name: string, withStore: WithStore): void {
         expect([...store.readMarkers()]).toEqual([["bob", 5]]);
       }));
 
+    it("keeps a message's mentions and counts each user's after a marker; a read drops what it passed", () =>
+      withStore((store) => {
+        send(store, 1, { mentions: ["bob", "carol"] });
+        store.setMentions(1, ["bob", "carol"]);
+        send(store, 2);
+        send(store, 3, { mentions: ["bob"] });
+        store.setMentions(3, ["bob"]);
+        expect(store.getMessage(1)?.mentions).toEqual(["bob", "carol"]);
+        expect(store.getMessage(2)).not.toHaveProperty("mentions");
+        expect(store.unreadMentions("bob", 0)).toEqual({ count: 2, last: 3 });
+        expect(store.unreadMentions("bob", 1)).toEqual({ count: 1, last: 3 });
+        expect(store.unreadMentions("dave", 0)).toEqual({ count: 0, last: 0 });
+        store.setRead("carol", 2);
+        expect(store.unreadMentions("carol", 0)).toEqual({ count: 0, last: 0 });
+        store.setRead("bob", 1);
+        expect([...store.unreadMentionsAll()]).toEqual([["bob", { count: 1, last: 3 }]]);
+        // An edit (or a delete) replaces the message's rows.
+        store.setMentions(3, ["carol"]);
+        expect(store.unreadMentions("bob", 1)).toEqual({ count: 0, last: 0 });
+        expect([...store.unreadMentionsAll()]).toEqual([["carol", { count: 1, last: 3 }]]);
+        store.setMentions(3, []);
+        expect(store.unreadMentionsAll().size).toBe(0);
+      }));
+
+    it("counts current members' read positions, newest first, through moves, removals and re-adds", () =>
+      withStore((store) => {
+        for (const u of ["ann", "bob", "cat", "dan"]) store.putMember(u, "member", 1);
+        store.setRead("ann", 4);
+        store.setRead("bob", 4);
+        store.setRead("cat", 2);
+        store.setRead("cat", 1);
+        store.setRead("outsider", 9);
+        expect(store.readPositions(10)).toEqual([
+          { seq: 4, members: 2 },
+          { seq: 2, members: 1 },
+        ]);
+        store.setRead("bob", 7);
+        store.removeMember("ann");
+        expect(store.readPositions(10)).toEqual([
+          { seq: 7, members: 1 },
+          { seq: 2, members: 1 },
+        ]);
+        expect(store.readPositions(1)).toEqual([{ seq: 7, members: 1 }]);
+        store.putMember("ann", "member", 5);
+        store.putMember("ann", "admin", 5);
+        store.putMember("outsider", "member", 5);
+        expect(store.readPositions(10)).toEqual([
+          { seq: 9, members: 1 },
+          { seq: 7, members: 1 },
+          { seq: 4, members: 1 },
+          { seq: 2, members: 1 },
+        ]);
+        expect(() =>
+          store.transaction(() => {
+            store.setRead("dan", 9);
+            throw new Error("rolled back");
+          }),
+        ).toThrow("rolled back");
+        expect(store.readPositions(1)).toEqual([{ seq: 9, members: 1 }]);
+      }));
+
     it("knows which files live messages reference and queues files to reclaim once each", () =>
       withStore((store) => {
         const file = { id: "f_1", name: "a.png", size: 1, contentType: "image/png" };
         send(store, 1, { kind: "image", text: null, file });
         expect(store.fileReferenced("f_1")).toBe(true);
+        expect(store.filePoster("f_1")).toBe(message(1, {}).senderId);
+        expect(store.filePoster("f_2")).toBeNull();
         store.putMessage({ ...message(1, { kind: "image", text: null, file }), deleted: true });
         expect(store.fileReferenced("f_1")).toBe(false);
+        expect(store.filePoster("f_1")).toBeNull();
         store.queueReclaim("f_1", 10);
         store.queueReclaim("f_1", 20);
         store.queueReclaim("f_0", 5);
@@ -151,6 +215,27 @@ export function logStoreContract(name: string, withStore: WithStore): void {
         expect(store.reclaimQueue(10)).toEqual(["f_0", "f_1"]);
         store.reclaimDone("f_0");
         expect(store.reclaimQueue(10)).toEqual(["f_1"]);
+      }));
+
+    it("keeps a forwarded message's origin, and pins in pin order, each message once", () =>
+      withStore((store) => {
+        const forwardedFrom = { senderId: "carol", name: "Carol", createdAt: 5 };
+        send(store, 1, { forwardedFrom });
+        send(store, 2);
+        expect(store.getMessage(1)?.forwardedFrom).toEqual(forwardedFrom);
+        expect(store.getMessage(2)).not.toHaveProperty("forwardedFrom");
+        store.putMessage({ ...message(1), reactions: { "👍": ["bob"] }, forwardedFrom });
+        expect(store.getMessage(1)?.forwardedFrom).toEqual(forwardedFrom);
+        store.setPin({ seq: 2, pinnedBy: "bob", pinnedAt: 20 });
+        store.setPin({ seq: 1, pinnedBy: "bob", pinnedAt: 30 });
+        store.setPin({ seq: 2, pinnedBy: "alice", pinnedAt: 40 });
+        expect(store.pins()).toEqual([
+          { seq: 2, pinnedBy: "bob", pinnedAt: 20 },
+          { seq: 1, pinnedBy: "bob", pinnedAt: 30 },
+        ]);
+        store.removePin(2);
+        store.removePin(7);
+        expect(store.pins().map((p) => p.seq)).toEqual([1]);
       }));
   });
 }

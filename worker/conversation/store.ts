@@ -1,7 +1,7 @@
-import type { ConversationKind, Message, Role } from "../protocol";
+import { type ConversationKind, Limits, type Message, type Pin, type Role } from "../protocol";
 
 /** Words a search matches at most. */
-export const SEARCH_WORDS_MAX = 8;
+export const SEARCH_WORDS_MAX = Limits.searchWordsMax;
 
 /** What the object knows about itself; written once by `init`. */
 export interface RoomMeta {
@@ -10,6 +10,12 @@ export interface RoomMeta {
   title: string | null;
   createdAt: number;
   createdBy: string;
+}
+
+/** `members` members' read markers are exactly at `seq`. */
+export interface ReadPosition {
+  seq: number;
+  members: number;
 }
 
 /** One row of the log: its seq and the event as stored JSON (sent verbatim). */
@@ -25,6 +31,12 @@ export interface AppendedEvent extends StoredEvent {
   clientId: string | null;
   /** The message an edit, delete or reaction points at. */
   target: number | null;
+}
+
+/** Messages after a read marker that mention one user: how many, and the newest one's seq (0: none). */
+export interface MentionCount {
+  count: number;
+  last: number;
 }
 
 /**
@@ -80,13 +92,36 @@ export interface LogStore {
   /** `message` events by others with seq > after, not counting deleted messages. */
   unreadCount(userId: string, after: number): number;
 
+  /** Replaces whom message `seq` mentions (none: it mentions nobody, or was deleted). */
+  setMentions(seq: number, userIds: readonly string[]): void;
+  /** Mentions of `userId` in messages with seq > after. */
+  unreadMentions(userId: string, after: number): MentionCount;
+  /** The same for everyone with one, each after their own read marker (users with none are absent). */
+  unreadMentionsAll(): Map<string, MentionCount>;
+
   getRead(userId: string): number;
   /** Every member's read marker that is above 0, in one read. */
   readMarkers(): Map<string, number>;
   setRead(userId: string, seq: number): void;
+  /**
+   * The newest `limit` seqs at which current members' read markers sit,
+   * newest first, with how many sit at each: a large group's read counts
+   * are their running sums (large-group.ts). Kept up to date by `setRead`,
+   * `putMember` and `removeMember`, so this reads `limit` rows however large
+   * the group.
+   */
+  readPositions(limit: number): ReadPosition[];
+
+  /** The pinned messages, oldest pin first. */
+  pins(): Pin[];
+  /** Pins a message (or, pinned already, changes nothing). */
+  setPin(pin: Pin): void;
+  removePin(seq: number): void;
 
   /** A live (not deleted) message still points at the file. */
   fileReferenced(fileId: string): boolean;
+  /** Who posted the earliest live message pointing at the file here (a forward's copy: the forwarder); null if none. */
+  filePoster(fileId: string): string | null;
   /** Durable queue of files whose bytes must go; a queued file can no longer be sent. */
   queueReclaim(fileId: string, at: number): void;
   reclaimQueued(fileId: string): boolean;

@@ -109,7 +109,8 @@ export async function listForUser(d1: D1Database, userId: string): Promise<Liste
       .select({
         ...conversationColumns,
         role: me.role,
-        memberCount: db.$count(members, eq(members.conversationId, conversations.id)),
+        // Written by the object with each index version: one row, not a count of member rows.
+        memberCount: conversations.memberCount,
       })
       .from(me)
       .innerJoin(conversations, eq(conversations.id, me.conversationId))

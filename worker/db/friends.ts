@@ -17,6 +17,7 @@ function queryFriendRows(d1: D1Database, where: SQL | undefined) {
       id: users.id,
       username: users.username,
       displayName: users.displayName,
+      avatar: users.avatar,
       lastSeenAt: users.lastSeenAt,
       since: friendships.since,
       conversationId: conversations.id,

@@ -12,18 +12,23 @@ export interface IndexedMember {
   joinedAt: number;
 }
 
-/** What one delivery writes: the conversation's version and title, and the members whose rows change. */
+/** What one delivery writes: the conversation's version, title and size, and the members whose rows change. */
 export interface MemberIndexWrite {
   conversationId: string;
   version: number;
   title: string | null;
+  /** Members the object held at `version`. */
+  memberCount: number;
   upserts: readonly IndexedMember[];
   removals: readonly string[];
 }
 
+/** D1 binds at most 100 parameters per statement (developers.cloudflare.com/d1/platform/limits). */
+export const D1_PARAMS_MAX = 100;
 /** 1 + 3 a row + 2 guard parameters: 32 rows stay under D1's 100-parameter cap. */
-const UPSERT_ROWS = 32;
-const REMOVALS_PER_DELETE = 90;
+export const UPSERT_ROWS = Math.floor((D1_PARAMS_MAX - 3) / 3);
+/** 1 + one a row + 2 guard parameters. */
+export const REMOVALS_PER_DELETE = D1_PARAMS_MAX - 3;
 
 // The guard every member statement carries: it runs only if this write's version is the
 // one the conversation row now holds (the first statement of the batch set it, or a write
@@ -40,8 +45,10 @@ const GUARD = "(SELECT index_version FROM conversations WHERE id = ?) = ?";
 export async function writeMemberIndex(d1: D1Database, w: MemberIndexWrite): Promise<void> {
   const statements: D1PreparedStatement[] = [
     d1
-      .prepare("UPDATE conversations SET index_version = ?, title = ? WHERE id = ? AND index_version < ?")
-      .bind(w.version, w.title, w.conversationId, w.version),
+      .prepare(
+        "UPDATE conversations SET index_version = ?, title = ?, member_count = ? WHERE id = ? AND index_version < ?",
+      )
+      .bind(w.version, w.title, w.memberCount, w.conversationId, w.version),
   ];
   for (const part of chunks(w.upserts, UPSERT_ROWS)) {
     const values = part.map(() => "(?, ?, ?)").join(", ");

@@ -20,6 +20,11 @@ export const users = sqliteTable(
     totpLastStep: integer("totp_last_step"),
     createdAt: integer("created_at").notNull(),
     lastSeenAt: integer("last_seen_at"),
+    /**
+     * The current avatar's version (random, server-made), null when there is none. The bytes
+     * are in R2 under a key made of the user id and this version (worker/profile/avatars.ts).
+     */
+    avatar: text("avatar"),
   },
   (t) => [uniqueIndex("users_username_uq").on(t.username)],
 );
@@ -121,6 +126,12 @@ export const conversations = sqliteTable(
      * written at (db/member-index.ts): an older write that lands late changes nothing.
      */
     indexVersion: integer("index_version").notNull().default(0),
+    /**
+     * How many members the object held at `indexVersion` (written with it): a
+     * conversation list reads this one row instead of counting member rows,
+     * which at 100,000 members was 100,000 rows read per list per member.
+     */
+    memberCount: integer("member_count").notNull().default(0),
   },
   (t) => [uniqueIndex("conversations_dm_key_uq").on(t.dmKey).where(sql`${t.dmKey} IS NOT NULL`)],
 );

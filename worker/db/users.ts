@@ -1,6 +1,6 @@
-// Users: the one place a `users` row becomes the contract's `user` (three
-// fields, never the password hash or TOTP state) or the caller's own `me`.
-import { and, asc, eq, gte, inArray, lt, ne, notExists } from "drizzle-orm";
+// Users: the one place a `users` row becomes the contract's `user` (id, names
+// and avatar version; never the password hash or TOTP state) or the caller's own `me`.
+import { and, asc, eq, gte, inArray, isNull, lt, ne, notExists } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import type { Me, User } from "../protocol";
 import { chunks, ID_CHUNK } from "./chunks";
@@ -10,10 +10,18 @@ import { blocks, users } from "./schema";
 export type Account = typeof users.$inferSelect;
 
 /** Select these columns to get rows `toUser` accepts. */
-export const userColumns = { id: users.id, username: users.username, displayName: users.displayName } as const;
+export const userColumns = {
+  id: users.id,
+  username: users.username,
+  displayName: users.displayName,
+  avatar: users.avatar,
+} as const;
 
-export function toUser(row: Pick<Account, "id" | "username" | "displayName">): User {
-  return { id: row.id, username: row.username, displayName: row.displayName };
+/** A row without `avatar` (a new account) has none. */
+export function toUser(row: Pick<Account, "id" | "username" | "displayName"> & { avatar?: string | null }): User {
+  const user: User = { id: row.id, username: row.username, displayName: row.displayName };
+  if (row.avatar) user.avatar = row.avatar;
+  return user;
 }
 
 export const toMe = (row: Account): Me => ({ ...toUser(row), createdAt: row.createdAt, totpEnabled: row.totpEnabled });
@@ -44,6 +52,25 @@ export async function setPasswordHash(d1: D1Database, userId: string, passwordHa
 export async function setDisplayName(d1: D1Database, userId: string, displayName: string): Promise<Account | null> {
   const [row] = await drizzle(d1).update(users).set({ displayName }).where(eq(users.id, userId)).returning();
   return row ?? null;
+}
+
+/**
+ * Sets the avatar version to `next` only if it is still `expected`: of two
+ * concurrent changes one wins, and the loser learns it (false) and can
+ * delete the bytes it stored, so R2 never keeps a picture no row names.
+ */
+export async function swapAvatar(
+  d1: D1Database,
+  userId: string,
+  expected: string | null,
+  next: string | null,
+): Promise<boolean> {
+  const current = expected === null ? isNull(users.avatar) : eq(users.avatar, expected);
+  const swapped = await drizzle(d1)
+    .update(users)
+    .set({ avatar: next })
+    .where(and(eq(users.id, userId), current));
+  return swapped.meta.changes === 1;
 }
 
 /** Written by the user's inbox when they go offline; friends see it while the inbox cannot answer. */

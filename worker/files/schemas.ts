@@ -1,5 +1,6 @@
 import * as v from "valibot";
 import { intParam } from "../http/validate";
+import { CONVERSATION_ID } from "../ids";
 import { FileLimits, hasUnsafeNameChars } from "../protocol";
 
 const TOKEN = "[a-z0-9!#$&^_.+-]+";
@@ -38,9 +39,14 @@ export const partParams = v.object({
   n: intParam(1, Math.ceil(FileLimits.fileMax / FileLimits.partSize)),
 });
 
-/** Query of a signed download URL; all three present or none. */
+/** The conversation a file is read through when it is not the file's own: one it was forwarded into. */
+const via = v.optional(v.pipe(v.string(), v.regex(CONVERSATION_ID, "must be a conversation id")));
+export const viaQuery = v.object({ via });
+
+/** Query of a signed download URL; `exp`, `sig` and `u` all present or none (`via` is signed with them). */
 export const signedQuery = v.object({
   exp: v.pipe(v.string(), v.regex(/^\d{1,12}$/), v.transform(Number)),
   sig: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{43}$/)),
   u: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
+  via,
 });

@@ -11,15 +11,26 @@ function hmacKey(secret: string, usage: "sign" | "verify"): Promise<CryptoKey> {
   return crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, [usage]);
 }
 
-/** The signature binds the file, the expiry and the user whose membership is checked on use. */
-const signedText = (fileId: string, exp: number, userId: string) => encoder.encode(`${fileId}.${exp}.${userId}`);
+/**
+ * The signature binds the file, the expiry, the user whose membership is
+ * checked on use and, for a forwarded file, the conversation it is read
+ * through (ids hold no dots, so the texts cannot run into each other).
+ */
+const signedText = (fileId: string, exp: number, userId: string, via: string | undefined) =>
+  encoder.encode(via === undefined ? `${fileId}.${exp}.${userId}` : `${fileId}.${exp}.${userId}.${via}`);
 
 /** A same-origin download path usable without an Authorization header (for `<img src>`). */
-export async function signedFileUrl(env: Bindings, fileId: string, userId: string, nowMs: number): Promise<string> {
+export async function signedFileUrl(
+  env: Bindings,
+  fileId: string,
+  userId: string,
+  nowMs: number,
+  via?: string,
+): Promise<string> {
   const exp = Math.floor(nowMs / 1000) + FileLimits.signedUrlTtlSeconds;
   const key = await hmacKey(env.FILE_URL_SECRET, "sign");
-  const sig = toBase64Url(new Uint8Array(await crypto.subtle.sign("HMAC", key, signedText(fileId, exp, userId))));
-  const query = new URLSearchParams({ exp: String(exp), sig, u: userId });
+  const sig = toBase64Url(new Uint8Array(await crypto.subtle.sign("HMAC", key, signedText(fileId, exp, userId, via))));
+  const query = new URLSearchParams({ exp: String(exp), sig, u: userId, ...(via === undefined ? {} : { via }) });
   return `/api/files/${encodeURIComponent(fileId)}?${query}`;
 }
 
@@ -31,6 +42,7 @@ export async function verifyFileSignature(
   userId: string,
   sig: string,
   nowMs: number,
+  via?: string,
 ): Promise<boolean> {
   const now = Math.floor(nowMs / 1000);
   if (exp <= now || exp > now + FileLimits.signedUrlTtlSeconds + SKEW_SECONDS) return false;
@@ -42,5 +54,5 @@ export async function verifyFileSignature(
   }
   const key = await hmacKey(env.FILE_URL_SECRET, "verify");
   // subtle.verify compares in constant time.
-  return crypto.subtle.verify("HMAC", key, mac, signedText(fileId, exp, userId));
+  return crypto.subtle.verify("HMAC", key, mac, signedText(fileId, exp, userId, via));
 }

@@ -1,7 +1,8 @@
 import { type FileRow, requireFile } from "../db/files";
-import { requireAccess } from "../do/access";
+import { requireAccess, requireConversation } from "../do/access";
+import { conversationStub } from "../do/stubs";
 import type { Bindings } from "../http/env";
-import { forbidden } from "../http/errors";
+import { forbidden, refusalError } from "../http/errors";
 import type { FileInfo } from "../protocol";
 
 export function toFileInfo(row: FileRow): FileInfo {
@@ -43,9 +44,28 @@ export async function requireDeletable(env: Bindings, id: string, userId: string
   return row;
 }
 
-/** File `id` for reading: any member of its conversation, as its object says. */
-export async function requireReadable(env: Bindings, id: string, userId: string): Promise<FileRow> {
+/** A readable file: its row, and its info as this reader may see it. */
+export interface Readable {
+  row: FileRow;
+  info: FileInfo;
+}
+
+/**
+ * File `id` for reading: any member of its conversation, as its object
+ * says; or, read `via` a conversation it was forwarded into, any member of
+ * that one while a live message there references it (that object says).
+ * Read `via`, its info names that conversation and who posted the file
+ * there: the row's own conversation and uploader are the source's, which a
+ * forward never tells (docs/protocol.md, "Forwarding").
+ */
+export async function requireReadable(env: Bindings, id: string, userId: string, via?: string): Promise<Readable> {
   const row = await requireFile(env.DB, id);
-  await requireAccess(env, row.conversationId, userId);
-  return row;
+  if (via === undefined || via === row.conversationId) {
+    await requireAccess(env, row.conversationId, userId);
+    return { row, info: toFileInfo(row) };
+  }
+  await requireConversation(env, via);
+  const access = await conversationStub(env, via).fileAccess(userId, id);
+  if (!access.ok) throw refusalError(access);
+  return { row, info: { ...toFileInfo(row), conversationId: via, uploaderId: access.postedBy } };
 }

@@ -1,7 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { listFriendPresenceSubjects } from "../db/friends";
 import { countSubscriptions } from "../db/push";
-import { setLastSeen } from "../db/users";
+import { getUsersByIds, setLastSeen } from "../db/users";
 import { type AlarmHandler, AlarmScheduler } from "../do/alarms";
 import { readPresences } from "../do/presence";
 import { closeOnError, closeQuietly, echoClose, notAnUpgrade, readUpgrade, SocketHost } from "../do/socket-host";
@@ -16,6 +16,7 @@ import {
   type InboxServerFrame,
   Limits,
   type SettingsPatch,
+  type User,
 } from "../protocol";
 import { type PushPayload, sendPush } from "../push/send";
 import type { ConversationNote } from "../shared/note";
@@ -110,12 +111,13 @@ export class InboxObject extends DurableObject<Env> {
     await this.refreshFriends(up.userId);
     // This socket is open now, so no conversation can park the inbox again meanwhile.
     await this.refreshParked(up.userId);
+    const peers = await this.currentPeers();
     // Snapshot and going live in one synchronous step: no change frame can slip between them.
     try {
       socket.send(
         frame({
           type: "welcome",
-          conversations: this.shown(),
+          conversations: this.shown(peers),
           friends: this.store.friends(),
         }),
       );
@@ -225,10 +227,30 @@ export class InboxObject extends DurableObject<Env> {
     return overlay(summary, this.settings.get(summary.id, Date.now()));
   }
 
-  /** Every live summary as this user sees it (settings laid over). */
-  private shown(): ConversationSummary[] {
+  /**
+   * Every live summary as this user sees it (settings laid over). `peers`
+   * replaces a DM's stored peer: profiles are D1's, and the stored copy is
+   * as old as the last note, so a rename or a new avatar would wait for the
+   * next message.
+   */
+  private shown(peers: ReadonlyMap<string, User> = new Map()): ConversationSummary[] {
     const settings = this.settings.all(Date.now());
-    return this.store.summaries().map((s) => overlay(s, settings.get(s.id) ?? { muted: false, pinned: false }));
+    return this.store.summaries().map((s) => {
+      const peer = s.peer && peers.get(s.peer.id);
+      return overlay(peer ? { ...s, peer } : s, settings.get(s.id) ?? { muted: false, pinned: false });
+    });
+  }
+
+  /** The DM peers' profiles as D1 has them now; none when D1 cannot answer (the stored ones then stand). */
+  private async currentPeers(): Promise<Map<string, User>> {
+    const ids = this.store.summaries().flatMap((s) => (s.peer ? [s.peer.id] : []));
+    if (ids.length === 0) return new Map();
+    try {
+      return await getUsersByIds(this.env.DB, ids);
+    } catch (err) {
+      console.error("peer profiles not read", err instanceof Error ? err.name : "non-error");
+      return new Map();
+    }
   }
 
   private refreshes: Promise<void> = Promise.resolve();

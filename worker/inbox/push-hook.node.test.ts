@@ -28,6 +28,17 @@ describe("pushPayloadFor", () => {
     expect(pushPayloadFor("u_me", { ...base, muted: true, mutedUntil: 9e15 }, 0)).toBeNull();
   });
 
+  it("notifies through a mute for a new message that mentions the user, and only for that", () => {
+    const muted = { ...base, muted: true, unreadMentions: 1, lastMentionSeq: 5 };
+    expect(pushPayloadFor("u_me", muted, 4)).toMatchObject({ seq: 5, body: "hi" });
+    // A mention already told about (an older unread one, or an edit adding one to a told message) is silent.
+    expect(pushPayloadFor("u_me", { ...muted, lastMentionSeq: 3 }, 4)).toBeNull();
+    expect(pushPayloadFor("u_me", { ...muted, lastMentionSeq: 4 }, 4)).toBeNull();
+    // A mention the user read, or wrote themself, is silent as any message is.
+    expect(pushPayloadFor("u_me", { ...muted, unread: 0 }, 4)).toBeNull();
+    expect(pushPayloadFor("u_a", muted, 4)).toBeNull();
+  });
+
   it("stays silent for own messages, read summaries and messages already notified", () => {
     expect(pushPayloadFor("u_a", base, 0)).toBeNull();
     expect(pushPayloadFor("u_me", { ...base, unread: 0 }, 0)).toBeNull();

@@ -14,12 +14,16 @@ export const PUSH_COALESCE_MS = 5000;
  * else which is still unread, or null. `notifiedSeq` is the newest message
  * the user was already told about (in an earlier summary or push), so a read,
  * an edit or a repeated delivery never notifies twice. A summary the user
- * muted (`muted`, laid over by the inbox) never notifies: unread still counts.
+ * muted (`muted`, laid over by the inbox) notifies only for a new message
+ * that mentions the user (`lastMentionSeq` past what was told): unread still
+ * counts. An edit that adds a mention names an older message, so it never
+ * notifies, muted or not.
  */
 export function pushPayloadFor(userId: string, next: ConversationSummary, notifiedSeq: number): PushPayload | null {
   const last = next.lastMessage;
-  if (!last || last.senderId === userId || next.unread === 0 || next.muted) return null;
+  if (!last || last.senderId === userId || next.unread === 0) return null;
   if (last.seq <= notifiedSeq) return null;
+  if (next.muted && (next.lastMentionSeq ?? 0) <= notifiedSeq) return null;
   const title = next.kind === "dm" ? (next.peer?.displayName ?? "New message") : (next.title ?? "New message");
   return { conversationId: next.id, seq: last.seq, title, body: last.preview || "New message" };
 }

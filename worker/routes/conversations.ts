@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import * as v from "valibot";
 import { requireAuth } from "../auth/middleware";
 import { limitByUser } from "../auth/ratelimit";
-import { SendBody } from "../conversation/frames";
+import { ForwardBody, SendBody } from "../conversation/frames";
 import type { InitInput } from "../conversation/log";
 import type { MemberChange } from "../conversation/membership";
 import { blockedAmong, isBlockedEitherWay } from "../db/blocks";
@@ -27,7 +27,8 @@ const CreateBody = v.variant("kind", [
   v.object({
     kind: v.literal("group"),
     title,
-    memberIds: v.pipe(v.array(userId), v.minLength(1), v.maxLength(Limits.groupMembersMax - 1)),
+    // The chunk bound of adds: a group starts with at most this many, more come by `POST …/members`.
+    memberIds: v.pipe(v.array(userId), v.minLength(1), v.maxLength(Limits.addMembersMax)),
   }),
 ]);
 const MAX_SEQ = Number.MAX_SAFE_INTEGER;
@@ -54,7 +55,7 @@ const MessagesQuery = v.pipe(
 
 const RenameBody = v.object({ title });
 const AddMembersBody = v.object({
-  userIds: v.pipe(v.array(userId), v.minLength(1), v.maxLength(Limits.groupMembersMax)),
+  userIds: v.pipe(v.array(userId), v.minLength(1), v.maxLength(Limits.addMembersMax)),
 });
 const RoleBody = v.object({ role: v.picklist(["admin", "member"]) });
 const SettingsBody = v.pipe(
@@ -153,7 +154,8 @@ conversations.get("/", async (c) => {
   const list = await Promise.all(
     rows.map(async (r): Promise<ConversationSummary | null> => {
       const known = fromInbox.summaries.get(r.id);
-      if (known) return known;
+      // Profiles are D1's: the inbox's copy of a DM's peer is as old as the last change it heard of.
+      if (known) return r.peer ? { ...known, peer: r.peer } : known;
       const s = await conversationStub(c.env, r.id).summary(me);
       const base: ConversationSummary = {
         id: r.id,
@@ -235,6 +237,21 @@ conversations.post("/:id/messages", valid("json", SendBody), async (c) => {
   });
 });
 
+// The same path as a `forward` frame: the object asks the source conversation, then logs the copy.
+conversations.post("/:id/forwards", valid("json", ForwardBody), async (c) => {
+  const me = c.get("auth").userId;
+  const id = await requireConversation(c.env, c.req.param("id"));
+  const result = unwrap(await conversationStub(c.env, id).post(me, { type: "forward", ...c.req.valid("json") }));
+  return c.body(`{"event":${result.body}}`, result.repeated ? 200 : 201, { "Content-Type": "application/json" });
+});
+
+conversations.get("/:id/pins", async (c) => {
+  const me = c.get("auth").userId;
+  const id = await requireConversation(c.env, c.req.param("id"));
+  const { pins } = unwrap(await conversationStub(c.env, id).pins(me));
+  return c.json({ pins });
+});
+
 // The object checks membership again when it accepts the socket (the upgrade carries no other proof).
 conversations.get("/:id/ws", limitByUser("SOCKET_USER_LIMIT"), async (c) => {
   const auth = c.get("auth");
@@ -252,16 +269,30 @@ conversations.patch("/:id", valid("json", RenameBody), async (c) => {
   return c.json({ conversation: await withMembers(c.env, id, me) });
 });
 
+/**
+ * Adds one chunk (at most `Limits.addMembersMax` ids) in one transaction and
+ * one event. Idempotent: ids already in (the caller too) are reported in
+ * `alreadyMembers`, not refused, so a client adds any number by sending
+ * chunks and may resend one whose answer it lost.
+ */
 conversations.post("/:id/members", valid("json", AddMembersBody), async (c) => {
   const me = c.get("auth").userId;
   const id = await requireConversation(c.env, c.req.param("id"));
-  const userIds = [...new Set(c.req.valid("json").userIds)].filter((u) => u !== me);
-  // Friendship and blocks are social relations and live in D1; rights in the group are the object's.
-  const friends = await friendsAmong(c.env.DB, me, userIds);
-  if (friends.size !== userIds.length) throw forbidden("the inviter must be friends with every invitee");
-  if ((await blockedAmong(c.env.DB, me, userIds)).size > 0) throw forbidden("blocked");
-  await changeMembers(c.env, id, me, { action: "added", userIds });
-  return c.json({ conversation: await withMembers(c.env, id, me) });
+  const userIds = [...new Set(c.req.valid("json").userIds)];
+  const others = userIds.filter((u) => u !== me);
+  // Friendship and blocks are social relations and live in D1; who is in already and the
+  // rights in the group are the object's, which applies these facts to the newcomers only.
+  const [friends, blocked] = await Promise.all([
+    friendsAmong(c.env.DB, me, others),
+    blockedAmong(c.env.DB, me, others),
+  ]);
+  const notFriends = others.filter((u) => !friends.has(u));
+  const result = await changeMembers(c.env, id, me, { action: "added", userIds, notFriends, blocked: [...blocked] });
+  return c.json({
+    conversation: await withMembers(c.env, id, me),
+    added: result.added,
+    alreadyMembers: result.alreadyMembers,
+  });
 });
 
 conversations.delete("/:id/members/:userId", async (c) => {

@@ -1,17 +1,17 @@
 import { type Context, Hono } from "hono";
 import * as v from "valibot";
 import { authenticate, requireAuth } from "../auth/middleware";
-import { limitByUser } from "../auth/ratelimit";
+import { enforceLimit, limitByUser } from "../auth/ratelimit";
 import { tokenFromRequest } from "../auth/tokens";
 import { createFile } from "../files/create";
 import { serveFile } from "../files/download";
 import { removeFile } from "../files/remove";
-import { createFileBody, partParams, signedQuery } from "../files/schemas";
+import { createFileBody, partParams, signedQuery, viaQuery } from "../files/schemas";
 import { signedFileUrl, verifyFileSignature } from "../files/signing";
 import { requireDeletable, requireReadable, requireUpload, toFileInfo } from "../files/store";
 import { completeMultipart, listParts, uploadPart, uploadSingle } from "../files/upload";
 import type { AppEnv } from "../http/env";
-import { forbidden, notFound, unauthorized } from "../http/errors";
+import { forbidden, invalidRequest, notFound, unauthorized } from "../http/errors";
 import { valid } from "../http/validate";
 
 export const files = new Hono<AppEnv>();
@@ -50,34 +50,49 @@ files.delete("/:id", requireAuth, async (c) => {
   return c.body(null, 204);
 });
 
-files.get("/:id/meta", requireAuth, async (c) => {
+// `?via=` reads a forwarded file through the conversation it was forwarded into.
+files.get("/:id/meta", requireAuth, valid("query", viaQuery), async (c) => {
   const userId = c.get("auth").userId;
-  const row = await requireReadable(c.env, c.req.param("id"), userId);
-  return c.json({ file: toFileInfo(row), url: await signedFileUrl(c.env, row.id, userId, Date.now()) });
+  const { via } = c.req.valid("query");
+  const { row, info } = await requireReadable(c.env, c.req.param("id"), userId, via);
+  return c.json({ file: info, url: await signedFileUrl(c.env, row.id, userId, Date.now(), via) });
 });
 
 /**
- * Who is downloading: the bearer token's user, else the user a valid signed
- * URL names. Either way the conversation's object is asked afterwards, so a
- * URL stops working as soon as its user leaves the conversation.
+ * Who is downloading (and through which conversation): the bearer token's
+ * user, else the user a valid signed URL names. Either way the
+ * conversation's object is asked afterwards, so a URL stops working as soon
+ * as its user leaves the conversation.
  */
-async function downloaderId(c: Context<AppEnv>, fileId: string): Promise<string> {
-  if (tokenFromRequest(c.req.raw)) return (await authenticate(c.env, c.req.raw)).userId;
+async function downloader(c: Context<AppEnv>, fileId: string): Promise<{ userId: string; via?: string }> {
+  const who = await identifyDownloader(c, fileId);
+  // Each download asks the conversation's object: it counts against the user's API budget too.
+  await enforceLimit(c.env.API_USER_LIMIT, who.userId);
+  return who;
+}
+
+async function identifyDownloader(c: Context<AppEnv>, fileId: string): Promise<{ userId: string; via?: string }> {
   const query = c.req.query();
+  if (tokenFromRequest(c.req.raw)) {
+    const parsed = v.safeParse(viaQuery, query);
+    if (!parsed.success) throw invalidRequest("via must be a conversation id");
+    const userId = (await authenticate(c.env, c.req.raw)).userId;
+    return parsed.output.via === undefined ? { userId } : { userId, via: parsed.output.via };
+  }
   if (query.sig === undefined && query.exp === undefined && query.u === undefined) throw unauthorized();
   const result = v.safeParse(signedQuery, query);
   if (!result.success) throw forbidden("invalid file link");
-  const { exp, sig, u } = result.output;
-  if (!(await verifyFileSignature(c.env, fileId, exp, u, sig, Date.now()))) {
+  const { exp, sig, u, via } = result.output;
+  if (!(await verifyFileSignature(c.env, fileId, exp, u, sig, Date.now(), via))) {
     throw forbidden("invalid or expired file link");
   }
-  return u;
+  return via === undefined ? { userId: u } : { userId: u, via };
 }
 
 files.get("/:id", async (c) => {
   const id = c.req.param("id");
-  const userId = await downloaderId(c, id);
-  const row = await requireReadable(c.env, id, userId);
+  const { userId, via } = await downloader(c, id);
+  const { row } = await requireReadable(c.env, id, userId, via);
   // A pending file is not there yet for readers.
   if (row.status !== "ready") throw notFound("file is still uploading");
   return serveFile(c.env, row, c.req.raw);

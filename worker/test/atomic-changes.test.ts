@@ -6,12 +6,15 @@
 // change (same clientId) then succeeds and reaches every socket once.
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { forwardKey } from "../conversation/forward";
 import type { InitInput } from "../conversation/log";
 import type { FileFacts } from "../conversation/message-file";
 import type { ConversationObject } from "../conversation/object";
+import { type Facts, NO_FACTS } from "../conversation/prefetch";
 import type { Refusal } from "../conversation/results";
 import { newId } from "../ids";
 import type { ChangeFrame } from "../protocol";
+import { mentionToken } from "../shared/mentions";
 import { stubOf } from "./conversation-fixtures";
 import { dumpTables, FakeSocket, Faults, faultyObject, InjectedFault, logShape } from "./fault-harness";
 import { waitFor } from "./helpers";
@@ -65,7 +68,32 @@ function ok<T extends { ok: true }>(result: T | Refusal): T {
 }
 
 const change = (r: Run, userId: string, frame: ChangeFrame, files?: Map<string, FileFacts>) =>
-  ok(r.obj.room.change(userId, frame, files ? { files } : undefined));
+  ok(r.obj.room.change(userId, frame, files ? { ...NO_FACTS, files } : undefined));
+/** A text naming `mentioned` (no blocks among them), as the object's lookups would hand it over. */
+const mentioning = (r: Run, userId: string, clientId: string, mentioned: string[], target?: number) => {
+  const text = `${mentioned.map((id) => mentionToken(id, id)).join(" ")} hi`;
+  const frame: ChangeFrame =
+    target === undefined ? { type: "send", clientId, kind: "text", text } : { type: "edit", clientId, target, text };
+  const facts = { ...NO_FACTS, mentionBlocks: { checked: new Set(mentioned), blocked: new Set<string>() } };
+  return ok(r.obj.room.change(userId, frame, facts));
+};
+const forwardSource = { conversationId: "c_source", seq: 7 };
+const forwardFrame: ChangeFrame = { type: "forward", clientId: "c", from: forwardSource };
+const forwardFacts = (r: Run): Facts => ({
+  ...NO_FACTS,
+  forwards: new Map([
+    [
+      forwardKey(forwardSource),
+      {
+        ok: true,
+        kind: "image",
+        text: "caption",
+        file: { id: "file_9", name: "b.png", size: 3, contentType: "image/png" },
+        origin: { senderId: X, name: `Extra of ${r.id}`, createdAt: 1 },
+      },
+    ],
+  ]),
+});
 const sendText = (r: Run, userId: string, clientId: string) =>
   change(r, userId, { type: "send", clientId, kind: "text", text: `hello ${clientId}` }).seq;
 
@@ -121,6 +149,32 @@ const SCENARIOS: Scenario[] = [
     },
     act: (r) => change(r, A, { type: "react", clientId: "c", target: r.target, emoji: "👍", on: false }),
   },
+  { name: "send with mentions", act: (r) => mentioning(r, M, "c", [O, A]) },
+  {
+    name: "edit re-parsing mentions",
+    setup: (r) => {
+      r.target = mentioning(r, M, "s", [O]).seq;
+    },
+    act: (r) => mentioning(r, M, "c", [A], r.target),
+  },
+  {
+    name: "delete of a message with mentions",
+    setup: (r) => {
+      r.target = mentioning(r, M, "s", [O, A]).seq;
+    },
+    act: (r) => change(r, M, { type: "delete", clientId: "c", target: r.target }),
+  },
+  {
+    name: "read marker past a mention (its rows dropped)",
+    viaSocket: "read",
+    setup: (r) => {
+      r.target = mentioning(r, O, "s", [M, A]).seq;
+    },
+    act: (r) => {
+      const frame = JSON.stringify({ type: "read", seq: r.target });
+      void r.obj.webSocketMessage(r.socketOf(M) as unknown as WebSocket, frame);
+    },
+  },
   {
     name: "send through a socket frame",
     viaSocket: "change",
@@ -141,15 +195,45 @@ const SCENARIOS: Scenario[] = [
       void r.obj.webSocketMessage(r.socketOf(M) as unknown as WebSocket, frame);
     },
   },
-  { name: "member add", act: (r) => ok(r.obj.changeMembers(O, { action: "added", userIds: [X] })) },
+  {
+    name: "forward (the source's answer gathered before)",
+    act: (r) => ok(r.obj.room.change(M, forwardFrame, forwardFacts(r))),
+  },
+  {
+    name: "pin",
+    setup: (r) => {
+      r.target = sendText(r, M, "s");
+    },
+    act: (r) => change(r, A, { type: "pin", clientId: "c", target: r.target, on: true }),
+  },
+  {
+    name: "unpin",
+    setup: (r) => {
+      r.target = sendText(r, M, "s");
+      change(r, A, { type: "pin", clientId: "p1", target: r.target, on: true });
+    },
+    act: (r) => change(r, O, { type: "pin", clientId: "c", target: r.target, on: false }),
+  },
+  {
+    name: "delete of a pinned message (unpinned with it)",
+    setup: (r) => {
+      r.target = sendText(r, M, "s");
+      change(r, A, { type: "pin", clientId: "p1", target: r.target, on: true });
+    },
+    act: (r) => change(r, M, { type: "delete", clientId: "c", target: r.target }),
+  },
+  {
+    name: "member add",
+    act: (r) => ok(r.obj.changeMembers(O, { action: "added", userIds: [X], notFriends: [], blocked: [] })),
+  },
   {
     name: "member remove",
-    setup: (r) => ok(r.obj.changeMembers(O, { action: "added", userIds: [X] })),
+    setup: (r) => ok(r.obj.changeMembers(O, { action: "added", userIds: [X], notFriends: [], blocked: [] })),
     act: (r) => ok(r.obj.changeMembers(A, { action: "removed", userId: X })),
   },
   {
     name: "member leaves",
-    setup: (r) => ok(r.obj.changeMembers(O, { action: "added", userIds: [X] })),
+    setup: (r) => ok(r.obj.changeMembers(O, { action: "added", userIds: [X], notFriends: [], blocked: [] })),
     act: (r) => ok(r.obj.changeMembers(X, { action: "removed", userId: X })),
   },
   {
@@ -163,7 +247,7 @@ const SCENARIOS: Scenario[] = [
 /** The in-memory state a failed change must leave alone. */
 const memoryOf = (obj: ConversationObject) => {
   const { log } = obj.room;
-  return { head: log.head, meta: log.meta, members: [...log.members] };
+  return { head: log.head, meta: log.meta, members: [...log.members.entries()] };
 };
 
 /**

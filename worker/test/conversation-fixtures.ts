@@ -37,6 +37,22 @@ export const receivedEvents = (s: TestSocket): ConversationEvent[] =>
   s.frames.flatMap((f) => (f.type === "events" ? (f.events as ConversationEvent[]) : []));
 export const receivedSeqs = (s: TestSocket) => receivedEvents(s).map((e) => e.seq);
 
+/** Sends a change frame and waits for its answer (ack or error) on the same socket. */
+export async function answerTo(s: TestSocket, frame: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const clientId = crypto.randomUUID();
+  s.send({ ...frame, clientId });
+  let answer: Record<string, unknown> | undefined;
+  await waitFor(
+    () => {
+      answer = s.frames.find((f) => f.clientId === clientId && (f.type === "ack" || f.type === "error"));
+      return answer !== undefined;
+    },
+    5000,
+    `answer to ${String(frame.type)}`,
+  );
+  return answer ?? {};
+}
+
 export async function head(conversationId: string, user: TestUser): Promise<number> {
   const res = await apiOk<{ head: number }>(`/api/conversations/${conversationId}/events?after=0&limit=1`, {
     token: user.accessToken,

@@ -4,7 +4,7 @@
 // readable, neither can add the other to a group; unblocking restores the DM.
 import { describe, expect, it } from "vitest";
 import type { Message } from "../protocol";
-import { expectError, join, makeGroup } from "./conversation-fixtures";
+import { answerTo, expectError, join, makeGroup } from "./conversation-fixtures";
 import { api, apiOk, befriend, openDm, signUp, type TestSocket, type TestUser, waitFor } from "./helpers";
 
 const block = (by: TestUser, who: TestUser) =>
@@ -18,22 +18,6 @@ const post = (u: TestUser, dm: string, text: string) =>
   });
 const history = async (u: TestUser, dm: string) =>
   (await apiOk<{ messages: Message[] }>(`/api/conversations/${dm}/messages`, { token: u.accessToken })).messages;
-
-/** Sends a change frame and waits for its answer (ack or error) on the same socket. */
-async function answerTo(s: TestSocket, frame: Record<string, unknown>): Promise<Record<string, unknown>> {
-  const clientId = crypto.randomUUID();
-  s.send({ ...frame, clientId });
-  let answer: Record<string, unknown> | undefined;
-  await waitFor(
-    () => {
-      answer = s.frames.find((f) => f.clientId === clientId && (f.type === "ack" || f.type === "error"));
-      return answer !== undefined;
-    },
-    5000,
-    `answer to ${String(frame.type)}`,
-  );
-  return answer ?? {};
-}
 
 /** What the socket's welcome showed of `peer`. */
 function peerInWelcome(s: TestSocket, peer: TestUser): { online: boolean; readSeq: number } | undefined {

@@ -95,7 +95,7 @@ function bound<T extends object>(target: T, overrides: Record<PropertyKey, unkno
 /**
  * A second ConversationObject on the storage of `state` (an object the test
  * runs in), seeing SQLite through `faults`. Alarms are not set (they would
- * wake the runtime's own instance), and inbox deliveries answer at once.
+ * wake the runtime's own instance), and its fan-out queue accepts and drops.
  */
 export function faultyObject(state: DurableObjectState, faults: Faults, sockets: FakeSocket[]): ConversationObject {
   const storage = bound(state.storage, {
@@ -107,9 +107,8 @@ export function faultyObject(state: DurableObjectState, faults: Faults, sockets:
   // (own properties shadow its prototype's); each try runs on an object of its own.
   Object.defineProperty(state, "storage", { value: storage, configurable: true });
   Object.defineProperty(state, "getWebSockets", { value: () => sockets, configurable: true });
-  const inbox = { conversationChanged: async () => ({ ok: true, applied: true }) };
-  const INBOX = { idFromName: (name: string) => name, get: () => inbox };
-  return new ConversationObject(state, { ...env, INBOX } as unknown as Env);
+  const FANOUT = { sendBatch: async () => {} };
+  return new ConversationObject(state, { ...env, FANOUT } as unknown as Env);
 }
 
 /**

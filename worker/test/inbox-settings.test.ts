@@ -45,6 +45,8 @@ describe("conversation settings", () => {
     expect(await listed(a, dm.id)).toMatchObject({ pinned: true, pinnedAt: pinned.pinnedAt, mutedUntil: until });
     // Pinning again keeps the place; a mute for good drops the end time.
     expect(await patchOk(a, dm.id, { pinned: true, muted: true })).toEqual({ ...pinned, muted: true });
+    // The welcome shows what the inbox holds: the DM's first summary comes through the fan-out queue.
+    await waitForSummary(a.user.id, dm.id, () => true);
     const s = await openInbox(a);
     expect(welcomeOf(s).conversations[0]).toMatchObject({ id: dm.id, muted: true, pinned: true });
     s.close();

@@ -58,7 +58,7 @@ export async function healIndex(conversationId: string): Promise<void> {
 /** Members and roles as the object holds them: the authority. */
 export async function objectMembers(conversationId: string): Promise<[string, string][]> {
   return runInDurableObject(stubOf(conversationId), (obj: ConversationObject) =>
-    [...obj.room.log.members].sort(([a], [b]) => (a < b ? -1 : 1)),
+    [...obj.room.log.members.entries()].sort(([a], [b]) => (a < b ? -1 : 1)),
   );
 }
 

@@ -9,7 +9,8 @@ import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { ConversationObject } from "../conversation/object";
 import { join, makeGroup, rng, stubOf } from "./conversation-fixtures";
-import { api, apiOk, befriend, openDm, signUp } from "./helpers";
+import { api, apiOk, befriend, openDm, signUp, until } from "./helpers";
+import { inboxOf } from "./inbox-fixtures";
 import {
   breakIndex,
   expectConverges,
@@ -81,6 +82,8 @@ describe("the member index under D1 faults", () => {
       // Including the file M uploaded there: its messages still point at it.
       async () => {
         await expectLockedOut(g, m, membersFile);
+        // The list also shows what M's inbox holds; its removal comes through the fan-out queue.
+        await until(async () => (await inboxOf(m.user.id).note(g))?.summary === null, 30_000, "M's inbox removal");
         // Listing reads the index, but the object's "no" wins over a stale row.
         const { conversations } = await apiOk<{ conversations: { id: string }[] }>("/api/conversations", {
           token: m.accessToken,

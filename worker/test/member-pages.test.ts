@@ -1,9 +1,9 @@
 // Paged member lists and the large group's welcome (issue 16 point 2): the
 // object answers pages in (joinedAt, userId) order, GET /:id carries the
 // first page above Limits.membersListedMax, and the welcome lists the owner,
-// the admins and who is online. Groups that large cannot yet be made through
-// the API (Limits.groupMembersMax), so the object's `init` builds one, as
-// inbox-group.test.ts does.
+// the admins and who is online. The object's `init` builds the group in one
+// step (the API adds at most Limits.addMembersMax at a time, see
+// big-groups.test.ts), as inbox-group.test.ts does.
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
@@ -11,6 +11,7 @@ import { encodeMemberCursor } from "../conversation/member-cursor";
 import { insertGroup } from "../db/conversations";
 import { newId, toBase64Url } from "../ids";
 import { type Conversation, Limits, type MembersPage, type SocketMember } from "../protocol";
+import { insertUsers } from "./bulk-fixtures";
 import { expectError, join, makeGroup, stubOf } from "./conversation-fixtures";
 import { api, apiOk, signUp, type TestUser } from "./helpers";
 
@@ -24,16 +25,6 @@ interface BigGroup {
   bob: TestUser;
   /** Every member's sort key as this test set it. */
   keys: { userId: string; joinedAt: number }[];
-}
-
-/** Profiles straight into D1: 1,197 registrations would spend minutes hashing passwords. */
-async function insertUsers(ids: string[], createdAt: number): Promise<void> {
-  const stmt = env.DB.prepare(
-    "INSERT INTO users (id, username, display_name, password_hash, created_at) VALUES (?, ?, ?, 'x', ?)",
-  );
-  await env.DB.batch(
-    ids.map((id, i) => stmt.bind(id, `bulk${i}_${id.slice(-8)}`.toLowerCase(), `Bulk ${i}`, createdAt)),
-  );
 }
 
 let big: Promise<BigGroup> | null = null;

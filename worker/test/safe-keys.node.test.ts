@@ -29,7 +29,7 @@ const REVIEWED = new Map([
   // The wire's JSON shape of reactions; readers take own entries only.
   ["worker/protocol.ts", 1],
   // The folded reactions written back as the wire's shape; the fold reads them through a Map.
-  ["worker/conversation/log.ts", 1],
+  ["worker/conversation/reactions.ts", 1],
   // Stored reactions parsed into own data properties only (RPC cannot carry a null prototype).
   ["worker/conversation/sqlite-rows.ts", 1],
   // Own entries copied into a fresh object that is only serialized again.

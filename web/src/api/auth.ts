@@ -1,6 +1,7 @@
 // Sign-in, sign-up and sign-out against /api/auth (docs/protocol.md "Auth").
 import type { Me, User } from "../../../worker/protocol";
 import { clearAll, loadMe as loadCachedMe, saveMe } from "../store/db";
+import { createStore } from "../ui/store";
 import { AuthResultSchema, MeSchema } from "../wire/rest";
 import { api, apiVoid } from "./client";
 import { ApiFailure } from "./failure";
@@ -38,10 +39,18 @@ export async function login(c: Credentials): Promise<User> {
   return result.user;
 }
 
-export async function loadMe(): Promise<Me> {
-  const me = await api("/api/me", MeSchema);
+/** The signed-in user as last read: the shell shows it, and the profile page updates it after each change. */
+export const currentMe = createStore<Me | null>(null);
+
+/** Takes a `me` the server answered (GET or a change) as the current one, cached for offline starts. */
+export function setMe(me: Me): Me {
+  currentMe.set(me);
   void saveMe(me);
   return me;
+}
+
+export async function loadMe(): Promise<Me> {
+  return setMe(await api("/api/me", MeSchema));
 }
 
 /** Restores a session from the stored refresh token; null when there is none. */
@@ -57,7 +66,10 @@ export async function resumeSession(): Promise<Me | null> {
     return await loadMe();
   } catch (err) {
     const cached = err instanceof ApiFailure && err.code === "network" ? await loadCachedMe() : null;
-    if (cached) return cached;
+    if (cached) {
+      currentMe.set(cached);
+      return cached;
+    }
     throw err;
   }
 }
@@ -69,6 +81,7 @@ export async function logout(): Promise<void> {
     // Signing out locally matters more than telling a server we cannot reach.
   } finally {
     endSession();
+    currentMe.set(null);
     await clearAll();
   }
 }

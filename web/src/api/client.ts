@@ -20,6 +20,11 @@ export async function api<T>(path: string, schema: v.GenericSchema<unknown, T>, 
   return parsed.output;
 }
 
+/** Fetches bytes the API serves only with a token (avatars), for a `blob:` URL. */
+export async function apiBlob(path: string): Promise<Blob> {
+  return (await send(path, {})).blob();
+}
+
 /** Calls the API for its status alone (204 answers). */
 export async function apiVoid(path: string, opts: RequestOptions = {}): Promise<void> {
   await send(path, opts);

@@ -3,29 +3,48 @@ import * as v from "valibot";
 import type {
   Conversation,
   ConversationSettings,
+  ForwardSource,
   MembersPage,
+  Message,
   MessageKind,
+  Pin,
   Role,
   SettingsPatch,
 } from "../../../worker/protocol";
-import { ConversationEnvelopeSchema, MembersPageSchema, SettingsEnvelopeSchema } from "../wire/rest";
+import { Limits } from "../../../worker/protocol";
+import { ConversationEnvelopeSchema, MembersPageSchema, PinsSchema, SettingsEnvelopeSchema } from "../wire/rest";
 import { api, apiVoid } from "./client";
 import { type MessagesPage, messagesPage } from "./resources";
 
 const seg = encodeURIComponent;
 const base = (id: string) => `/api/conversations/${seg(id)}`;
 
+/** A new group: the first `Limits.addMembersMax` members with it, the rest added in chunks. */
 export async function createGroup(title: string, memberIds: string[]): Promise<Conversation> {
-  return (await api("/api/conversations", ConversationEnvelopeSchema, { body: { kind: "group", title, memberIds } }))
-    .conversation;
+  const first = memberIds.slice(0, Limits.addMembersMax);
+  const created = (
+    await api("/api/conversations", ConversationEnvelopeSchema, { body: { kind: "group", title, memberIds: first } })
+  ).conversation;
+  const rest = memberIds.slice(first.length);
+  return rest.length > 0 ? addMembers(created.id, rest) : created;
 }
 
 export async function renameGroup(id: string, title: string): Promise<Conversation> {
   return (await api(base(id), ConversationEnvelopeSchema, { method: "PATCH", body: { title } })).conversation;
 }
 
+/**
+ * Adds members one chunk of `Limits.addMembersMax` at a time (the server's
+ * bound). Each chunk is idempotent, so after a failure the whole call can
+ * simply be repeated: members already in are no-ops, not errors.
+ */
 export async function addMembers(id: string, userIds: string[]): Promise<Conversation> {
-  return (await api(`${base(id)}/members`, ConversationEnvelopeSchema, { body: { userIds } })).conversation;
+  let conversation: Conversation | null = null;
+  for (let i = 0; i < userIds.length || conversation === null; i += Limits.addMembersMax) {
+    const body = { userIds: userIds.slice(i, i + Limits.addMembersMax) };
+    conversation = (await api(`${base(id)}/members`, ConversationEnvelopeSchema, { body })).conversation;
+  }
+  return conversation;
 }
 
 /** The member list's page after `cursor` (a large group's `GET /:id` carries only the first). */
@@ -63,4 +82,14 @@ export async function postMessage(
   body: { clientId: string; kind: MessageKind; text?: string; fileId?: string; replyTo?: number },
 ): Promise<void> {
   await api(`${base(id)}/messages`, v.unknown(), { body });
+}
+
+/** Copies message `from` into conversation `id`; the same clientId again is the same forward, not a second one. */
+export async function forwardMessage(id: string, clientId: string, from: ForwardSource): Promise<void> {
+  await api(`${base(id)}/forwards`, v.unknown(), { body: { clientId, from } });
+}
+
+/** The pinned messages with their current state, oldest pin first. */
+export async function listPins(id: string): Promise<(Pin & { message: Message })[]> {
+  return (await api(`${base(id)}/pins`, PinsSchema)).pins;
 }

@@ -26,8 +26,9 @@ export async function completeUpload(fileId: string): Promise<FileInfo> {
   return (await api(`/api/files/${seg(fileId)}/complete`, FileEnvelopeSchema, { method: "POST" })).file;
 }
 
-export function fileMeta(fileId: string): Promise<{ file: FileInfo; url: string }> {
-  return api(`/api/files/${seg(fileId)}/meta`, FileMetaSchema);
+/** `via`: the conversation a forwarded file is shown in (it is read through that one). */
+export function fileMeta(fileId: string, via?: string): Promise<{ file: FileInfo; url: string }> {
+  return api(`/api/files/${seg(fileId)}/meta${via === undefined ? "" : `?via=${seg(via)}`}`, FileMetaSchema);
 }
 
 export interface PutHandle {

@@ -1,7 +1,8 @@
 // Typed calls for users, friends and conversations (docs/protocol.md).
 
 import * as v from "valibot";
-import type { Conversation, ConversationSummary, Friend, FriendRequest, Message, User } from "../../../worker/protocol";
+import type { Conversation, ConversationSummary, Friend, FriendRequest, User } from "../../../worker/protocol";
+import type { ClientMessage } from "../wire/events";
 import {
   ConversationEnvelopeSchema,
   FriendRequestsSchema,
@@ -55,8 +56,8 @@ export async function getConversation(id: string): Promise<Conversation> {
   return (await api(`/api/conversations/${seg(id)}`, ConversationEnvelopeSchema)).conversation;
 }
 
-/** One page of messages, newest first; `before` is an exclusive seq cursor. */
-export type MessagesPage = { messages: Message[]; hasMore: boolean };
+/** One page of messages, newest first; `before` is an exclusive seq cursor. A message this build cannot read is a placeholder. */
+export type MessagesPage = { messages: ClientMessage[]; hasMore: boolean };
 
 /** The one history endpoint: `before` paging, a `from`/`to` range, or a search `q` (docs/protocol.md "The log: events and messages"). */
 export interface HistoryQuery {

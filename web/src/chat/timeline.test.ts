@@ -35,6 +35,19 @@ const event = (seq: number, senderId = "bob", clientId?: string): ConversationEv
 });
 
 describe("timeline", () => {
+  it("keeps a forward's origin from history and live events, and drops it when the message is deleted", () => {
+    const origin = { senderId: "carol", name: "Carol", createdAt: 1 };
+    let t = addHistory(emptyTimeline, [{ ...message(3), forwardedFrom: origin }], false);
+    t = applyEvents(t, [{ ...event(4), forwardedFrom: origin } as ConversationEvent]);
+    expect(itemBySeq(t, 3)?.forwardedFrom).toEqual(origin);
+    expect(itemBySeq(t, 4)?.forwardedFrom).toEqual(origin);
+    t = applyEvents(t, [{ seq: 5, conversationId: "c", type: "delete", senderId: "bob", createdAt: 5, target: 4 }]);
+    expect(itemBySeq(t, 4)).not.toHaveProperty("forwardedFrom");
+    expect(
+      addHistory(emptyTimeline, [{ ...message(6), forwardedFrom: origin, deleted: true }], false).items[0],
+    ).not.toHaveProperty("forwardedFrom");
+  });
+
   it("renders history oldest first and pages older messages in front", () => {
     let t = addHistory(emptyTimeline, [message(5), message(4), message(3)], true);
     expect(t.items.map((i) => i.seq)).toEqual([3, 4, 5]);
@@ -141,5 +154,21 @@ describe("timeline", () => {
   it("carries the reply target of a pending send", () => {
     const t = addPending(emptyTimeline, "c9", "me", "yes", 0, 7);
     expect(t.items[0]).toMatchObject({ replyTo: 7, status: "pending" });
+  });
+});
+
+describe("timeline mentions", () => {
+  const base = { conversationId: "c", senderId: "bob", createdAt: 1 } as const;
+  it("carries a message's mentions from history and events; an edit replaces them, a delete drops them", () => {
+    let t = addHistory(emptyTimeline, [{ ...message(2), mentions: ["amy"] }], false);
+    expect(itemBySeq(t, 2)?.mentions).toEqual(["amy"]);
+    t = applyEvents(t, [{ ...base, seq: 3, type: "message", kind: "text", text: "x", mentions: ["cy"] }]);
+    expect(itemBySeq(t, 3)?.mentions).toEqual(["cy"]);
+    t = applyEvents(t, [{ ...base, seq: 4, type: "edit", target: 2, text: "y", mentions: ["dan"] }]);
+    expect(itemBySeq(t, 2)?.mentions).toEqual(["dan"]);
+    t = applyEvents(t, [{ ...base, seq: 5, type: "edit", target: 2, text: "z" }]);
+    expect(itemBySeq(t, 2)).not.toHaveProperty("mentions");
+    t = applyEvents(t, [{ ...base, seq: 6, type: "delete", target: 3 }]);
+    expect(itemBySeq(t, 3)).not.toHaveProperty("mentions");
   });
 });

@@ -1,7 +1,8 @@
 // The chat's message list as plain data: REST history, live events and the
 // user's own pending sends folded into one list ordered by seq (pending last).
 // Pure functions, no Preact, so the rules are unit-tested in Node.
-import type { ConversationEvent, Message } from "../../../worker/protocol";
+import type { Message } from "../../../worker/protocol";
+import type { ClientEvent, ClientMessage, UnsupportedMessage } from "../wire/events";
 
 export type ItemStatus = "sent" | "pending" | "failed";
 
@@ -21,6 +22,8 @@ export interface TimelineItem extends Omit<Message, "seq" | "deleted" | "reactio
   status: ItemStatus;
   failure?: string;
   reactions: ReactionMap;
+  /** A message this build cannot read (a newer kind): shown as "update the app", never cached. */
+  unsupported?: true;
 }
 
 export interface Timeline {
@@ -55,7 +58,25 @@ function toggled(reactions: ReactionMap, emoji: string, userId: string, on: bool
 const keyOf = (senderId: string, clientId: string | null, seq: number | null) =>
   clientId !== null ? `c:${senderId}:${clientId}` : `s:${seq}`;
 
-function fromMessage(m: Message): TimelineItem {
+/** The placeholder of a message this build cannot read: it holds its place (seq, sender, time) and nothing else. */
+function unsupportedItem(m: Omit<UnsupportedMessage, "unsupported">): TimelineItem {
+  return {
+    key: keyOf(m.senderId, null, m.seq),
+    seq: m.seq,
+    clientId: null,
+    senderId: m.senderId,
+    kind: "text",
+    text: null,
+    createdAt: m.createdAt,
+    deleted: false,
+    reactions: new Map(),
+    status: "sent",
+    unsupported: true,
+  };
+}
+
+function fromMessage(m: ClientMessage): TimelineItem {
+  if ("unsupported" in m) return unsupportedItem(m);
   return {
     key: keyOf(m.senderId, m.clientId, m.seq),
     seq: m.seq,
@@ -65,6 +86,8 @@ function fromMessage(m: Message): TimelineItem {
     text: m.deleted ? null : m.text,
     ...(m.file && !m.deleted ? { file: m.file } : {}),
     ...(m.replyTo === undefined ? {} : { replyTo: m.replyTo }),
+    ...(m.mentions && !m.deleted ? { mentions: m.mentions } : {}),
+    ...(m.forwardedFrom && !m.deleted ? { forwardedFrom: m.forwardedFrom } : {}),
     createdAt: m.createdAt,
     ...(m.editedAt === undefined ? {} : { editedAt: m.editedAt }),
     deleted: m.deleted === true,
@@ -90,7 +113,7 @@ export function oldestSeqOf(t: Timeline): number | undefined {
 }
 
 /** Adds a page of history (newest first, as the API returns it). */
-export function addHistory(t: Timeline, newestFirst: Message[], hasMore: boolean): Timeline {
+export function addHistory(t: Timeline, newestFirst: ClientMessage[], hasMore: boolean): Timeline {
   const known = new Set(t.items.map((i) => i.seq));
   const older = newestFirst.filter((m) => !known.has(m.seq)).map(fromMessage);
   return { items: ordered([...older, ...t.items]), hasMore };
@@ -139,7 +162,7 @@ export function markFailed(t: Timeline, selfId: string, clientId: string, failur
  * older history (`appendNew: false`) takes the changes to its messages but
  * not new messages, which belong after a gap it does not show.
  */
-export function applyEvents(t: Timeline, events: ConversationEvent[], opts: { appendNew?: boolean } = {}): Timeline {
+export function applyEvents(t: Timeline, events: ClientEvent[], opts: { appendNew?: boolean } = {}): Timeline {
   const appendNew = opts.appendNew ?? true;
   let items = [...t.items];
   const update = (seq: number, change: (i: TimelineItem) => TimelineItem) => {
@@ -161,6 +184,8 @@ export function applyEvents(t: Timeline, events: ConversationEvent[], opts: { ap
           text: e.text ?? null,
           ...(e.file ? { file: e.file } : {}),
           ...(e.replyTo === undefined ? {} : { replyTo: e.replyTo }),
+          ...(e.mentions ? { mentions: e.mentions } : {}),
+          ...(e.forwardedFrom ? { forwardedFrom: e.forwardedFrom } : {}),
           createdAt: e.createdAt,
           deleted: false,
           reactions: new Map(),
@@ -172,16 +197,37 @@ export function applyEvents(t: Timeline, events: ConversationEvent[], opts: { ap
         break;
       }
       case "edit":
-        update(e.target, (i) => (i.deleted ? i : { ...i, text: e.text ?? null, editedAt: e.createdAt }));
+        // An edit's mentions replace the message's (none when absent).
+        update(e.target, ({ mentions: _, ...i }) =>
+          i.deleted
+            ? i
+            : { ...i, text: e.text ?? null, editedAt: e.createdAt, ...(e.mentions ? { mentions: e.mentions } : {}) },
+        );
         break;
       case "delete":
-        update(e.target, ({ file: _, ...i }) => ({ ...i, text: null, deleted: true }));
+        update(e.target, ({ file: _, mentions: _m, forwardedFrom: _origin, ...i }) => ({
+          ...i,
+          text: null,
+          deleted: true,
+        }));
         break;
       case "reaction":
         update(e.target, (i) => ({ ...i, reactions: toggled(i.reactions, e.emoji, e.senderId, e.on) }));
         break;
+      // Pins are kept beside the list (pins.ts); members re-read the details.
+      case "pin":
       case "member":
         break;
+      // A newer server's event: nothing to change, unless it is a message (then a placeholder holds its place).
+      case "unknown": {
+        const { seq, senderId, createdAt } = e;
+        if (e.wireType !== "message" || senderId === undefined || createdAt === undefined) break;
+        const item = unsupportedItem({ seq, senderId, createdAt });
+        const at = items.findIndex((i) => i.seq === seq);
+        if (at !== -1) items[at] = item;
+        else if (appendNew) items.push(item);
+        break;
+      }
     }
   }
   return { ...t, items: ordered(items) };

@@ -1,7 +1,7 @@
 // Binds one conversation to Preact state: history over REST first, then the
 // socket takes over from the highest loaded seq.
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
-import type { ChangeFrame, Conversation, ConversationEvent } from "../../../worker/protocol";
+import type { ChangeFrame, Conversation, Pin, ReadCount } from "../../../worker/protocol";
 import { ApiFailure, describeCode, describeError } from "../api/failure";
 import { freshAccessToken, refreshSession } from "../api/refresh";
 import { getConversation, listMessages } from "../api/resources";
@@ -20,6 +20,8 @@ import {
   saveConversation,
   saveReceipts,
 } from "../store/db";
+import type { ClientEvent } from "../wire/events";
+import { applyPinEvents } from "./pins";
 import { type ReadMarkers, withReceipt } from "./receipts";
 import {
   addHistory,
@@ -43,6 +45,10 @@ export interface Chat extends Jumps {
   typingUserIds: string[];
   /** Other members' read positions, from receipts. */
   markers: ReadMarkers;
+  /** A large group's receipts as counts (welcome, read_counts); null while receipts are per member. */
+  readCounts: ReadCount[] | null;
+  /** This user's own read marker as far as this client knows (any of its devices). */
+  ownRead: number;
   /** This reader's read position when the chat opened: the "New messages" divider goes after it. */
   unreadAfter: number | null;
   /** The newest message this reader has had on screen (or read elsewhere). */
@@ -53,6 +59,9 @@ export interface Chat extends Jumps {
   edit(target: number, text: string): void;
   remove(target: number): void;
   react(target: number, emoji: string, on: boolean): void;
+  /** The pinned messages, oldest pin first (the welcome's, then every pin and delete). */
+  pins: readonly Pin[];
+  pin(target: number, on: boolean): void;
   typing(): void;
 }
 
@@ -62,8 +71,11 @@ export function useChat(conversationId: string, selfId: string): Chat {
   const [conversation, setConversation] = useState<Conversation | null>(null);
   const [timeline, setTimeline] = useState<Timeline>(emptyTimeline);
   // The jumps hook owns the window of older history; the socket folds events into it through this.
-  const windowRef = useRef<((events: ConversationEvent[]) => void) | null>(null);
+  const windowRef = useRef<((events: ClientEvent[]) => void) | null>(null);
   const [markers, setMarkers] = useState<ReadMarkers>(new Map());
+  const [pins, setPins] = useState<readonly Pin[]>([]);
+  const [readCounts, setReadCounts] = useState<ReadCount[] | null>(null);
+  const [ownRead, setOwnRead] = useState(0);
   const [connection, setConnection] = useState<ConnectionState>("connecting");
   const [error, setError] = useState<string | null>(null);
   const [ready, setReady] = useState(false);
@@ -81,11 +93,19 @@ export function useChat(conversationId: string, selfId: string): Chat {
     let socket: ConversationSocket | null = null;
     let readSent = 0;
     let welcomed = false;
+    // My own marker, from my reads, my welcome and my other devices' receipts: "seen by" counts leave me out.
+    let ownMarker = 0;
+    const ownReadAt = (seq: number) => {
+      if (seq <= ownMarker) return;
+      ownMarker = seq;
+      setOwnRead(seq);
+    };
     const markRead = () => {
       const upTo = Math.min(seenRef.current, socket?.lastSeq ?? 0);
       if (socket && visible() && document.hasFocus() && upTo > readSent && socket.state === "live") {
         readSent = upTo;
         socket.markRead(readSent);
+        ownReadAt(readSent);
       }
     };
     markReadRef.current = markRead;
@@ -95,6 +115,9 @@ export function useChat(conversationId: string, selfId: string): Chat {
     setConversation(null);
     setTimeline(emptyTimeline);
     setMarkers(new Map());
+    setPins([]);
+    setReadCounts(null);
+    setOwnRead(0);
     setConnection("connecting");
     setError(null);
     setReady(false);
@@ -133,6 +156,9 @@ export function useChat(conversationId: string, selfId: string): Chat {
           },
           onWelcome: (welcome) => {
             readSent = Math.max(readSent, welcome.readSeq);
+            ownReadAt(welcome.readSeq);
+            // A large group's welcome carries counts instead of others' markers (they are 0 there).
+            setReadCounts(welcome.readCounts ?? null);
             if (welcome.readSeq > seenRef.current) {
               seenRef.current = welcome.readSeq;
               setSeenUpTo(welcome.readSeq);
@@ -143,12 +169,15 @@ export function useChat(conversationId: string, selfId: string): Chat {
             markRead();
             // Receipts are not replayed: the welcome's markers cover what was read while this client was away.
             takeReceipts(welcome.members);
+            // The pins as of the head; replayed pin events after it change nothing they do not end with.
+            setPins(welcome.pins);
           },
           onEvents: (events) => {
             setTimeline((tl) => applyEvents(tl, events));
+            setPins((p) => applyPinEvents(p, events));
             windowRef.current?.(events);
             if (events.some((e) => e.type === "member")) fetchDetails().catch(() => undefined);
-            typingClear(events.map((e) => e.senderId));
+            typingClear(events.flatMap((e) => e.senderId ?? []));
             markRead();
           },
           onAck: (clientId, seq, createdAt) => {
@@ -163,7 +192,11 @@ export function useChat(conversationId: string, selfId: string): Chat {
             if (frame.type === "send") setTimeline((tl) => markFailed(tl, selfId, clientId, reason));
             else setError(reason);
           },
-          onReceipt: (userId, readSeq) => takeReceipts([{ userId, readSeq }]),
+          onReceipt: (userId, readSeq) => {
+            if (userId === selfId) ownReadAt(readSeq);
+            else takeReceipts([{ userId, readSeq }]);
+          },
+          onReadCounts: (counts) => setReadCounts(counts),
           onTyping: (userId) => {
             if (userId !== selfId) typingSeen(userId);
           },
@@ -298,6 +331,11 @@ export function useChat(conversationId: string, selfId: string): Chat {
     [change],
   );
 
+  const pin = useCallback(
+    (target: number, on: boolean) => change({ type: "pin", clientId: crypto.randomUUID(), target, on }),
+    [change],
+  );
+
   useCacheWriter(conversationId, timeline);
 
   const reportVisible = useCallback((seq: number) => {
@@ -317,10 +355,14 @@ export function useChat(conversationId: string, selfId: string): Chat {
     ready,
     typingUserIds,
     markers,
+    readCounts,
+    ownRead,
     send,
     edit,
     remove,
     react,
+    pins,
+    pin,
     typing: announce,
     ...jumps,
   };

@@ -3,10 +3,11 @@
 // history around a message and scroll to it.
 import type { Dispatch, StateUpdater } from "preact/hooks";
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
-import { type ConversationEvent, Limits } from "../../../worker/protocol";
+import { Limits } from "../../../worker/protocol";
 import { messagesBetween } from "../api/conversations";
 import { describeError } from "../api/failure";
 import { listMessages } from "../api/resources";
+import type { ClientEvent } from "../wire/events";
 import { addHistory, applyEvents, emptyTimeline, oldestSeqOf, type Timeline } from "./timeline";
 
 /** A message to scroll to and flash; `nonce` makes a second jump to the same one count. */
@@ -40,7 +41,7 @@ export function useJumps(
   setLive: Dispatch<StateUpdater<Timeline>>,
   setError: (text: string) => void,
   /** Set here: folds live events into the window (changes only, no new messages). */
-  foldRef: { current: ((events: ConversationEvent[]) => void) | null },
+  foldRef: { current: ((events: ClientEvent[]) => void) | null },
 ): Jumps {
   const [window, setWindow] = useState<Timeline | null>(null);
   const [focus, setFocus] = useState<Focus | null>(null);

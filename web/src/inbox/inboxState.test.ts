@@ -94,4 +94,23 @@ describe("inbox state", () => {
     const ended = { ...summary("a", 2, 1), muted: true, mutedUntil: Date.now() - 1 };
     expect(noticeFor(before, ended, "me", null)).toBe(true);
   });
+
+  it("a new mention notices through a mute and counts in the app badge; an edit adding one does not notice", () => {
+    const at = (seq: number, mentionSeq?: number, mentions = 1): ConversationSummary => ({
+      ...summary("m", seq, seq - 4),
+      lastSeq: seq,
+      lastMessage: { seq, senderId: "peer", kind: "text", preview: "hi", createdAt: seq },
+      muted: true,
+      ...(mentionSeq === undefined ? {} : { unreadMentions: mentions, lastMentionSeq: mentionSeq }),
+    });
+    const before = applyInboxFrame(emptyInbox, { type: "welcome", conversations: [at(10)], friends: [] });
+    expect(noticeFor(before, at(11), "me", null)).toBe(false);
+    expect(noticeFor(before, at(11, 11), "me", null)).toBe(true);
+    // An edit (seq 12) added a mention to message 9, which the list already showed.
+    expect(noticeFor(before, at(12, 9), "me", null)).toBe(false);
+    expect(noticeFor(before, at(11, 11), "me", "m")).toBe(false);
+    const mentioned = applyInboxFrame(before, { type: "conversation", conversation: at(11, 11, 2) });
+    expect(totalUnread(mentioned)).toBe(2);
+    expect(markSeen(mentioned, "m").conversations[0]).not.toHaveProperty("unreadMentions");
+  });
 });

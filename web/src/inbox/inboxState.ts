@@ -67,7 +67,11 @@ export function markSeen(state: InboxState, id: string): InboxState {
   if (!c || c.unread === 0) return state;
   return {
     ...state,
-    conversations: state.conversations.map((x) => (x.id === id ? { ...x, unread: 0, readSeq: x.lastSeq } : x)),
+    conversations: state.conversations.map((x) => {
+      if (x.id !== id) return x;
+      const { unreadMentions: _n, lastMentionSeq: _s, ...read } = x;
+      return { ...read, unread: 0, readSeq: x.lastSeq };
+    }),
   };
 }
 
@@ -102,8 +106,18 @@ export function applyInboxFrame(state: InboxState, frame: InboxFrame): InboxStat
 }
 
 /**
+ * A mention newer than anything the previous summary showed: a new message
+ * that names the user (an edit that adds a mention to an older message is not).
+ */
+export function brings(prev: ConversationSummary | undefined, next: ConversationSummary): boolean {
+  const seen = Math.max(prev?.lastMentionSeq ?? 0, prev?.lastMessage?.seq ?? 0);
+  return (next.lastMentionSeq ?? 0) > seen;
+}
+
+/**
  * Whether a `conversation` frame deserves a notice: someone else's new
- * message raised the unread count of a conversation the user is not looking at.
+ * message raised the unread count of a conversation the user is not looking
+ * at; in a muted one, only a new message that mentions the user does.
  */
 export function noticeFor(
   before: InboxState,
@@ -111,13 +125,14 @@ export function noticeFor(
   selfId: string,
   openConversationId: string | null,
 ): boolean {
-  if (next.id === openConversationId || isMuted(next)) return false;
+  if (next.id === openConversationId) return false;
   const last = next.lastMessage;
   if (!last || last.senderId === selfId) return false;
   const prev = before.conversations.find((c) => c.id === next.id);
+  if (isMuted(next)) return brings(prev, next);
   return next.unread > (prev?.unread ?? 0);
 }
 
-/** The app badge and tab title count what is not muted, as Telegram does. */
+/** The app badge and tab title count what is not muted, as Telegram does, and mentions everywhere. */
 export const totalUnread = (state: InboxState) =>
-  state.conversations.reduce((n, c) => n + (isMuted(c) ? 0 : c.unread), 0);
+  state.conversations.reduce((n, c) => n + (isMuted(c) ? (c.unreadMentions ?? 0) : c.unread), 0);

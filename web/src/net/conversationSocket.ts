@@ -9,10 +9,11 @@
 import type {
   ChangeFrame,
   ConversationClientFrame,
-  ConversationEvent,
   ConversationServerFrame,
   ErrorCode,
+  ReadCount,
 } from "../../../worker/protocol";
+import type { ClientEvent } from "../wire/events";
 import { FramePacer } from "./framePacer";
 import { parseServerFrame } from "./frames";
 import { type ConnectionState, ReconnectingSocket, type SocketConnectionOptions } from "./reconnectingSocket";
@@ -24,14 +25,16 @@ export type { SocketFactory, SocketHandlers, SocketLike } from "./socketFactory"
 export interface ConversationSocketListener {
   onState?(state: ConnectionState): void;
   onWelcome?(frame: Extract<ConversationServerFrame, { type: "welcome" }>): void;
-  /** New events, in seq order, each exactly once. */
-  onEvents?(events: ConversationEvent[]): void;
+  /** New events, in seq order, each exactly once; those this build cannot read come as unknown markers. */
+  onEvents?(events: ClientEvent[]): void;
   onAck?(clientId: string, seq: number, createdAt: number): void;
   /** The server refused this change (`frame`) for good; it left the outbox. */
   onRejected?(clientId: string, code: ErrorCode, message: string, frame: ChangeFrame): void;
   onError?(code: ErrorCode, message: string): void;
   onTyping?(userId: string): void;
   onReceipt?(userId: string, seq: number): void;
+  /** A large group's receipts: how many have read up to each recent seq (see chat/receipts.ts). */
+  onReadCounts?(counts: ReadCount[]): void;
 }
 
 export interface ConversationSocketOptions extends SocketConnectionOptions {
@@ -136,12 +139,15 @@ export class ConversationSocket {
       case "receipt":
         l.onReceipt?.(frame.userId, frame.seq);
         return;
+      case "read_counts":
+        l.onReadCounts?.(frame.counts);
+        return;
       case "pong":
         return;
     }
   }
 
-  #onEvents(events: ConversationEvent[]): void {
+  #onEvents(events: ClientEvent[]): void {
     const { fresh, syncAfter } = this.#sequencer.accept(events);
     if (syncAfter !== null) this.#transmit({ type: "sync", after: syncAfter });
     if (fresh.length > 0) this.#opts.listener.onEvents?.(fresh);

@@ -1,12 +1,13 @@
 // Turns event frames (replay and live, possibly repeated or with holes) into
-// one gap-free run: each seq exactly once, in order.
-import type { ConversationEvent } from "../../../worker/protocol";
+// one gap-free run: each seq exactly once, in order. An event this build
+// cannot read still fills its seq (an unknown marker, wire/events.ts).
+import type { ClientEvent } from "../wire/events";
 
 const MAX_BUFFERED = 1_000;
 
 export interface Accepted {
   /** Events not seen before, in seq order, with no hole before them. */
-  fresh: ConversationEvent[];
+  fresh: ClientEvent[];
   /** Set when a hole opened that no `sync` has asked for yet: send `{type:"sync", after}`. */
   syncAfter: number | null;
 }
@@ -14,7 +15,7 @@ export interface Accepted {
 export class Sequencer {
   #highest: number;
   /** Events past a hole, waiting for it to fill. */
-  #ahead = new Map<number, ConversationEvent>();
+  #ahead = new Map<number, ClientEvent>();
   #syncedAfter: number | null = null;
 
   constructor(highest: number) {
@@ -25,8 +26,8 @@ export class Sequencer {
     return this.#highest;
   }
 
-  accept(events: ConversationEvent[]): Accepted {
-    const fresh: ConversationEvent[] = [];
+  accept(events: ClientEvent[]): Accepted {
+    const fresh: ClientEvent[] = [];
     for (const event of [...events].sort((a, b) => a.seq - b.seq)) {
       if (event.seq <= this.#highest) continue;
       if (event.seq !== this.#highest + 1) {

@@ -6,9 +6,9 @@
 import { type DBSchema, type IDBPDatabase, openDB } from "idb";
 import type { ChangeFrame, Conversation, ConversationSummary, Me, UploadMethod } from "../../../worker/protocol";
 import type { ReadMarkers } from "../chat/receipts";
-import { reactionsOf, type TimelineItem } from "../chat/timeline";
+import type { TimelineItem } from "../chat/timeline";
 import type { FileKind } from "../upload/plan";
-import { newestItems } from "./trim";
+import { newestItems, readableCachedItems } from "./trim";
 
 /** Messages kept per conversation. */
 export const CACHED_MESSAGES = 200;
@@ -111,13 +111,13 @@ export const saveMessages = (conversationId: string, items: TimelineItem[], hasM
   });
 
 /**
- * The cached messages; `hasMore` is null when the cache does not say (an older build wrote it).
- * Reactions are a Map since issue 13; an older build cached them as a plain object.
+ * The cached messages this build can show, each checked on its own (readableCachedItems);
+ * `hasMore` is null when the cache does not say (an older build wrote it).
  */
 export const loadMessages = (conversationId: string) =>
   quietly<{ items: TimelineItem[]; hasMore: boolean | null }>({ items: [], hasMore: null }, async (d) => {
     const cached = await d.get("messages", conversationId);
-    const items = (cached?.items ?? []).map((i) => ({ ...i, reactions: reactionsOf(i.reactions) }));
+    const items = readableCachedItems(cached?.items);
     return { items, hasMore: typeof cached?.hasMore === "boolean" ? cached.hasMore : null };
   });
 

@@ -3,6 +3,7 @@ import type { User } from "../../../worker/protocol";
 import { t } from "../i18n";
 import { incomingRequests } from "../inbox/inboxStore";
 import type { Route } from "../router";
+import { Avatar } from "./Avatar";
 import { Link } from "./Link";
 import { NetStatus } from "./NetStatus";
 import { Notices } from "./Notices";
@@ -35,10 +36,11 @@ export function Layout({ user, route, onLogout, children }: Props) {
               </span>
             )}
           </Link>
-          <Link href="/settings" current={route.name === "settings"}>
+          <Link href="/settings" current={route.name === "settings" || route.name === "account"}>
             {t("settings")}
           </Link>
           <span class="whoami">
+            <Avatar who={user} size="small" />
             <span class="visually-hidden">{t("signedInAs")} </span>
             <bdi dir="auto">
               <strong>{user.displayName}</strong>

@@ -3,7 +3,8 @@ import type { User } from "../../../worker/protocol";
 import { Limits } from "../../../worker/protocol";
 import { login, register } from "../api/auth";
 import { ApiFailure, describeError, type ErrorWording } from "../api/failure";
-import { type Field, fieldOk, ruleText } from "../forms/rules";
+import { RuleField } from "../forms/RuleField";
+import { type Field, fieldOk } from "../forms/rules";
 import { t, useLang } from "../i18n";
 import { ErrorMessage } from "../ui/ErrorMessage";
 import { LanguageSelect } from "../ui/LanguageSelect";
@@ -12,45 +13,6 @@ type Mode = "login" | "register";
 
 /** On this form a `conflict` can only mean one thing. */
 const REGISTER_WORDING: ErrorWording = new Map([["conflict", "errUsernameTaken"]]);
-
-interface FieldProps {
-  name: Field;
-  label: string;
-  value: string;
-  /** Checked against the contract's rule as soon as something is typed. */
-  checked: boolean;
-  onInput: (value: string) => void;
-  type?: "password";
-  autocomplete: string;
-  maxLength?: number;
-  inputMode?: "numeric";
-}
-
-/** A labelled input whose rule is written under it and turns into the error when broken. */
-function RuleField({ name, label, value, checked, onInput, type, autocomplete, maxLength, inputMode }: FieldProps) {
-  const hintId = `${name}-hint`;
-  const invalid = checked && value !== "" && !fieldOk(name, value);
-  const common = {
-    id: `${name}-field`,
-    name: name === "newPassword" ? "password" : name,
-    autocomplete,
-    inputMode,
-    maxLength,
-    value,
-    "aria-invalid": invalid ? ("true" as const) : ("false" as const),
-    "aria-describedby": hintId,
-    onInput: (e: { currentTarget: HTMLInputElement }) => onInput(e.currentTarget.value),
-  };
-  return (
-    <div class="field">
-      <label for={common.id}>{label}</label>
-      {type === "password" ? <input type="password" {...common} /> : <input type="text" {...common} />}
-      <small id={hintId} class={invalid ? "hint error" : "hint muted"}>
-        {ruleText(name)}
-      </small>
-    </div>
-  );
-}
 
 export function AuthView({ onSignedIn }: { onSignedIn: (user: User) => void }) {
   useLang();

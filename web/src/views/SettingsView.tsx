@@ -9,6 +9,7 @@ import {
 } from "../settings/push";
 import { getTheme, setTheme, type Theme } from "../settings/theme";
 import { LanguageSelect } from "../ui/LanguageSelect";
+import { Link } from "../ui/Link";
 import { formatDate } from "../ui/time";
 
 const THEMES: { value: Theme; label: () => string }[] = [
@@ -43,6 +44,9 @@ export function SettingsView() {
   return (
     <main class="settings">
       <h1>{t("settings")}</h1>
+      <p>
+        <Link href="/settings/account">{t("account")}</Link>
+      </p>
       <LanguageSelect />
       <fieldset>
         <legend>{t("theme")}</legend>

@@ -12,19 +12,28 @@ import type {
   TokenPair,
   User,
 } from "../../../worker/protocol";
+import { AVATAR_VERSION } from "../../../worker/protocol";
 import { int, maybe, orNull, seq, textOrEmpty } from "./common";
-import { MessageKindSchema, MessageSchema, RoleSchema } from "./events";
+import { eachOf, MessageKindSchema, MessageSchema, PinSchema, RoleSchema, readMessage } from "./events";
+
+/** An avatar version becomes a path segment: anything else is dropped (initials are shown). */
+const avatarVersion = v.pipe(
+  v.unknown(),
+  v.transform((x) => (typeof x === "string" && AVATAR_VERSION.test(x) ? x : undefined)),
+);
 
 export const UserSchema: v.GenericSchema<unknown, User> = v.object({
   id: v.string(),
   username: v.string(),
   displayName: v.string(),
+  avatar: v.optional(avatarVersion),
 });
 
 export const MeSchema: v.GenericSchema<unknown, Me> = v.object({
   id: v.string(),
   username: v.string(),
   displayName: v.string(),
+  avatar: v.optional(avatarVersion),
   createdAt: int,
   totpEnabled: v.boolean(),
 });
@@ -103,7 +112,8 @@ export const SummarySchema: v.GenericSchema<unknown, ConversationSummary> = v.ob
     v.object({
       seq,
       senderId: v.string(),
-      kind: MessageKindSchema,
+      // A newer server's kind must not refuse the whole conversation list: its preview text still shows.
+      kind: v.fallback(MessageKindSchema, "text"),
       preview: textOrEmpty,
       createdAt: int,
     }),
@@ -113,6 +123,8 @@ export const SummarySchema: v.GenericSchema<unknown, ConversationSummary> = v.ob
   mutedUntil: maybe(int),
   pinned: maybe(v.boolean()),
   pinnedAt: maybe(int),
+  unreadMentions: maybe(int),
+  lastMentionSeq: maybe(seq),
 });
 export const SettingsEnvelopeSchema = v.object({
   settings: v.object({
@@ -124,7 +136,17 @@ export const SettingsEnvelopeSchema = v.object({
 });
 export const SummariesSchema = v.object({ conversations: v.array(SummarySchema) });
 
+const PinnedSchema = v.intersect([PinSchema, v.object({ message: MessageSchema })]);
+/** `GET /api/conversations/:id/pins`: each pin with its message's folded state; one this build cannot read is left out. */
+export const PinsSchema = v.object({
+  pins: eachOf((x) => {
+    const pin = v.safeParse(PinnedSchema, x);
+    return pin.success ? pin.output : null;
+  }),
+});
+
+/** History, ranges and search, message by message: one this build cannot read is a placeholder, not a lost page. */
 export const MessagesPageSchema = v.object({
-  messages: v.array(MessageSchema),
+  messages: eachOf(readMessage),
   hasMore: v.optional(v.boolean(), false),
 });

@@ -1,6 +1,8 @@
+import type { User } from "../../../../worker/protocol";
 import { type MessageKey, t } from "../../i18n";
 import type { ConnectionState } from "../../net/conversationSocket";
 import { groupInfoPath } from "../../router";
+import { Avatar } from "../../ui/Avatar";
 import { Link } from "../../ui/Link";
 import { ChatToggles } from "./ChatToggles";
 
@@ -16,6 +18,8 @@ const LABELS: Record<ConnectionState, MessageKey> = {
 interface Props {
   conversationId: string;
   title: string;
+  /** Whose picture: a DM's other person, or the group itself (initials of its title). */
+  pictured: Pick<User, "id" | "displayName" | "avatar">;
   connection: ConnectionState;
   /** Set for groups: links to the group's info page. */
   groupId: string | null;
@@ -24,13 +28,15 @@ interface Props {
 }
 
 /** One compact row, as Telegram's: back to the list, the title with the connection under it, then the tools. */
-export function ChatHeader({ conversationId, title, connection, groupId, searching, onToggleSearch }: Props) {
+export function ChatHeader(props: Props) {
+  const { conversationId, title, pictured, connection, groupId, searching, onToggleSearch } = props;
   const label = t(LABELS[connection]);
   return (
     <header class="chat-header">
       <Link href="/" class="back">
         {t("allChats")}
       </Link>
+      <Avatar who={pictured} size="small" />
       <div class="chat-title">
         <h1 dir="auto">{title}</h1>
         <p class={`connection ${connection}`} role="status" aria-label={t("connection", { state: label })}>

@@ -1,9 +1,12 @@
 import { useEffect, useRef } from "preact/hooks";
 import { Limits } from "../../../../worker/protocol";
+import { type Candidate, toDisplay, toWire } from "../../chat/mentions";
 import { t } from "../../i18n";
 import { AttachButton } from "./AttachButton";
 import { EmojiButton } from "./EmojiButton";
+import { MentionList } from "./MentionList";
 import { useDraft } from "./useDraft";
+import { useMentionPicker } from "./useMentionPicker";
 import { VoiceButton } from "./VoiceButton";
 
 /** What the next submit does besides sending a new message. */
@@ -14,6 +17,10 @@ export type ComposerMode =
 interface Props {
   /** Whose draft this box keeps (the conversation id). */
   draftKey: string;
+  /** Whom an `@` may name: the other members this client knows. */
+  members: readonly Candidate[];
+  /** A member's current name (edits show mentions by it). */
+  memberName: (userId: string) => string | undefined;
   disabled: boolean;
   mode: ComposerMode | null;
   onCancelMode: () => void;
@@ -30,29 +37,40 @@ export function Composer(props: Props) {
   const [text, setText] = useDraft(draftKey, editing);
   const box = useRef<HTMLTextAreaElement>(null);
   const blank = text.trim().length === 0;
+  const mention = useMentionPicker({ draftKey, box, members: props.members, setText });
 
-  // Entering a mode puts the cursor in the box; editing starts from the current text.
+  // Entering a mode puts the cursor in the box; editing starts from the current text, tokens as @Name.
   const modeKey = mode ? `${mode.kind}:${mode.seq}` : "";
   useEffect(() => {
     if (!mode) return;
-    if (mode.kind === "edit") setText(mode.text);
+    if (mode.kind === "edit") {
+      const shown = toDisplay(mode.text, props.memberName);
+      setText(shown.text);
+      mention.setPicked(shown.picked);
+    }
     box.current?.focus();
   }, [modeKey]);
 
   const submit = () => {
     if (blank || disabled) return;
-    if (mode?.kind === "edit") onEdit(mode.seq, text);
-    else onSend(text);
+    const wire = toWire(text, mention.picked);
+    if (mode?.kind === "edit") onEdit(mode.seq, wire);
+    else onSend(wire);
     setText("");
+    mention.setPicked([]);
   };
 
   // Leaving an edit drops the edited text; leaving a reply keeps what was typed.
   const cancelMode = () => {
-    if (mode?.kind === "edit") setText("");
+    if (mode?.kind === "edit") {
+      setText("");
+      mention.setPicked([]);
+    }
     onCancelMode();
   };
 
   const onKeyDown = (e: KeyboardEvent) => {
+    if (mention.onKeyDown(e)) return;
     // Enter sends, Shift+Enter is a newline; never while an IME is composing.
     if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
       e.preventDefault();
@@ -95,6 +113,10 @@ export function Composer(props: Props) {
           </button>
         </p>
       )}
+      {mention.list && <MentionList list={mention.list} />}
+      <p class="visually-hidden" aria-live="polite">
+        {mention.list ? t("mentionMatches", { n: mention.list.options.length }) : ""}
+      </p>
       <EmojiButton disabled={disabled} onPick={(emoji) => setText((current) => current + emoji)} />
       <label for="composer-text" class="visually-hidden">
         {t("message")}
@@ -110,8 +132,12 @@ export function Composer(props: Props) {
         onInput={(e) => {
           setText(e.currentTarget.value);
           onTyping();
+          mention.track();
         }}
         onKeyDown={onKeyDown}
+        onKeyUp={mention.track}
+        onClick={mention.track}
+        {...mention.boxProps}
         onPaste={onPaste}
         aria-describedby={left < 200 ? "composer-left" : undefined}
       />

@@ -18,7 +18,11 @@ export interface MenuTarget {
 
 interface Props {
   target: MenuTarget;
+  /** Whether this user may pin here and the message is pinned; null: pinning is not theirs. */
+  pin: { pinned: boolean } | null;
   onReply: () => void;
+  onForward: () => void;
+  onPin: (on: boolean) => void;
   onEdit: () => void;
   onDelete: () => void;
   onReact: (emoji: string, on: boolean) => void;
@@ -31,7 +35,7 @@ interface Props {
  * newest message's actions are never below the fold. Escape, a press
  * elsewhere or scrolling the list closes it; focus goes back where it was.
  */
-export function MessageMenu({ target, onReply, onEdit, onDelete, onReact, onClose }: Props) {
+export function MessageMenu({ target, pin, onReply, onForward, onPin, onEdit, onDelete, onReact, onClose }: Props) {
   const [confirming, setConfirming] = useState(false);
   const panel = useRef<HTMLFieldSetElement>(null);
   const close = (refocus: boolean) => {
@@ -101,6 +105,14 @@ export function MessageMenu({ target, onReply, onEdit, onDelete, onReact, onClos
       <button type="button" class="secondary small" onClick={run(onReply)}>
         {t("reply")}
       </button>
+      <button type="button" class="secondary small" onClick={run(onForward)}>
+        {t("forward")}
+      </button>
+      {pin && (
+        <button type="button" class="secondary small" onClick={run(() => onPin(!pin.pinned))}>
+          {pin.pinned ? t("unpinMessage") : t("pinMessage")}
+        </button>
+      )}
       {target.canEdit && (
         <button type="button" class="secondary small" onClick={run(onEdit)}>
           {t("edit")}

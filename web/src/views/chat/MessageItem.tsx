@@ -1,8 +1,11 @@
 import { useEffect, useMemo, useRef } from "preact/hooks";
+import type { User } from "../../../../worker/protocol";
 import { clockTime, type Row } from "../../chat/flow";
 import { linkify } from "../../chat/links";
+import { mentionParts } from "../../chat/mentions";
 import type { TimelineItem } from "../../chat/timeline";
 import { getLang, t } from "../../i18n";
+import { Avatar } from "../../ui/Avatar";
 import { Attachment } from "../media/Attachment";
 import { kindLabel } from "../media/kindLabel";
 import { LinkCard } from "./LinkCard";
@@ -10,11 +13,15 @@ import type { MenuTarget } from "./MessageActions";
 import { Reactions } from "./Reactions";
 import { useGestures } from "./useGestures";
 
+export type MemberName = (userId: string) => string | undefined;
+
 export interface MessageHandlers {
   onReply(item: TimelineItem): void;
   onEdit(item: TimelineItem): void;
   onDelete(seq: number): void;
   onReact(seq: number, emoji: string, on: boolean): void;
+  onForward(seq: number): void;
+  onPin(seq: number, on: boolean): void;
   onJump(seq: number): void;
   /** Opens the floating actions menu for a message (null closes it). */
   onMenu(target: MenuTarget | null): void;
@@ -24,6 +31,8 @@ interface Props {
   item: TimelineItem;
   row: Row;
   senderName: string;
+  /** Someone else in a group: their avatar goes beside the last message of each run. */
+  sender?: User | undefined;
   own: boolean;
   /** Names are shown in groups only (a DM has one other person). */
   group: boolean;
@@ -37,18 +46,38 @@ interface Props {
   quote: { name: string; text: string } | null;
   seen: string | null;
   nameOf: (userId: string) => string;
+  /** A member's current name, or undefined when this client does not know them (mentions fall back to their label). */
+  memberName: MemberName;
   handlers: MessageHandlers;
+  /** The conversation shown, which a forwarded file is read through. */
+  conversationId: string;
   /** Watches the bubble for being on screen (read markers); returns the stop. */
   observe: (el: HTMLElement) => () => void;
 }
 
-/** Text with its http(s) links as links; everything stays text nodes, never HTML. */
-function TextWithLinks({ text }: { text: string }) {
-  const pieces = useMemo(() => linkify(text), [text]);
+type RichPiece =
+  | { text: string; href?: string; userId?: undefined }
+  | { text: string; userId: string; href?: undefined };
+
+/** Mentions, then http(s) links in the rest (a token's label never becomes a link or a card). */
+const richPieces = (text: string): RichPiece[] =>
+  mentionParts(text).flatMap((p): RichPiece[] =>
+    p.userId === undefined ? linkify(p.text) : [{ text: p.text, userId: p.userId }],
+  );
+
+/**
+ * Text with mentions as the member's current name (the token's label when
+ * the member is unknown here) and links as links; text nodes only, never HTML.
+ */
+function RichText({ pieces, selfId, memberName }: { pieces: RichPiece[]; selfId: string; memberName: MemberName }) {
   return (
     <>
       {pieces.map((p, i) =>
-        p.href ? (
+        p.userId !== undefined ? (
+          <bdi key={i} class={p.userId === selfId ? "mention mention-me" : "mention"} dir="auto">
+            @{memberName(p.userId) ?? p.text}
+          </bdi>
+        ) : p.href ? (
           <a key={i} href={p.href} target="_blank" rel="noopener noreferrer nofollow ugc">
             {p.text}
           </a>
@@ -70,9 +99,13 @@ export function MessageItem(props: Props) {
     [item.reactions, selfId],
   );
   useEffect(() => (bubble.current && seq !== null ? observe(bubble.current) : undefined), [seq, observe]);
-  const firstLink = useMemo(() => (item.text ? linkify(item.text).find((p) => p.href)?.href : undefined), [item.text]);
+  const pieces = useMemo(() => (item.text ? richPieces(item.text) : []), [item.text]);
+  const firstLink = pieces.find((p) => p.href)?.href;
+  // Who the server says the message names (a token alone proves nothing: it may be a non-member's or stale).
+  const mentionsMe = item.mentions?.includes(selfId) === true;
 
-  const actionable = seq !== null && !item.deleted && item.status === "sent";
+  // A message this build cannot read offers nothing to do with it (its content is unknown here).
+  const actionable = seq !== null && !item.deleted && !item.unsupported && item.status === "sent";
   const openMenu = (returnFocus: HTMLElement | null) => {
     if (!actionable || !bubble.current) return;
     handlers.onMenu({
@@ -90,7 +123,15 @@ export function MessageItem(props: Props) {
     () => actionable && handlers.onReply(item),
   );
   const label = kindLabel(item.kind);
-  const classes = ["message", own ? "own" : "", item.status, row.first ? "first" : "", row.last ? "last" : ""];
+  const classes = [
+    "message",
+    own ? "own" : "",
+    item.status,
+    row.first ? "first" : "",
+    row.last ? "last" : "",
+    mentionsMe && !item.deleted ? "mentions-me" : "",
+    group && !own ? "beside-avatar" : "",
+  ];
   return (
     <>
       {row.day && (
@@ -128,6 +169,11 @@ export function MessageItem(props: Props) {
         }}
         {...gestures}
       >
+        {group && !own && row.last && (
+          <span class="message-avatar">
+            <Avatar who={props.sender ?? { id: item.senderId, displayName: senderName }} size="small" />
+          </span>
+        )}
         {/* Shown once per run of messages; screen readers hear who and when on every one. */}
         <p class={row.first ? "meta" : "meta visually-hidden"}>
           <bdi class={group && !own ? "sender" : "sender visually-hidden"} dir="auto">
@@ -143,14 +189,30 @@ export function MessageItem(props: Props) {
             </span>
           </button>
         )}
+        {item.forwardedFrom && !item.deleted && (
+          <p class="forwarded">
+            {t("forwardedFrom")}{" "}
+            <bdi class="forwarded-name" dir="auto">
+              {item.forwardedFrom.name || t("someone")}
+            </bdi>
+          </p>
+        )}
         {item.deleted ? (
           <p class="text muted">{t("messageDeleted")}</p>
+        ) : item.unsupported ? (
+          <p class="text muted">{t("messageUnsupported")}</p>
         ) : (
           <>
-            {item.file && <Attachment file={item.file} kind={item.kind} />}
+            {item.file && (
+              <Attachment
+                file={item.file}
+                kind={item.kind}
+                {...(item.forwardedFrom ? { via: props.conversationId } : {})}
+              />
+            )}
             {item.text !== null && item.text !== "" && (
               <p class="text" dir="auto">
-                <TextWithLinks text={item.text} />
+                <RichText pieces={pieces} selfId={selfId} memberName={props.memberName} />
               </p>
             )}
             {firstLink && item.status === "sent" && <LinkCard url={firstLink} />}

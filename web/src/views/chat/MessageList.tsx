@@ -2,14 +2,15 @@ import type { ComponentChildren } from "preact";
 import { type CSSProperties, forwardRef } from "preact/compat";
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
 import { Virtualizer, type VirtualizerHandle } from "virtua";
+import type { ReadCount, User } from "../../../../worker/protocol";
 import { flowOf } from "../../chat/flow";
 import type { ReadMarkers } from "../../chat/receipts";
-import { seenBy } from "../../chat/receipts";
+import { seenBy, seenCount } from "../../chat/receipts";
 import type { Timeline } from "../../chat/timeline";
 import type { Focus } from "../../chat/useJumps";
 import { getLang, t } from "../../i18n";
 import { type MenuTarget, MessageMenu } from "./MessageActions";
-import { type MessageHandlers, MessageItem } from "./MessageItem";
+import { type MemberName, type MessageHandlers, MessageItem } from "./MessageItem";
 import { personName, quoteOf } from "./quote";
 import { useVisibleRows } from "./useVisibleRows";
 
@@ -17,15 +18,27 @@ interface Props {
   timeline: Timeline;
   selfId: string;
   nameOf: (userId: string) => string;
+  memberName: MemberName;
+  /** A member's profile (for the avatar beside their messages in a group), if the details list them. */
+  userOf: (userId: string) => User | undefined;
   loadingOlder: boolean;
   onLoadOlder: () => void;
   moderator: boolean;
   group: boolean;
   markers: ReadMarkers;
+  /** A large group's receipts as counts; null while they are per member (`markers`). */
+  readCounts: ReadCount[] | null;
+  /** The reader's own marker, left out of the counts. */
+  ownRead: number;
   focus: Focus | null;
   detached: boolean;
   onBackToLatest: () => void;
   handlers: Omit<MessageHandlers, "onMenu">;
+  /** The conversation shown: forwarded files are read through it. */
+  conversationId: string;
+  /** The pinned messages' seqs, and whether this user may pin and unpin here. */
+  pinned: ReadonlySet<number>;
+  canPin: boolean;
   /** The reader's read position when the chat opened (the "New messages" divider). */
   unreadAfter: number | null;
   /** The newest message the reader has had on screen: later ones from others count as new. */
@@ -35,6 +48,8 @@ interface Props {
 
 /** How long a message jumped to stays highlighted. */
 const FLASH_MS = 2_500;
+/** Frames a jump waits for its target to be rendered before it gives up moving the focus there. */
+const FOCUS_FRAMES = 60;
 
 /** Pixels from the bottom within which new messages keep the view pinned down. */
 const STICKY_PX = 80;
@@ -110,9 +125,16 @@ export function MessageList(props: Props) {
     pinned.current = false;
     virtualizer.current?.scrollToIndex(index, { align: "center" });
     setFlash(focus.seq);
-    const raf = requestAnimationFrame(() =>
-      scroller.current?.querySelector<HTMLElement>(`[data-message="${focus.seq}"]`)?.focus({ preventScroll: true }),
-    );
+    // In a list that has just mounted, virtua keeps the target hidden (unfocusable) until it has
+    // measured it, a few frames after the scroll: try again each frame until the focus lands.
+    let raf = 0;
+    let frames = 0;
+    const focusTarget = () => {
+      const el = scroller.current?.querySelector<HTMLElement>(`[data-message="${focus.seq}"]`);
+      el?.focus({ preventScroll: true });
+      if (document.activeElement !== el && ++frames < FOCUS_FRAMES) raf = requestAnimationFrame(focusTarget);
+    };
+    raf = requestAnimationFrame(focusTarget);
     const timer = setTimeout(() => setFlash(null), FLASH_MS);
     return () => {
       cancelAnimationFrame(raf);
@@ -121,12 +143,20 @@ export function MessageList(props: Props) {
     // Only a new jump moves the view, not every change to the list.
   }, [focus]);
 
+  const { readCounts, ownRead } = props;
   const seen = useMemo(() => {
+    if (readCounts) {
+      // A large group says how many, never who (docs/protocol.md, "Large groups").
+      const c = seenCount(items, readCounts, selfId, ownRead);
+      if (!c) return null;
+      const n = new Intl.NumberFormat(getLang()).format(c.count);
+      return { seq: c.seq, text: t(c.atLeast ? "seenByAtLeast" : "seenByCount", { n }) };
+    }
     const s = seenBy(items, markers, selfId);
     if (!s) return null;
     const text = group ? t("seenBy", { names: s.userIds.map(nameOf).join(", ") }) : t("seen");
     return { seq: s.seq, text };
-  }, [items, markers, selfId, group, nameOf]);
+  }, [items, markers, readCounts, ownRead, selfId, group, nameOf]);
 
   const rows = useMemo(
     () =>
@@ -147,7 +177,7 @@ export function MessageList(props: Props) {
   const bySeq = useMemo(() => new Map(items.flatMap((i) => (i.seq === null ? [] : [[i.seq, i] as const]))), [items]);
   const quoteFor = (seq: number | undefined) => {
     const target = seq === undefined ? undefined : bySeq.get(seq);
-    return target ? quoteOf(target, selfId, nameOf) : null;
+    return target ? quoteOf(target, selfId, nameOf, props.memberName) : null;
   };
   const handlers = useMemo<MessageHandlers>(() => ({ ...props.handlers, onMenu: setMenu }), [props.handlers]);
   const menuItem = menu ? bySeq.get(menu.seq) : undefined;
@@ -185,9 +215,12 @@ export function MessageList(props: Props) {
               quote={quoteFor(item.replyTo)}
               seen={seen && item.seq === seen.seq ? seen.text : null}
               nameOf={nameOf}
+              memberName={props.memberName}
               handlers={handlers}
+              conversationId={props.conversationId}
               observe={observe}
               senderName={personName(item.senderId, selfId, nameOf)}
+              sender={group && item.senderId !== selfId ? props.userOf(item.senderId) : undefined}
             />
           )}
         </Virtualizer>
@@ -216,8 +249,11 @@ export function MessageList(props: Props) {
       {menu && menuItem && (
         <MessageMenu
           target={menu}
+          pin={props.canPin ? { pinned: props.pinned.has(menu.seq) } : null}
           onClose={closeMenu}
           onReply={() => props.handlers.onReply(menuItem)}
+          onForward={() => props.handlers.onForward(menu.seq)}
+          onPin={(on) => props.handlers.onPin(menu.seq, on)}
           onEdit={() => props.handlers.onEdit(menuItem)}
           onDelete={() => props.handlers.onDelete(menu.seq)}
           onReact={(emoji, on) => props.handlers.onReact(menu.seq, emoji, on)}

@@ -3,6 +3,7 @@ import type { Message } from "../../../../worker/protocol";
 import { searchMessages } from "../../api/conversations";
 import { describeError, type ErrorWording } from "../../api/failure";
 import { highlight } from "../../chat/highlight";
+import { plainText } from "../../chat/mentions";
 import { t } from "../../i18n";
 import { ErrorMessage } from "../../ui/ErrorMessage";
 import { formatTime } from "../../ui/time";
@@ -10,6 +11,8 @@ import { formatTime } from "../../ui/time";
 interface Props {
   conversationId: string;
   nameOf: (userId: string) => string;
+  /** Current names, for mentions in results (unknown ids show the token's label). */
+  memberName: (userId: string) => string | undefined;
   onPick: (seq: number) => void;
 }
 
@@ -17,7 +20,7 @@ interface Props {
 const SEARCH_WORDING: ErrorWording = new Map([["invalid_request", "errSearchUnsearchable"]]);
 
 /** Full-text search in this conversation; matched words are <mark> elements around text nodes. */
-export function SearchPanel({ conversationId, nameOf, onPick }: Props) {
+export function SearchPanel({ conversationId, nameOf, memberName, onPick }: Props) {
   const [query, setQuery] = useState("");
   const [results, setResults] = useState<{ q: string; messages: Message[] } | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -30,7 +33,9 @@ export function SearchPanel({ conversationId, nameOf, onPick }: Props) {
     setError(null);
     try {
       const page = await searchMessages(conversationId, q);
-      setResults({ q, messages: page.messages });
+      // A hit this build cannot read has no text to show: it is left out (the chat shows its placeholder).
+      const readable = page.messages.filter((m): m is Message => !("unsupported" in m));
+      setResults({ q, messages: readable });
     } catch (err) {
       // Results of the previous query beside an error would read as the answer to this one.
       setResults(null);
@@ -75,7 +80,7 @@ export function SearchPanel({ conversationId, nameOf, onPick }: Props) {
                   {t("resultFrom", { name: nameOf(m.senderId), time: formatTime(m.createdAt) })}
                 </span>
                 <span class="result-text" dir="auto">
-                  {highlight(m.text ?? "", results.q).map((p, i) =>
+                  {highlight(plainText(m.text ?? "", memberName), results.q).map((p, i) =>
                     p.match ? <mark key={i}>{p.text}</mark> : <span key={i}>{p.text}</span>,
                   )}
                 </span>

@@ -25,4 +25,10 @@ describe("reply quotes", () => {
     expect(quoteOf(item({ file }), "u1", nameOf).text).toBe("notes.pdf");
     expect(quoteOf(item({ text: "gone", deleted: true }), "u1", nameOf).text).toBe(t("messageDeleted"));
   });
+
+  it("quotes mentions by current name, or by the token's label for someone unknown here", () => {
+    const known = (id: string) => (id === "u3" ? "Cy Now" : undefined);
+    const text = "@[Cy Then](u:u3) and @[Gone](u:u9) hi";
+    expect(quoteOf(item({ text }), "u1", nameOf, known).text).toBe("@Cy Now and @Gone hi");
+  });
 });

@@ -5,9 +5,12 @@ import { humanSize } from "../../upload/plan";
 import { Lightbox } from "./Lightbox";
 import { useSignedUrl } from "./signedUrl";
 
-/** The file of a message: image preview (opens a lightbox), player, or a download card. */
-export function Attachment({ file, kind }: { file: FileRef; kind: MessageKind }) {
-  const { url, failed, renew } = useSignedUrl(file.id);
+/**
+ * The file of a message: image preview (opens a lightbox), player, or a
+ * download card. `via`: for a forwarded file, the conversation it is shown in.
+ */
+export function Attachment({ file, kind, via }: { file: FileRef; kind: MessageKind; via?: string }) {
+  const { url, failed, renew } = useSignedUrl(file.id, via);
   const [open, setOpen] = useState(false);
   if (failed) return <p class="muted">{t("fileUnavailable")}</p>;
 

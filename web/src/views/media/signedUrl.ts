@@ -14,13 +14,15 @@ interface Entry {
 }
 const cache = new Map<string, Entry>();
 
-function signedUrl(fileId: string, force: boolean): Promise<string> {
-  const hit = cache.get(fileId);
+function signedUrl(fileId: string, via: string | undefined, force: boolean): Promise<string> {
+  // A forwarded file's URL names the conversation it is read through: one entry per pair.
+  const key = via === undefined ? fileId : `${fileId} ${via}`;
+  const hit = cache.get(key);
   if (hit && !force && hit.expires > Date.now()) return hit.url;
-  const url = fileMeta(fileId).then((m) => m.url);
+  const url = fileMeta(fileId, via).then((m) => m.url);
   const entry = { url, expires: Date.now() + TTL_MS };
-  cache.set(fileId, entry);
-  url.catch(() => cache.get(fileId) === entry && cache.delete(fileId));
+  cache.set(key, entry);
+  url.catch(() => cache.get(key) === entry && cache.delete(key));
   return url;
 }
 
@@ -31,14 +33,14 @@ export interface SignedUrl {
   renew(): void;
 }
 
-export function useSignedUrl(fileId: string): SignedUrl {
+export function useSignedUrl(fileId: string, via?: string): SignedUrl {
   const [url, setUrl] = useState<string | null>(null);
   const [failed, setFailed] = useState(false);
   const [round, setRound] = useState(0);
 
   useEffect(() => {
     let live = true;
-    signedUrl(fileId, round > 0).then(
+    signedUrl(fileId, via, round > 0).then(
       (u) => {
         if (!live) return;
         setUrl(u);
@@ -49,7 +51,7 @@ export function useSignedUrl(fileId: string): SignedUrl {
     return () => {
       live = false;
     };
-  }, [fileId, round]);
+  }, [fileId, via, round]);
 
   const renew = useCallback(() => setRound((r) => (r < 3 ? r + 1 : r)), []);
   return { url, failed, renew };
