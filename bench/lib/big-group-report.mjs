@@ -65,7 +65,8 @@ export function bigGroupReport(b) {
   const builds = Object.entries(b.seed.buildMs).map(([size, ms]) => `${fmt(Number(size), 0)}: ${fmt(ms / 1000, 1)} s`);
   out.push(
     `  seeding through the public API: ${fmt(b.seed.users, 0)} pooled users registered in ${fmt(b.seed.registerMs / 1000, 1)} s;` +
-      ` group builds (registering, befriending, adding) ${builds.join(", ") || "-"}`,
+      ` group builds (registering, befriending, adding) ${builds.join(", ") || "-"}` +
+      (b.seed.rateLimitedWaits ? `; ${b.seed.rateLimitedWaits} calls waited out a 429 (per-user budgets)` : ""),
   );
   if (b.error) out.push(`  big-group stopped early: ${b.error}`);
   return out.join("\n");

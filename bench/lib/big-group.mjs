@@ -255,6 +255,7 @@ async function runPasses({ config, log, onStop, sizes, delays, groups, out }) {
           out.seed.buildMs[size] = Math.round(performance.now() - t0);
           out.seed.registerMs = Math.round(seeder.registerMs);
           out.seed.users = seeder.users.length;
+          out.seed.rateLimitedWaits = seeder.rateLimitedWaits;
         }
         const group = groups.get(size);
         if ("error" in group) {

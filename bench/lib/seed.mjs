@@ -11,7 +11,9 @@
 //   first block of members and befriends one hub per further block, each hub
 //   is made admin and adds its own block, in chunks (`addChunk` ids a call);
 // - access tokens live 15 minutes and sockets close at their token's expiry,
-//   so tokens older than a few minutes are refreshed (free) before use.
+//   so tokens older than a few minutes are refreshed (free) before use;
+// - every user's requests share a general budget (API_USER_LIMIT, 600 a
+//   minute), so a hub accepting 999 requests waits out its 429s.
 import { randomBytes } from "node:crypto";
 import { call, pool } from "./imsystem-setup.mjs";
 
@@ -56,17 +58,28 @@ export class Seeder {
     /** "hubId userId" of every friendship made. */
     this.friends = new Set();
     this.registerMs = 0;
+    /** Calls that waited out a 429 (the per-user API budget) while seeding. */
+    this.rateLimitedWaits = 0;
   }
 
-  /** A call that retries a dropped connection (a busy local workerd resets some). */
+  /**
+   * A call that retries a dropped connection (a busy local workerd resets
+   * some) and waits out a 429: every user's requests share a general budget
+   * (API_USER_LIMIT, 600 a minute), and a hub accepts up to 999 requests.
+   */
   async call(method, path, opts) {
-    for (let attempt = 0; ; attempt++) {
+    for (let attempt = 0, limited = 0; ; ) {
+      let res;
       try {
-        return await call(this.base, method, path, opts);
+        res = await call(this.base, method, path, opts);
       } catch (err) {
-        if (attempt >= 3) throw err;
-        await new Promise((r) => setTimeout(r, 500 * (attempt + 1)));
+        if (++attempt > 3) throw err;
+        await new Promise((r) => setTimeout(r, 500 * attempt));
+        continue;
       }
+      if (res.status !== 429 || ++limited > 10) return res;
+      this.rateLimitedWaits++;
+      await new Promise((r) => setTimeout(r, (res.retryAfter || 5) * 1000));
     }
   }
 
@@ -74,23 +87,17 @@ export class Seeder {
     const i = this.registered++;
     const username = `bench_${this.tag}_${i}`;
     const ip = `10.${((this.ipBase + i) >> 16) & 255}.${((this.ipBase + i) >> 8) & 255}.${((this.ipBase + i) & 255) + 1}`;
-    for (let attempt = 0; ; attempt++) {
-      const res = await this.call("POST", "/api/auth/register", { body: { username, password: this.password }, ip });
-      if (res.status === 429 && attempt < 3) {
-        await new Promise((r) => setTimeout(r, (res.retryAfter || 5) * 1000));
-        continue;
-      }
-      const user = res.json?.user;
-      if (res.status !== 201 || typeof user?.id !== "string" || typeof res.json.accessToken !== "string")
-        throw failed(`register ${username}`, res);
-      return {
-        id: user.id,
-        username,
-        token: res.json.accessToken,
-        refreshToken: res.json.refreshToken,
-        issuedAt: Date.now(),
-      };
-    }
+    const res = await this.call("POST", "/api/auth/register", { body: { username, password: this.password }, ip });
+    const user = res.json?.user;
+    if (res.status !== 201 || typeof user?.id !== "string" || typeof res.json.accessToken !== "string")
+      throw failed(`register ${username}`, res);
+    return {
+      id: user.id,
+      username,
+      token: res.json.accessToken,
+      refreshToken: res.json.refreshToken,
+      issuedAt: Date.now(),
+    };
   }
 
   /** Users not in the shared pool (the 2-member group's). */
