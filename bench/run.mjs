@@ -1,8 +1,12 @@
 // `npm run bench`: the same load against IMSystem (wrangler dev) and a bare
 // Node `ws` broadcast server, printed side by side. See docs/benchmarks.md.
+
+import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { bigGroupScenario } from "./lib/big-group.mjs";
+import { bigGroupGoals, bigGroupReport } from "./lib/big-group-report.mjs";
 import { closeClients, connectClients, negotiatedDeflate } from "./lib/clients.mjs";
-import { describeKnobs, LOAD_SCENARIOS, readConfig, SCALE_SCENARIOS } from "./lib/config.mjs";
+import { describeKnobs, IMSYSTEM_ONLY_LOAD, LOAD_SCENARIOS, readConfig, SCALE_SCENARIOS } from "./lib/config.mjs";
 import { gcReport } from "./lib/gc-trace.mjs";
 import { processTree, reapLeftovers } from "./lib/procs.mjs";
 import { goals, header, integrity, machineInfo, scaleReport, table, writeResults } from "./lib/report.mjs";
@@ -34,10 +38,18 @@ try {
 const log = (msg) => console.error(`[bench ${(performance.now() / 1000).toFixed(1)}s] ${msg}`);
 const startedAt = new Date();
 const machine = machineInfo();
-const source = sourceState();
+let source;
+try {
+  source = sourceState(config.source);
+} catch (err) {
+  console.error(`bench: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+}
 const results = {};
 /** The scale scenarios' figures (IMSystem only), beside the per-target results. */
 let scale = null;
+/** The big-group scenario's figures (IMSystem only). */
+let bigGroup = null;
 const info = {};
 const failures = {};
 
@@ -84,6 +96,7 @@ function save(status) {
     failures,
     results,
     scale,
+    bigGroup,
   });
   log(`raw numbers in ${path}`);
 }
@@ -104,7 +117,15 @@ const hardTimeout = setTimeout(
   config.timeout * 1000,
 );
 
-const LOAD_RUNNERS = { burst, paced };
+const LOAD_RUNNERS = {
+  burst,
+  paced,
+  // The same paced load once every client's user also holds an inbox socket (the PWA's shape).
+  "paced-inbox": async (ctx) => {
+    await ctx.target.openInboxes();
+    return paced(ctx, "pacedinbox");
+  },
+};
 const tag = randomBytes(3).toString("hex");
 
 async function benchTarget(name, start) {
@@ -125,7 +146,10 @@ async function benchTarget(name, start) {
       }, 20_000);
     }
     results[target.name] = {};
-    for (const scenario of config.scenarios.filter((s) => LOAD_SCENARIOS.includes(s))) {
+    const load = config.scenarios.filter(
+      (s) => LOAD_SCENARIOS.includes(s) && (target.openInboxes || !IMSYSTEM_ONLY_LOAD.includes(s)),
+    );
+    for (const scenario of load) {
       log(`${target.label}: ${scenario}...`);
       const summary = await LOAD_RUNNERS[scenario]({ clients, config, target, tag, serverPids: target.serverPids });
       results[target.name][scenario] = summary;
@@ -152,6 +176,7 @@ async function benchTarget(name, start) {
     const unknown = {};
     for (const c of clients) for (const [what, n] of c.unknown) unknown[what] = (unknown[what] ?? 0) + n;
     info[target.name].socketsClosedDuringRun = closedEarly;
+    if (target.inboxSockets) info[target.name].inboxSockets = target.inboxSockets();
     info[target.name].errorFramesOutsideScenarios = outside.slice(0, 10);
     info[target.name].unexpectedFrames = unknown;
     if (closedEarly.length > 0)
@@ -211,22 +236,34 @@ async function benchImsystem() {
 
 console.log(header(machine, config, startedAt));
 console.log(
-  `source: commit ${source.commit}, ${source.workerUncommittedFiles ?? "?"} uncommitted Worker file(s)` +
+  (source.ref
+    ? `source: ${source.ref} at commit ${source.commit} (BENCH_SOURCE; this tree's node_modules and web/dist)`
+    : `source: commit ${source.commit}, ${source.workerUncommittedFiles ?? "?"} uncommitted Worker file(s)`) +
     (config.snapshot ? ", wrangler dev runs a frozen copy" : ", wrangler dev runs the live tree"),
 );
-if (config.target !== "imsystem") await benchTarget("baseline", startBaselineTarget);
-if (config.target !== "imsystem" && config.floor) {
+const wants = (list) => config.scenarios.some((s) => list.includes(s));
+const sharedLoad = LOAD_SCENARIOS.filter((s) => !IMSYSTEM_ONLY_LOAD.includes(s));
+// The baseline and the floors are references for the load scenarios only.
+if (config.target !== "imsystem" && wants(sharedLoad)) await benchTarget("baseline", startBaselineTarget);
+if (config.target !== "imsystem" && config.floor && wants(sharedLoad)) {
   await benchTarget("floor", floorTarget("floor"));
   await benchTarget("floor-durable", floorTarget("floor-durable"));
 }
-if (config.target !== "baseline") await benchImsystem();
+if (config.target !== "baseline" && wants([...LOAD_SCENARIOS, ...SCALE_SCENARIOS])) await benchImsystem();
+if (config.target !== "baseline" && config.scenarios.includes("big-group")) {
+  log("big-group...");
+  bigGroup = await bigGroupScenario({ config, log, onStop: (fn) => stops.push(fn) });
+  if (bigGroup.error) failures.bigGroup = bigGroup.error;
+}
 await cleanUp();
 // abort() owns the exit once it started; the main flow must not report "ok" over it.
 if (aborting) await new Promise(() => {});
 clearTimeout(hardTimeout);
 
-console.log(`\n${table(results, config)}`);
-console.log(`\n${integrity(results)}`);
+if (Object.keys(results).length > 0) {
+  console.log(`\n${table(results, config)}`);
+  console.log(`\n${integrity(results)}`);
+}
 const gcText = gcReport(results);
 if (gcText) console.log(`\n${gcText}`);
 for (const name of Object.values(TARGET_NAME)) {
@@ -236,9 +273,16 @@ for (const name of Object.values(TARGET_NAME)) {
   console.log(`${name} log head ${imsLog.head}, expected ${imsLog.expectedHead}: ${verdict}`);
 }
 if (scale) console.log(`\n${scaleReport(scale)}`);
-const goalText = goals(results, scale);
+if (bigGroup) console.log(`\n${bigGroupReport(bigGroup)}`);
+const goalText = [goals(results, scale), bigGroup ? bigGroupGoals(bigGroup) : null].filter(Boolean).join("\n");
 if (goalText) console.log(`\n${goalText}`);
 for (const [name, message] of Object.entries(failures)) console.log(`\n${name} FAILED: ${message}`);
 console.log(`\ntotal ${(performance.now() / 1000).toFixed(1)} s`);
-save(Object.keys(failures).length > 0 ? "failed" : "ok");
-process.exit(Object.keys(failures).length > 0 ? 1 : 0);
+const ok = Object.keys(failures).length === 0;
+save(ok ? "ok" : "failed");
+if (ok && config.history) {
+  // As `npm run bench` always did (it ran `&& npm run bench:history`); here so that flags reach this script.
+  const history = spawnSync("npm", ["run", "bench:history"], { stdio: "inherit" });
+  process.exit(history.status ?? 1);
+}
+process.exit(ok ? 0 : 1);

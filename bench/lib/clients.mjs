@@ -56,7 +56,7 @@ export class Client {
         this.checkSeq(item.seq);
         return;
       case "ack":
-        this.sink?.onAck(this, item.clientId, now);
+        this.sink?.onAck(this, item.clientId, now, item.seq);
         return;
       case "error":
         if (this.sink) this.sink.onError(this, item, now);

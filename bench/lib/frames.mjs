@@ -73,3 +73,36 @@ export function decodeImsystem(data) {
       return [{ t: "unknown", what: `frame type ${frame.type}` }];
   }
 }
+
+/**
+ * @typedef {{t: "welcome"}
+ *   | {t: "conversation", id: string, lastSeq: number}
+ *   | {t: "other"}
+ *   | {t: "unknown", what: string}} InboxItem
+ */
+
+/**
+ * IMSystem inbox-socket frames (docs/protocol.md "Inbox socket"): the bench
+ * only needs the welcome and each conversation summary's id and lastSeq;
+ * presence, friend and removal frames are `other`. @returns {InboxItem}
+ */
+export function decodeInbox(data) {
+  const frame = parse(data);
+  if (!isObject(frame) || typeof frame.type !== "string") return { t: "unknown", what: "non-JSON inbox frame" };
+  switch (frame.type) {
+    case "welcome":
+      return { t: "welcome" };
+    case "conversation": {
+      const c = frame.conversation;
+      const id = isObject(c) ? str(c.id) : null;
+      const lastSeq = isObject(c) ? int(c.lastSeq) : null;
+      return id !== null && lastSeq !== null
+        ? { t: "conversation", id, lastSeq }
+        : { t: "unknown", what: "conversation frame without id/lastSeq" };
+    }
+    case "error":
+      return { t: "unknown", what: `inbox error ${str(frame.code) ?? "(no code)"}` };
+    default:
+      return { t: "other" };
+  }
+}

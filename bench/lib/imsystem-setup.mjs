@@ -2,7 +2,7 @@
 // N users, the first one friends with all others, one group with everybody.
 import { randomBytes } from "node:crypto";
 
-async function call(base, method, path, { token, body, ip } = {}) {
+export async function call(base, method, path, { token, body, ip } = {}) {
   const headers = { "Content-Type": "application/json" };
   if (token) headers.Authorization = `Bearer ${token}`;
   // wrangler dev passes a client-supplied CF-Connecting-IP through to the

@@ -30,6 +30,7 @@ export function machineInfo() {
 }
 
 export function header(machine, config, startedAt) {
+  const load = config.scenarios.some((s) => LOAD_SCENARIOS.includes(s));
   const deflate = config.deflate
     ? "ON for both (BENCH_DEFLATE=1: clients offer it, the baseline server enables it)"
     : "OFF for both (clients do not offer it, the baseline server disables it; BENCH_DEFLATE=1 turns it on)";
@@ -38,21 +39,30 @@ export function header(machine, config, startedAt) {
     `machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.kernel}`,
     `node ${machine.node}, wrangler ${machine.wrangler}, ws ${machine.ws}`,
     `permessage-deflate: ${deflate}`,
-    `clients: ${config.clients} in this one process, one conversation`,
+    load ? `clients: ${config.clients} in this one process, one conversation` : null,
     config.scenarios.includes("burst")
       ? `burst: ${config.burstSenders} senders x ${config.burstMessages} msgs, window ${config.window} unacked per sender`
       : null,
     config.scenarios.includes("paced")
       ? `paced: ${config.rate} msgs/s offered over ${config.pacedSenders} senders for ${config.duration} s`
       : null,
+    config.scenarios.includes("paced-inbox")
+      ? "paced-inbox (IMSystem only): paced again once every client's user also holds an inbox socket, judged against the durable floor's paced p99"
+      : null,
+    config.scenarios.includes("big-group")
+      ? `big-group (IMSystem only): groups of 2 and ${config.bigGroupSizes.join(", ")}; inbox sockets of every member up to ${config.bigGroupOnline} (above: an even sample of ${config.bigGroupOnline}), ${config.bigGroupLive} on the conversation socket; ${config.bigGroupMessages} messages ${config.bigGroupSpacing} ms apart after 2 warm-up messages; plain${config.bigGroupDelay > 0 ? ` and with INBOX_CALL_DELAY_MS=${config.bigGroupDelay}` : ""}`
+      : null,
     `wrangler local observability (X_LOCAL_OBSERVABILITY): ${config.localObservability ? "ON (BENCH_LOCAL_OBSERVABILITY=1): every invocation is traced, about 160 us per incoming frame" : "OFF for IMSystem and the floor (a dev-tool tracer, not in production; BENCH_LOCAL_OBSERVABILITY=1 keeps it)"}`,
-    config.floor && config.target !== "imsystem"
+    config.floor && config.target !== "imsystem" && load
       ? "workerd floors: bench/floor/worker.js (a Durable Object that only broadcasts, hibernatable sockets; the durable floor first stores each frame as one SQLite row) under the same wrangler dev, direct"
       : null,
     config.traceGc
       ? "V8 --trace-gc: ON in IMSystem's and the floor's workerd (BENCH_TRACE_GC=1); GC pauses per scenario below the table"
       : null,
-    `inbox sockets: ${config.inboxSockets ? "ON: every IMSystem client also holds an inbox socket (the PWA's shape; no inbox is parked)" : "off: clients hold only their conversation socket (BENCH_INBOX_SOCKETS=1 adds an inbox socket each)"}`,
+    !load
+      ? null
+      : `inbox sockets: ${config.inboxSockets ? "ON: every IMSystem client also holds an inbox socket (the PWA's shape; no inbox is parked)" : "off: clients hold only their conversation socket (BENCH_INBOX_SOCKETS=1 adds an inbox socket each)"}`,
+    `hard timeout: ${config.timeout} s (BENCH_TIMEOUT)`,
     `IMSystem route: ${{ proxy: "through wrangler's proxy (the public port)", direct: "direct to the Worker's workerd", both: "both through wrangler's proxy and direct to the Worker's workerd" }[config.route]}`,
     config.scenarios.includes("multi")
       ? `multi: ${config.multiConversations} conversations x ${config.multiClients} clients x ${config.multiMessages} msgs per sender vs 1 conversation x ${config.multiClients} with the same total, window ${config.window}`
@@ -206,6 +216,15 @@ export function goals(results, scale = null) {
       out.push(
         `goal (${label}) paced p99 <= 3x baseline: ${ims.paced.latencyMs.p99 <= 3 * base.paced.latencyMs.p99 ? "met" : "not met"}`,
       );
+  }
+  // Issue 16: with inbox notifications on, the paced tail within 1.5x of the least a durable room costs.
+  const durable = results["floor-durable"]?.paced?.latencyMs;
+  for (const [name, label] of columnsOf("imsystem")) {
+    const withInboxes = results[name]?.["paced-inbox"]?.latencyMs;
+    if (!withInboxes || !durable) continue;
+    out.push(
+      `goal (${label}) paced p99 with inbox sockets <= 1.5x durable floor: ${withInboxes.p99 <= 1.5 * durable.p99 ? "met" : "not met"} (${withInboxes.p99} ms vs ${durable.p99} ms, ${ratio(withInboxes.p99, durable.p99)}x)`,
+    );
   }
   // For reference: the runtime alone (no checks; no log, then one SQLite row per message) against the same goal.
   for (const [name, label] of columnsOf("reference")) {

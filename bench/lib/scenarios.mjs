@@ -120,13 +120,14 @@ export function burst(ctx) {
   });
 }
 
-export function paced(ctx) {
+/** @param {string} [name] the Run's name: a second paced run needs its own, or its clientIds would repeat the first's */
+export function paced(ctx, name = "paced") {
   const { clients, config, target } = ctx;
   const senders = config.pacedSenders;
   const total = Math.round(config.rate * config.duration);
   const intervalMs = 1000 / config.rate;
   const run = new Run({
-    name: "paced",
+    name,
     clients,
     total,
     senderOf: (g) => g % senders,

@@ -22,9 +22,18 @@ const COPY = [
   ".dev.vars.example",
 ];
 
-/** Which commit the run measured, and whether the Worker had uncommitted changes. */
-export function sourceState() {
-  const git = (args) => spawnSync("git", args, { cwd: root, encoding: "utf8" });
+const git = (args, opts = {}) => spawnSync("git", args, { cwd: root, encoding: "utf8", ...opts });
+
+/**
+ * Which commit the run measured, and whether the Worker had uncommitted
+ * changes; with `ref` (BENCH_SOURCE), that ref's commit (nothing uncommitted).
+ */
+export function sourceState(ref = "") {
+  if (ref) {
+    const commit = git(["rev-parse", "--short", `${ref}^{commit}`]);
+    if (commit.status !== 0) throw new Error(`BENCH_SOURCE: "${ref}" is not a commit in this repository`);
+    return { ref, commit: commit.stdout.trim(), workerUncommittedFiles: 0 };
+  }
   const head = git(["rev-parse", "--short", "HEAD"]);
   const status = git(["status", "--porcelain", "--", "worker", "migrations", "wrangler.toml"]);
   return {
@@ -34,15 +43,34 @@ export function sourceState() {
 }
 
 /**
+ * Writes the COPY paths as committed at `ref` into `dir` (git archive, so
+ * no worktree is touched); web/dist (built, not committed) comes from this tree.
+ */
+function extractRef(ref, dir) {
+  const listed = git(["ls-tree", "--name-only", ref, "--", ...COPY]);
+  if (listed.status !== 0) throw new Error(`BENCH_SOURCE: git ls-tree ${ref} failed: ${listed.stderr}`);
+  const paths = listed.stdout.split("\n").filter(Boolean);
+  const archive = git(["archive", "--format=tar", ref, "--", ...paths], { encoding: "buffer", maxBuffer: 1 << 30 });
+  if (archive.status !== 0) throw new Error(`BENCH_SOURCE: git archive ${ref} failed: ${archive.stderr}`);
+  const untar = spawnSync("tar", ["-x", "-C", dir], { input: archive.stdout });
+  if (untar.status !== 0) throw new Error(`BENCH_SOURCE: tar failed: ${untar.stderr}`);
+  if (existsSync(join(root, "web/dist"))) cpSync(join(root, "web/dist"), join(dir, "web/dist"), { recursive: true });
+}
+
+/**
+ * @param {string} [ref] a git ref to run instead of the working tree (BENCH_SOURCE);
+ *   node_modules stays this tree's, so the ref must not need other packages
  * @returns {{dir: string, startDevServer: Function, remove: () => void}} the
  * copy and the copy's own scripts/lib/dev-server.mjs (its root is the copy).
  */
-export async function snapshotProject() {
+export async function snapshotProject(ref = "") {
   const dir = mkdtempSync(join(tmpdir(), "imsystem-bench-src-"));
   try {
-    for (const rel of COPY) {
-      if (existsSync(join(root, rel))) cpSync(join(root, rel), join(dir, rel), { recursive: true });
-    }
+    if (ref) extractRef(ref, dir);
+    else
+      for (const rel of COPY) {
+        if (existsSync(join(root, rel))) cpSync(join(root, rel), join(dir, rel), { recursive: true });
+      }
     symlinkSync(join(root, "node_modules"), join(dir, "node_modules"), "dir");
     const mod = await import(pathToFileURL(join(dir, "scripts/lib/dev-server.mjs")).href);
     return { dir, startDevServer: mod.startDevServer, remove: () => rmSync(dir, { recursive: true, force: true }) };

@@ -1,16 +1,11 @@
 // The two servers under test, behind one small interface the clients and
 // scenarios use: where to connect, what to send first, how to read frames,
 // which processes to charge CPU to, and how to stop.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import WebSocket from "ws";
-import { startDevServer as startLiveDevServer } from "../../scripts/lib/dev-server.mjs";
 import { decodeBaseline, decodeImsystem } from "./frames.mjs";
-import { gcTrace } from "./gc-trace.mjs";
 import { setUpConversation } from "./imsystem-setup.mjs";
-import { freePort, listeningPorts, processTree, reapLeftovers, startBaseline } from "./procs.mjs";
-import { snapshotProject } from "./snapshot.mjs";
+import { openInboxSockets } from "./inbox-sockets.mjs";
+import { freePort, processTree, startBaseline } from "./procs.mjs";
+import { startWranglerDev, stopTree } from "./wrangler-dev.mjs";
 
 /**
  * @typedef {{name: string, label: string, socketUrl: (i: number) => string,
@@ -18,19 +13,10 @@ import { snapshotProject } from "./snapshot.mjs";
  *   decode: (data: string) => import("./frames.mjs").Item[], echoIsAck: boolean,
  *   heartbeat: string | null, serverPids: () => number[], logHead: null | (() => Promise<number>),
  *   info: Record<string, unknown>, gcLog?: import("./gc-trace.mjs").GcLog | null,
+ *   openInboxes?: () => Promise<void>, inboxSockets?: () => number,
  *   stop: () => Promise<void>}} Target
+ * `openInboxes` (IMSystem only) gives every client's user an inbox socket too.
  */
-
-/**
- * Stops a server and then, by pid, whatever of its process tree outlived it
- * (wrangler stops its workerd children on SIGTERM, but no run may leak one).
- * @returns {Promise<number[]>} the pids that had to be killed
- */
-async function stopTree(server) {
-  const tree = processTree(server.pid);
-  await server.stop();
-  return reapLeftovers(tree);
-}
 
 /** @returns {Promise<Target>} */
 export async function startBaselineTarget(config, onStop) {
@@ -52,18 +38,6 @@ export async function startBaselineTarget(config, onStop) {
     info: { port, pid: server.pid },
     stop,
   };
-}
-
-/**
- * wrangler 4's local observability (on by default) traces every invocation
- * through a tail worker on the same thread, each hibernatable WebSocket
- * message included: measured at about 160 us of CPU per incoming frame, six
- * times what workerd itself spends on one. It is a dev-tool feature with no
- * counterpart in production, so the bench turns it off (BENCH_LOCAL_OBSERVABILITY=1
- * keeps it) for IMSystem and the floor alike.
- */
-function wranglerEnv(config) {
-  return { X_LOCAL_OBSERVABILITY: config.localObservability ? "true" : "false" };
 }
 
 /** The two rooms of bench/floor/worker.js, by target name. */
@@ -131,95 +105,22 @@ const RAISED_SEND_LIMITS = {
 };
 
 /**
- * The port of the workerd that runs the Worker itself. `wrangler dev` puts a
- * second workerd (its reload proxy) on the public port; the user worker
- * listens on a random local port. We find it among the listening sockets of
- * wrangler's workerd children and confirm it answers /api/health.
- * @returns {Promise<{port: number, pid: number} | null>}
- */
-async function findDirectPort(treePids, publicPort) {
-  for (const { port, pid } of listeningPorts(treePids)) {
-    // Probing workerd's capnp port with HTTP makes it log a warning; fd order reaches the Worker's port first.
-    if (port === publicPort) continue;
-    try {
-      const res = await fetch(`http://127.0.0.1:${port}/api/health`, { signal: AbortSignal.timeout(1000) });
-      const body = await res.json().catch(() => null);
-      if (res.ok && body?.ok === true) return { port, pid };
-    } catch {
-      // the inspector or a loopback service, not the Worker
-    }
-  }
-  return null;
-}
-
-/**
- * `wrangler dev` on a free port with a fresh persist dir, and the direct port
- * of the workerd that runs its Worker (null if not found). The stop, registered
- * with `onStop` before anything starts, runs once: it ends the process tree and
- * removes the persist dir (and the frozen copy, with `snapshot`). `log`, if
- * given, reports the frozen copy and any pid the stop had to kill.
- * @param {{name: string, dirPrefix: string, vars?: Record<string, string>, wranglerConfig?: string,
- *   snapshot?: boolean, log?: (msg: string) => void}} opts `name` labels the GC trace.
- */
-async function startWranglerDev(config, onStop, { name, dirPrefix, vars, wranglerConfig, snapshot = false, log }) {
-  const port = await freePort();
-  const persistDir = mkdtempSync(join(tmpdir(), dirPrefix));
-  let server = null;
-  let frozen = null;
-  let stopped = false;
-  const stop = async () => {
-    if (stopped) return;
-    stopped = true;
-    const leftover = server ? await stopTree(server) : [];
-    if (leftover.length > 0) log?.(`killed leftover wrangler/workerd pids ${leftover.join(", ")}`);
-    rmSync(persistDir, { recursive: true, force: true });
-    frozen?.remove();
-  };
-  onStop(stop);
-  const t0 = performance.now();
-  let startDevServer = startLiveDevServer;
-  if (snapshot) {
-    frozen = await snapshotProject();
-    startDevServer = frozen.startDevServer;
-    log?.(`running wrangler dev from a frozen copy of the Worker in ${frozen.dir}`);
-  }
-  const gc = await gcTrace(config, name);
-  server = await startDevServer({
-    port,
-    persistDir,
-    quiet: config.quiet,
-    vars,
-    env: { ...wranglerEnv(config), ...gc?.env },
-    config: wranglerConfig,
-  });
-  const startMs = performance.now() - t0;
-  const { url, pid } = server;
-  log?.(`wrangler dev up on ${url} in ${Math.round(startMs)} ms`);
-  return {
-    port,
-    url,
-    pid,
-    startMs,
-    ranFrom: frozen ? "frozen copy" : "live tree",
-    direct: await findDirectPort(processTree(pid), port),
-    gcLog: gc?.log ?? null,
-    pids: () => (stopped ? [] : processTree(pid)),
-    stop,
-  };
-}
-
-/**
- * One `wrangler dev` for every IMSystem scenario and route.
+ * One `wrangler dev` for every IMSystem scenario and route. `opts.vars`
+ * replaces the vars the scenarios would pick; `opts.state` runs it on a
+ * shared persist dir and frozen copy (see `devState` in wrangler-dev.mjs).
+ * @param {{vars?: Record<string, string>, state?: import("./wrangler-dev.mjs").DevState}} [opts]
  * @returns {Promise<{url: string, directUrl: string | null, workerPid: number | null, pids: () => number[],
  *   info: Record<string, unknown>, stop: () => Promise<void>}>}
  */
-export async function startImsystemServer(config, onStop, log) {
-  const raise = config.scenarios.some((s) => s === "multi" || s === "catchup");
+export async function startImsystemServer(config, onStop, log, opts = {}) {
+  const raise = !opts.vars && config.scenarios.some((s) => s === "multi" || s === "catchup");
+  const vars = opts.vars ?? (raise ? RAISED_SEND_LIMITS : {});
   const dev = await startWranglerDev(config, onStop, {
     name: "imsystem",
     dirPrefix: "imsystem-bench-",
-    vars: raise ? RAISED_SEND_LIMITS : {},
+    vars,
     snapshot: config.snapshot,
+    state: opts.state,
     log,
   });
   const { direct } = dev;
@@ -238,6 +139,7 @@ export async function startImsystemServer(config, onStop, log) {
       workerPid: direct?.pid ?? null,
       startMs: Math.round(dev.startMs),
       ranFrom: dev.ranFrom,
+      vars,
       sendLimits: raise ? { ...RAISED_SEND_LIMITS, why: "raised for the multi/catchup scenarios" } : "contract default",
     },
     stop: dev.stop,
@@ -260,7 +162,15 @@ export async function imsystemTarget(server, route, config, log) {
   const base = routeUrl(server, route);
   const setup = await setUpConversation(base, config.clients, log);
   const wsBase = base.replace(/^http/, "ws");
-  const inboxes = config.inboxSockets ? await openInboxSockets(wsBase, setup.users, log) : null;
+  let inboxes = null;
+  // One inbox socket per user, open until the target stops, as the PWA keeps
+  // one: every conversation change then goes to a live inbox, none is parked.
+  const openInboxes = async () => {
+    if (inboxes) return;
+    inboxes = await openInboxSockets(wsBase, setup.users);
+    log(`${inboxes.sockets.length} inbox sockets open (one per user)`);
+  };
+  if (config.inboxSockets) await openInboxes();
   return {
     name: TARGET_NAME[route],
     label: `IMSystem (${route})`,
@@ -287,48 +197,14 @@ export async function imsystemTarget(server, route, config, log) {
       route: ROUTE_LABEL[route],
       setupMs: Math.round(setup.setupMs),
       conversationId: setup.conversationId,
-      inboxSockets: inboxes ? inboxes.sockets.length : 0,
     },
+    openInboxes,
+    inboxSockets: () => inboxes?.sockets.length ?? 0,
     // The server outlives one route; run.mjs stops it once at the end.
-    stop: async () => inboxes?.close(),
-  };
-}
-
-/**
- * One inbox socket per user, open for the whole run and kept alive with the
- * ping text, so every conversation change also goes to a live inbox: the
- * PWA's shape, in which no inbox can be skipped (BENCH_INBOX_SOCKETS=1).
- */
-async function openInboxSockets(wsBase, users, log) {
-  const sockets = await Promise.all(
-    users.map(
-      (u) =>
-        new Promise((resolve, reject) => {
-          const ws = new WebSocket(`${wsBase}/api/inbox/ws`, {
-            headers: { Authorization: `Bearer ${u.token}` },
-            perMessageDeflate: false,
-          });
-          const timer = setTimeout(() => reject(new Error("no inbox welcome within 20 s")), 20_000);
-          ws.once("message", () => {
-            clearTimeout(timer);
-            resolve(ws);
-          });
-          ws.once("error", reject);
-        }),
-    ),
-  );
-  let frames = 0;
-  for (const ws of sockets) ws.on("message", () => frames++);
-  const ping = setInterval(() => {
-    for (const ws of sockets) if (ws.readyState === ws.OPEN) ws.send('{"type":"ping"}');
-  }, 20_000);
-  log(`${sockets.length} inbox sockets open (one per user)`);
-  return {
-    sockets,
-    close: () => {
-      clearInterval(ping);
-      log(`inbox sockets received ${frames} frames`);
-      for (const ws of sockets) ws.close();
+    stop: async () => {
+      if (!inboxes) return;
+      log(`inbox sockets received ${inboxes.frames()} frames`);
+      await inboxes.close();
     },
   };
 }

@@ -21,7 +21,8 @@ const side = (deliveredPerSec: number) => ({
 describe("bench config", () => {
   it("runs every scenario through both routes by default and refuses unknown routes and scenarios", () => {
     const config = readConfig([], {});
-    expect(config.scenarios).toEqual(["burst", "paced", "multi", "catchup", "idle"]);
+    expect(config.scenarios).toEqual(["burst", "paced", "paced-inbox", "multi", "catchup", "idle"]);
+    expect(config.timeout).toBe(300);
     expect(config.route).toBe("both");
     expect(readConfig(["--route=direct", "--scenarios=catchup"], {})).toMatchObject({
       route: "direct",
@@ -30,6 +31,16 @@ describe("bench config", () => {
     expect(() => readConfig(["--route=sideways"], {})).toThrow(/BENCH_ROUTE/);
     expect(() => readConfig(["--scenarios=burst,nope"], {})).toThrow(/unknown scenario/);
     expect(() => readConfig([], { BENCH_MULTI_CONVERSATIONS: "0" })).toThrow(/must be > 0/);
+  });
+
+  it("runs big-group only when asked, with sorted sizes and a hard limit that grows with the largest", () => {
+    const config = readConfig(["--scenarios=big-group", "--big-group-sizes=10000,1000"], {});
+    expect(config.scenarios).toEqual(["big-group"]);
+    expect(config.bigGroupSizes).toEqual([1000, 10000]);
+    expect(config.timeout).toBeGreaterThan(readConfig(["--scenarios=big-group", "--big-group-sizes=1000"], {}).timeout);
+    expect(readConfig(["--timeout=60", "--scenarios=big-group"], {}).timeout).toBe(60);
+    expect(() => readConfig(["--big-group-sizes=1000,2"], {})).toThrow(/BENCH_BIG_GROUP_SIZES/);
+    expect(readConfig(["--big-group-online=10", "--big-group-live=50"], {}).bigGroupLive).toBe(10);
   });
 });
 
@@ -65,6 +76,23 @@ describe("bench report", () => {
       /IMSystem direct\s+baseline\s+workerd floor\s+durable floor\s+direct\/baseline\s+floor\/baseline\s+durable floor\/baseline$/,
     );
     expect(p99).toMatch(/latency p99 ms\s+3\.5\s+1\s+2\.5\s+3\.2\s+3\.50\s+2\.50\s+3\.20$/);
+  });
+
+  it("judges the paced tail with inbox sockets against 1.5x the durable floor, and leaves the references out of that row", () => {
+    const lat = (p99: number) => ({ latencyMs: { p50: 1, p99, max: 9 } });
+    const results = {
+      imsystem: { paced: lat(3), "paced-inbox": lat(4.5) },
+      "imsystem-direct": { paced: lat(3), "paced-inbox": lat(5) },
+      "floor-durable": { paced: lat(3) },
+    };
+    expect(goals(results).split("\n")).toEqual([
+      "goal (IMSystem proxy) paced p99 with inbox sockets <= 1.5x durable floor: met (4.5 ms vs 3 ms, 1.50x)",
+      "goal (IMSystem direct) paced p99 with inbox sockets <= 1.5x durable floor: not met (5 ms vs 3 ms, 1.67x)",
+    ]);
+    const row = table(results, { scenarios: ["paced-inbox"] })
+      .split("\n")
+      .find((l) => l.startsWith("paced-inbox  latency p99"));
+    expect(row).toMatch(/4\.5\s+5\s+-$/);
   });
 
   it("states raised send limits, the multi ratio and the catch-up and idle figures, and judges the goals", () => {
