@@ -129,6 +129,13 @@ export type RpcResult<T> = T | Refusal;
  * Nothing here survives hibernation except SQLite and attachments; the rate
  * buckets and typing throttles are in memory and simply restart.
  */
+/** A socket frame on its way through the lookup gate; `reserved` when its lookup counts in `lookupsInFlight`. */
+interface LookupInput {
+  data: string | ArrayBuffer;
+  userId: string;
+  reserved: boolean;
+}
+
 export class ConversationObject extends DurableObject<Env> {
   readonly room: Room;
   readonly notifier: InboxNotifier;
@@ -316,7 +323,14 @@ export class ConversationObject extends DurableObject<Env> {
     // Size and frame budget first: a refused frame costs no D1 read.
     if (!this.room.admitFrame(s, message)) return undefined;
     // A file send reads D1 first, a forward asks its source; the gate keeps frame order (see prefetch.ts).
-    return this.prefetch.run({ data: message, userId: s.userId }, (facts) => this.room.handle(s, message, facts));
+    const frame: LookupInput = { data: message, userId: s.userId, reserved: false };
+    return this.prefetch.run(frame, (facts) => {
+      try {
+        this.room.handle(s, message, facts);
+      } finally {
+        if (frame.reserved) this.releaseLookup(s.userId);
+      }
+    });
   }
 
   override webSocketClose(ws: WebSocket, code: number): void {
@@ -449,7 +463,12 @@ export class ConversationObject extends DurableObject<Env> {
   /** Same path as a socket change frame (its lookups first, prefetch.ts); fans out to live sockets. */
   async post(userId: string, frame: ChangeFrame): Promise<RpcResult<Accepted>> {
     const pending = this.lookUp(frame, userId);
-    return this.room.change(userId, frame, pending ? await pending : NO_FACTS);
+    if (pending === null) return this.room.change(userId, frame, NO_FACTS);
+    try {
+      return this.room.change(userId, frame, await pending);
+    } finally {
+      this.releaseLookup(userId);
+    }
   }
 
   changeMembers(actorId: string, change: MemberChange): RpcResult<MemberChangeResult> {
@@ -554,26 +573,36 @@ export class ConversationObject extends DurableObject<Env> {
     return this.room.log.members.has(userId) && this.room.buckets.has(userId, Date.now(), inFlight);
   }
 
-  /** Lookups started and not yet applied, per user: each will take a send token. */
+  /**
+   * Lookups started whose change has not been applied yet, per user: each
+   * will take a send token. Released at the apply, not when the lookup
+   * settles: a settled lookup may still wait in the gate behind earlier
+   * frames, and counting it free then let more lookups start than the send
+   * budget would ever accept.
+   */
   private readonly lookupsInFlight = new Map<string, number>();
 
-  /** `gatherFacts`, counted in `lookupsInFlight` until it settles, if `userId` may look up at all. */
+  /** `gatherFacts`, counted in `lookupsInFlight` until `releaseLookup`, if `userId` may look up at all. */
   private lookUp(frame: Parameters<typeof gatherFacts>[0], userId: string): Promise<Facts> | null {
     if (!this.mayLookUp(userId)) return null;
     const pending = gatherFacts(frame, userId, this.factSources);
     if (pending === null) return null;
     this.lookupsInFlight.set(userId, (this.lookupsInFlight.get(userId) ?? 0) + 1);
-    return pending.finally(() => {
-      const left = (this.lookupsInFlight.get(userId) ?? 1) - 1;
-      if (left > 0) this.lookupsInFlight.set(userId, left);
-      else this.lookupsInFlight.delete(userId);
-    });
+    return pending;
+  }
+
+  private releaseLookup(userId: string): void {
+    const left = (this.lookupsInFlight.get(userId) ?? 1) - 1;
+    if (left > 0) this.lookupsInFlight.set(userId, left);
+    else this.lookupsInFlight.delete(userId);
   }
 
   /** Socket frames' lookups, in frame order; none for a sender who is no member (the room closes that socket). */
-  private readonly prefetch = new PrefetchGate<{ data: string | ArrayBuffer; userId: string }>(({ data, userId }) => {
-    const peeked = peekFrame(data);
-    return peeked ? this.lookUp(peeked, userId) : null;
+  private readonly prefetch = new PrefetchGate<LookupInput>((frame) => {
+    const peeked = peekFrame(frame.data);
+    const pending = peeked ? this.lookUp(peeked, frame.userId) : null;
+    frame.reserved = pending !== null;
+    return pending;
   });
 
   /** Bytes of files whose last message was deleted; false when some must be retried. */
