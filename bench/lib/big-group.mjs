@@ -4,8 +4,8 @@
 // `bigGroupLive` of them also on the conversation socket; after two warm-up
 // messages, `bigGroupMessages` messages `bigGroupSpacing` ms apart. Each
 // size is measured on a plain `wrangler dev` and again with
-// `--var INBOX_CALL_DELAY_MS:<bigGroupDelay>` (a fixed delay before every
-// inbox call, modelling a call to another region), both on one persist dir
+// `--var INBOX_CALL_DELAY_MS:<bigGroupDelay>` (a fixed delay in the inbox
+// before each fan-out note, modelling a call to another region), both on one persist dir
 // and frozen copy, so the users and groups are seeded once.
 import { randomBytes } from "node:crypto";
 import { loadavg } from "node:os";

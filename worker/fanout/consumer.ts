@@ -40,8 +40,6 @@ export interface FanoutTargets {
   deliver(userId: string, note: ConversationNote): Promise<number | null>;
   /** Tells the conversation which inboxes answered "parked" (conversation/parking.ts). */
   reportParked(conversationId: string, answers: ParkAnswer[]): Promise<void>;
-  /** Waited before every inbox call: INBOX_CALL_DELAY_MS, the bench's model of a cross-region call. */
-  callDelayMs: number;
 }
 
 export function fanoutTargets(env: Env): FanoutTargets {
@@ -50,7 +48,6 @@ export function fanoutTargets(env: Env): FanoutTargets {
     reportParked: async (conversationId, answers) => {
       await conversationStub(env, conversationId).parked(answers);
     },
-    callDelayMs: Math.max(0, Number(env.INBOX_CALL_DELAY_MS) || 0),
   };
 }
 
@@ -126,7 +123,6 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 async function deliverWithTries(targets: FanoutTargets, call: Call): Promise<number | null> {
   for (let attempt = 0; ; attempt++) {
     try {
-      if (targets.callDelayMs > 0) await sleep(targets.callDelayMs);
       return await targets.deliver(call.userId, call.note);
     } catch (err) {
       const gap = RETRY_GAPS_MS[attempt];
