@@ -1,11 +1,11 @@
 // What global search reads from D1: the order in which it walks the caller's
 // conversations (the member index: which objects to ask, never whether the
 // caller may read them; each object decides that) and the people it may show.
-import { and, asc, count, desc, eq, gte, inArray, lt, ne, notExists, or, sql } from "drizzle-orm";
+import { and, count, desc, eq, inArray, lt, ne, or, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import type { ConversationKind, User } from "../protocol";
 import { chunks, ID_CHUNK } from "./chunks";
-import { blocks, conversations, members, users } from "./schema";
+import { conversations, members, users } from "./schema";
 import { toUser, userColumns } from "./users";
 
 /**
@@ -81,42 +81,4 @@ export async function dmPeers(d1: D1Database, userId: string, dmIds: readonly st
     for (const r of rows) out.set(r.conversationId, toUser(r));
   }
   return out;
-}
-
-/** Neither `viewerId` blocked the user in `users.id` nor the other way round. */
-function notBlockedEitherWay(db: ReturnType<typeof drizzle>, viewerId: string) {
-  return notExists(
-    db
-      .select({ one: blocks.blockerId })
-      .from(blocks)
-      .where(
-        or(
-          and(eq(blocks.blockerId, users.id), eq(blocks.blockedId, viewerId)),
-          and(eq(blocks.blockerId, viewerId), eq(blocks.blockedId, users.id)),
-        ),
-      ),
-  );
-}
-
-/**
- * Users whose username starts with `prefix` (lower-case), as `GET /api/users`
- * finds them (a range on the unique index, no pattern), but with blocks
- * either way left out: search suggests people to talk to.
- */
-export async function usersByPrefix(d1: D1Database, viewerId: string, prefix: string, limit: number): Promise<User[]> {
-  const db = drizzle(d1);
-  const rows = await db
-    .select(userColumns)
-    .from(users)
-    .where(
-      and(
-        gte(users.username, prefix),
-        lt(users.username, `${prefix}\uffff`),
-        ne(users.id, viewerId),
-        notBlockedEitherWay(db, viewerId),
-      ),
-    )
-    .orderBy(asc(users.username))
-    .limit(limit);
-  return rows.map(toUser);
 }

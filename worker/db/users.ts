@@ -1,6 +1,6 @@
 // Users: the one place a `users` row becomes the contract's `user` (id, names
 // and avatar version; never the password hash or TOTP state) or the caller's own `me`.
-import { and, asc, eq, gte, inArray, isNull, lt, ne, notExists } from "drizzle-orm";
+import { and, asc, eq, gte, inArray, isNull, lt, ne, notExists, or } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import type { Me, User } from "../protocol";
 import { chunks, ID_CHUNK } from "./chunks";
@@ -103,11 +103,21 @@ export async function getUsersByIds(d1: D1Database, ids: Iterable<string>): Prom
 /**
  * Prefix search as a range on the unique username index: `prefix` is
  * compared, never pattern-matched, so `%` and `_` in it are plain characters.
- * Usernames are ASCII, so every match sorts below `prefix` + U+FFFF. Users
- * who blocked `viewerId` and the viewer themself are left out.
+ * Usernames are ASCII, so every match sorts below `prefix` + U+FFFF. The
+ * viewer themself and users who blocked them are left out; with
+ * `hideBlockedByViewer` (global search suggests people to talk to) also
+ * those the viewer blocked.
  */
-export async function searchUsers(d1: D1Database, viewerId: string, prefix: string, limit: number): Promise<User[]> {
+export async function searchUsers(
+  d1: D1Database,
+  viewerId: string,
+  prefix: string,
+  limit: number,
+  hideBlockedByViewer = false,
+): Promise<User[]> {
   const db = drizzle(d1);
+  const theirs = and(eq(blocks.blockerId, users.id), eq(blocks.blockedId, viewerId));
+  const mine = and(eq(blocks.blockerId, viewerId), eq(blocks.blockedId, users.id));
   const rows = await db
     .select(userColumns)
     .from(users)
@@ -120,7 +130,7 @@ export async function searchUsers(d1: D1Database, viewerId: string, prefix: stri
           db
             .select({ one: blocks.blockerId })
             .from(blocks)
-            .where(and(eq(blocks.blockerId, users.id), eq(blocks.blockedId, viewerId))),
+            .where(hideBlockedByViewer ? or(theirs, mine) : theirs),
         ),
       ),
     )

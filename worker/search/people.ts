@@ -3,8 +3,7 @@
 // username prefix only, whoever `GET /api/users` would list. Blocks either
 // way hide a person, so search never suggests someone to message who cannot be.
 import { listFriendRows } from "../db/friends";
-import { usersByPrefix } from "../db/search";
-import { toUser } from "../db/users";
+import { searchUsers, toUser } from "../db/users";
 import { Limits, type PersonHit } from "../protocol";
 
 /** Characters a username may hold: a query of others cannot be a username prefix. */
@@ -15,7 +14,7 @@ export async function findPeople(d1: D1Database, me: string, q: string): Promise
   const prefix = USERNAME_CHARS.test(needle) && needle.length <= Limits.usernameMax ? needle : null;
   const [friends, others] = await Promise.all([
     listFriendRows(d1, me),
-    prefix ? usersByPrefix(d1, me, prefix, Limits.userSearchMax) : Promise.resolve([]),
+    prefix ? searchUsers(d1, me, prefix, Limits.userSearchMax, true) : Promise.resolve([]),
   ]);
   const hits: PersonHit[] = friends
     .filter((f) => f.username.startsWith(needle) || f.displayName.toLowerCase().includes(needle))
